@@ -1,0 +1,58 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * Keys whose values are secrets wherever they appear in a log object. Chat tokens and webhook
+ * URLs are credentials; a feed URL with user:password is redacted by the fetcher before logging.
+ */
+const REDACTED_PATHS = [
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  'webhook_url',
+  '*.webhook_url',
+  'signing_secret',
+  '*.signing_secret',
+  'password',
+  '*.password',
+];
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Human-readable lines instead of JSON (default: when the destination is a TTY). */
+  pretty?: boolean;
+  /** Where lines go; stderr by default so stdout stays free for results. */
+  destination?: DestinationStream;
+}
+
+/** One pino logger for the process; modules take it (or a child) as a parameter. */
+export function createLogger(options: LoggerOptions): Logger {
+  const usePretty = options.pretty ?? (options.destination === undefined && process.stderr.isTTY === true);
+  const destination =
+    options.destination ??
+    (usePretty
+      ? pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+      : pino.destination({ fd: 2, sync: false }));
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'wirewatch' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+/** A logger that drops everything; for tests and library callers that pass none. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
