@@ -38,8 +38,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination =
     options.destination ??
     (usePretty
-      ? pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
-      : pino.destination({ fd: 2, sync: false }));
+      ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' })
+      : pino.destination({ fd: 2, sync: true }));
   return pino(
     {
       level: options.level,

@@ -1,0 +1,93 @@
+/**
+ * The composition root: the one place that builds the real parts (store, fetcher, matcher,
+ * sink) from the Config and hands them to the pipeline. Commands open a Runtime, use it,
+ * and close it.
+ */
+import type { Writable } from 'node:stream';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log.js';
+import { systemClock, type Clock } from '../clock.js';
+import { openStore, createRepositories, type KeyValueStore, type Repositories } from '../store/index.js';
+import { createFeedFetcher, type FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
+import { compileWatchlists, type Matcher } from '../watch/matcher.js';
+import { createConsoleSink } from '../delivery/console-sink.js';
+import type { AlertSink } from '../delivery/sink.js';
+import type { PollContext } from '../pipeline/poll-feed.js';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock: Clock;
+  store: KeyValueStore;
+  repositories: Repositories;
+  fetcher: FeedFetcher;
+  matcher: Matcher;
+  sink: AlertSink;
+  pollContext: PollContext;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger: Logger;
+  stdout: Writable;
+  outputFormat: 'text' | 'json';
+  /** Overrides STORE_URL (dry runs use memory:// so they touch nothing). */
+  storeUrl?: string;
+  clock?: Clock;
+}
+
+export async function openRuntime(config: Readonly<Config>, options: RuntimeOptions): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const { logger } = options;
+  const store = await openStore(options.storeUrl ?? config.store.url);
+  const repositories = createRepositories(store, { seenTtlMs: config.poll.seenTtlMs });
+  const fetcher = createFeedFetcher({
+    userAgent: config.fetch.userAgent,
+    timeoutMs: config.fetch.timeoutMs,
+    connectTimeoutMs: config.fetch.connectTimeoutMs,
+    maxBytes: config.fetch.maxBytes,
+    maxRedirects: config.fetch.maxRedirects,
+    allowPrivate: config.fetch.allowPrivate,
+    globalConcurrency: config.fetch.concurrency,
+    perHostConcurrency: config.fetch.perHostConcurrency,
+    clock,
+  });
+  const matcher = compileWatchlists(config.watchlists);
+  const sink = createConsoleSink({ out: options.stdout, format: options.outputFormat });
+  const pollContext: PollContext = {
+    fetcher,
+    repositories,
+    matcher,
+    watchlistNames: new Map(config.watchlists.map((w) => [w.id, w.name])),
+    sink,
+    clock,
+    logger,
+    policy: {
+      baseMs: config.fetch.backoffBaseMs,
+      maxMs: config.fetch.backoffMaxMs,
+      failingAfter: config.fetch.failingAfter,
+    },
+    maxItemAgeMs: config.poll.maxItemAgeMs,
+    maxBytes: config.fetch.maxBytes,
+  };
+  return {
+    config,
+    logger,
+    clock,
+    store,
+    repositories,
+    fetcher,
+    matcher,
+    sink,
+    pollContext,
+    close: async () => {
+      await fetcher.close();
+      await store.close();
+    },
+  };
+}
+
+/** With no chat adapter configured, the console follows every configured feed and watchlist. */
+export function consoleSubscription(config: Readonly<Config>) {
+  return { channel: 'console', feeds: '*' as const, watchlists: config.watchlists.map((w) => w.id) };
+}

@@ -1,0 +1,118 @@
+/**
+ * The command line: `wirewatch run | poll | match | check`. Results go to stdout, logs and
+ * messages to stderr. Exit codes: 0 ok, 1 a feed or command failed, 2 usage, 78 configuration.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig, type Config } from '../config/index.js';
+import { WirewatchError } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { EXIT, type CliIo } from './io.js';
+import { COMMAND_USAGE, USAGE } from './usage.js';
+import { runCommand } from './run-command.js';
+import { pollCommand } from './poll-command.js';
+import { matchCommand } from './match-command.js';
+import { checkCommand } from './check-command.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } };
+
+const COMMAND_OPTIONS: Record<string, Options> = {
+  run: {},
+  poll: {
+    once: { type: 'boolean' },
+    feed: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  match: { config: { type: 'string' } },
+  check: {},
+};
+
+export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CommandContext {
+  io: CliIo;
+  values: ParsedValues;
+  /** Loads and validates configuration (throws config_invalid). */
+  loadConfig(configFile?: string): Readonly<Config>;
+  createLogger(config: Readonly<Config>): Logger;
+}
+
+function version(packageRoot: string): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usageError(io: CliIo, message: string, command?: string): number {
+  const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check  (wirewatch --help)';
+  io.stderr.write(`wirewatch: ${message}. Usage: ${usage}\n`);
+  return EXIT.usage;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) return usageError(io, 'no command given');
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (command === '--version') {
+    io.stdout.write(`${version(io.packageRoot)}\n`);
+    return EXIT.ok;
+  }
+  const options = COMMAND_OPTIONS[command];
+  if (!options) return usageError(io, `unknown command "${command}"`);
+
+  let values: ParsedValues;
+  try {
+    ({ values } = parseArgs({ args: rest, options: { ...COMMON, ...options }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return usageError(io, (error as Error).message.split('\n')[0]!.replace(/\.$/, ''), command);
+  }
+  if (values['help']) {
+    io.stdout.write(`${COMMAND_USAGE[command]}\n`);
+    return EXIT.ok;
+  }
+  if (values['version']) {
+    io.stdout.write(`${version(io.packageRoot)}\n`);
+    return EXIT.ok;
+  }
+
+  const context: CommandContext = {
+    io,
+    values,
+    loadConfig: (configFile) =>
+      loadConfig({ env: io.env, packageRoot: io.packageRoot, ...(configFile ? { configFile } : {}) }),
+    createLogger: (config) =>
+      createLogger({
+        level: config.log.level,
+        ...(config.log.format === 'auto' ? {} : { pretty: config.log.format === 'pretty' }),
+      }),
+  };
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(context);
+      case 'poll':
+        return await pollCommand(context);
+      case 'match':
+        return await matchCommand(context);
+      default:
+        return await checkCommand(context);
+    }
+  } catch (error) {
+    if (error instanceof WirewatchError && error.code === 'config_invalid') {
+      io.stderr.write(`wirewatch: ${error.message}\n`);
+      return EXIT.config;
+    }
+    if (error instanceof WirewatchError && error.code === 'cli_usage') return usageError(io, error.message, command);
+    if (error instanceof WirewatchError) {
+      io.stderr.write(`wirewatch: ${error.message} (${error.code})\n`);
+      return EXIT.failure;
+    }
+    throw error;
+  }
+}

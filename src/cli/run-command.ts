@@ -1,0 +1,77 @@
+/**
+ * `wirewatch run` (what `npm start` does): the long-running service. Polls once at start-up,
+ * then on POLL_SCHEDULE; SIGTERM/SIGINT stop scheduling, let the cycle in flight finish within
+ * SHUTDOWN_TIMEOUT, close the store and exit 0.
+ */
+import type { Config } from '../config/index.js';
+import { openRuntime, consoleSubscription, type Runtime } from '../app/runtime.js';
+import { buildTargets, runPollCycle } from '../pipeline/poll-cycle.js';
+import { startPollScheduler } from '../pipeline/scheduler.js';
+import { EXIT } from './io.js';
+import type { CommandContext } from './main.js';
+
+/** How often expired entries are swept from a SQLite store (Redis expires keys itself). */
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+/** What a newcomer needs to know in the first minute: what is watched, and what happens next. */
+export function startupBanner(config: Readonly<Config>, storeDescription: string): string {
+  const feeds = config.feeds.map((feed) => `    - ${feed.name ?? feed.id}  ${feed.url}`).join('\n');
+  const watchlists = config.watchlists.map((w) => `    - ${w.id}: ${w.name}`).join('\n');
+  return [
+    `wirewatch is running. No chat token is set, so alerts are printed here.`,
+    `  config: ${config.configFile}`,
+    `  store:  ${storeDescription}`,
+    `  polls:  on "${config.poll.schedule}" (cron), stories older than ${Math.round(config.poll.maxItemAgeMs / 3_600_000)} h never alert`,
+    `  watching ${config.feeds.length} feed(s):`,
+    feeds || '    (none: add feeds to the config file)',
+    `  for ${config.watchlists.length} watchlist(s):`,
+    watchlists || '    (none: add watchlists to the config file)',
+    ``,
+    `The first poll of each feed only records the stories already there; alerts start with the`,
+    `next new story that matches. To see what matches right now, run:`,
+    `    npx wirewatch poll --once --dry-run`,
+    ``,
+  ].join('\n');
+}
+
+async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: number }): Promise<void> {
+  const { config, clock, logger } = runtime;
+  // Subscriptions are read every cycle: chat commands (later) change them while we run.
+  const subscriptions = [consoleSubscription(config), ...(await runtime.repositories.subscriptions.list())];
+  await runPollCycle(buildTargets(config.feeds, subscriptions), runtime.pollContext, { dryRun: false, ignoreBackoff: false, signal });
+  if (clock.now() - lastSweep.at >= SWEEP_INTERVAL_MS) {
+    lastSweep.at = clock.now();
+    const removed = await runtime.store.sweepExpired(clock.now());
+    logger.debug({ removed }, 'expired store entries swept');
+  }
+}
+
+export async function runCommand({ io, loadConfig, createLogger }: CommandContext): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const runtime = await openRuntime(config, { logger, stdout: io.stdout, outputFormat: 'text' });
+  io.stderr.write(startupBanner(config, `${runtime.store.kind} ${runtime.store.description}`));
+  logger.info({ feeds: config.feeds.length, watchlists: config.watchlists.length, schedule: config.poll.schedule }, 'service started');
+
+  const lastSweep = { at: 0 };
+  const scheduler = startPollScheduler({
+    expression: config.poll.schedule,
+    cycle: (signal) => cycle(runtime, signal, lastSweep),
+    logger,
+  });
+  const stopped = new Promise<string>((resolve) => {
+    const remove = io.onShutdownSignal((signal) => {
+      remove();
+      resolve(signal);
+    });
+  });
+  void scheduler.runNow();
+
+  const signal = await stopped;
+  logger.info({ signal, deadline_ms: config.shutdownTimeoutMs }, 'shutting down: no new polls, finishing the one in flight');
+  const { finishedInTime } = await scheduler.stop(config.shutdownTimeoutMs);
+  if (!finishedInTime) logger.warn('the poll in flight did not finish in time and was aborted; it resumes next start');
+  await runtime.close();
+  logger.info('stopped');
+  return EXIT.ok;
+}

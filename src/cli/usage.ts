@@ -1,0 +1,27 @@
+export const COMMAND_USAGE: Record<string, string> = {
+  run: 'wirewatch run',
+  poll: 'wirewatch poll --once [--feed URL]... [--dry-run] [--json]',
+  match: 'wirewatch match [--config FILE] < stories.jsonl',
+  check: 'wirewatch check',
+};
+
+export const USAGE = `wirewatch — news alerts for Discord and Slack
+
+Usage:
+  ${COMMAND_USAGE['run']}
+      The service: polls the configured feeds on POLL_SCHEDULE and posts alerts
+      (printed here when no chat token is set). What \`npm start\` runs.
+  ${COMMAND_USAGE['poll']}
+      One poll cycle. --feed polls these URLs instead of the configured feeds;
+      --dry-run records nothing and shows every current item that matches;
+      --json prints one JSON object per alert.
+  ${COMMAND_USAGE['match']}
+      Reads stories as JSON lines on stdin ({"title","description","link","language"})
+      and writes one JSON line per input line: the watchlists and terms that matched.
+  ${COMMAND_USAGE['check']}
+      Validates the configuration, opens the store, tries each feed once, prints a table.
+
+Options for every command: --help, --version.
+Settings come from environment variables (see .env.example) and the config file
+(config/default.yaml, or the file named by WIREWATCH_CONFIG).
+`;

@@ -1,0 +1,107 @@
+/**
+ * The config file: feeds and watchlists (the shipped defaults live in config/default.yaml).
+ * Problems are reported as "path inside the file (line N): what is wrong".
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { watchlistDefinitionSchema } from '../watch/definition.js';
+
+export const FEED_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+
+const feedSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(FEED_ID, 'lower-case letters, digits, ".", "_" and "-", starting with a letter or digit')
+    .optional(),
+  url: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }),
+  name: z.string().trim().min(1).max(100).optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i, 'a language tag such as en, es or es-MX')
+    .optional(),
+});
+
+function uniqueIds<T extends { id?: string | undefined }>(items: T[], ctx: z.RefinementCtx, what: string): void {
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    if (!item.id) return;
+    if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate ${what} id "${item.id}"` });
+    seen.add(item.id);
+  });
+}
+
+export const configFileSchema = z.strictObject({
+  feeds: z.array(feedSchema).superRefine((feeds, ctx) => uniqueIds(feeds, ctx, 'feed')).default([]),
+  watchlists: z
+    .array(watchlistDefinitionSchema)
+    .superRefine((lists, ctx) => uniqueIds(lists, ctx, 'watchlist'))
+    .default([]),
+});
+
+export type ConfigFile = z.output<typeof configFileSchema>;
+export type FeedDefinition = z.output<typeof feedSchema>;
+
+export interface FileProblem {
+  /** e.g. "watchlists[1].terms" */
+  path: string;
+  line: number | null;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+/** The line a path points at, so a person can jump straight to it. */
+function lineOf(document: Document, counter: LineCounter, path: readonly PropertyKey[]): number | null {
+  let node: unknown = document.contents;
+  let located = node;
+  for (const key of path) {
+    if (isMap(node) || isSeq(node)) {
+      const next = node.get(key as string | number, true);
+      if (next === undefined) break;
+      node = next;
+      located = next;
+    } else break;
+  }
+  const range = (located as { range?: [number, number, number] } | null)?.range;
+  return range ? counter.linePos(range[0]).line : null;
+}
+
+export type FileLoad = { ok: true; value: ConfigFile } | { ok: false; problems: FileProblem[] };
+
+export function loadConfigFile(path: string): FileLoad {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    return { ok: false, problems: [{ path: '', line: null, message: reason }] };
+  }
+  const counter = new LineCounter();
+  const document = parseDocument(source, { lineCounter: counter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      problems: document.errors.map((error) => ({
+        path: '',
+        line: error.linePos?.[0]?.line ?? null,
+        message: `YAML syntax: ${error.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  const parsed = configFileSchema.safeParse(document.toJS() ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      line: lineOf(document, counter, issue.path),
+      message: issue.message,
+    })),
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The one place configuration is read: environment (deployment settings, secrets) and the
+ * config file (feeds, watchlists). Validated once at start-up; every problem is listed in one
+ * error, and the rest of the program receives a frozen, typed Config.
+ */
+import { resolve } from 'node:path';
+import { WirewatchError } from '../errors.js';
+import { environmentSchema, type Environment } from './environment.js';
+import { formatPath, loadConfigFile, type FeedDefinition } from './file.js';
+import type { WatchlistDefinition } from '../watch/definition.js';
+import { formatBytes } from './durations.js';
+
+export { parseDuration, parseByteSize, formatBytes } from './durations.js';
+
+export interface FeedConfig {
+  id: string;
+  url: string;
+  name: string | null;
+  language: string | null;
+}
+
+export interface Config {
+  configFile: string;
+  feeds: FeedConfig[];
+  watchlists: WatchlistDefinition[];
+  store: { url: string };
+  poll: { schedule: string; maxItemAgeMs: number; seenTtlMs: number };
+  fetch: {
+    userAgent: string;
+    timeoutMs: number;
+    connectTimeoutMs: number;
+    maxBytes: number;
+    maxRedirects: number;
+    concurrency: number;
+    perHostConcurrency: number;
+    allowPrivate: boolean;
+    failingAfter: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+  };
+  log: { level: Environment['LOG_LEVEL']; format: Environment['LOG_FORMAT'] };
+  shutdownTimeoutMs: number;
+}
+
+export const VERSION = '0.1.0';
+
+/** A feed id people can read in logs: host plus path, slugged. */
+export function feedIdFromUrl(url: string): string {
+  const parsed = new URL(url);
+  const slug = `${parsed.hostname.replace(/^www\./, '')}${parsed.pathname}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug.slice(0, 64).replace(/-+$/, '') || 'feed';
+}
+
+function withIds(feeds: FeedDefinition[]): FeedConfig[] {
+  const used = new Set(feeds.map((feed) => feed.id).filter((id): id is string => Boolean(id)));
+  return feeds.map((feed) => {
+    let id = feed.id;
+    if (!id) {
+      const base = feedIdFromUrl(feed.url);
+      id = base;
+      for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+      used.add(id);
+    }
+    return { id, url: feed.url, name: feed.name ?? null, language: feed.language ?? null };
+  });
+}
+
+export interface LoadConfigOptions {
+  env: Record<string, string | undefined>;
+  /** Where the shipped config/default.yaml lives (the package root). */
+  packageRoot: string;
+  /** Overrides WIREWATCH_CONFIG (the CLI's --config). */
+  configFile?: string;
+}
+
+/** Throws WirewatchError('config_invalid') whose message lists every problem, one per line. */
+export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
+  // An empty value in a .env file means "not set", not "the empty string".
+  const env = Object.fromEntries(Object.entries(options.env).filter(([, value]) => value !== undefined && value !== ''));
+  const problems: string[] = [];
+
+  const environment = environmentSchema.safeParse(env);
+  if (!environment.success) {
+    for (const issue of environment.error.issues) problems.push(`environment ${formatPath(issue.path)}: ${issue.message}`);
+  }
+
+  const configFile = resolve(
+    options.configFile ?? (env['WIREWATCH_CONFIG'] as string | undefined) ?? resolve(options.packageRoot, 'config/default.yaml'),
+  );
+  const file = loadConfigFile(configFile);
+  if (!file.ok) {
+    for (const problem of file.problems) {
+      const where = [problem.path, problem.line === null ? null : `line ${problem.line}`].filter(Boolean).join(', ');
+      problems.push(`${configFile}${where ? ` (${where})` : ''}: ${problem.message}`);
+    }
+  }
+
+  if (!environment.success || !file.ok) {
+    throw new WirewatchError('config_invalid', `invalid configuration:\n  ${problems.join('\n  ')}`, {
+      details: { problems },
+    });
+  }
+  const e = environment.data;
+  return Object.freeze({
+    configFile,
+    feeds: withIds(file.value.feeds),
+    watchlists: file.value.watchlists,
+    store: { url: e.STORE_URL },
+    poll: { schedule: e.POLL_SCHEDULE, maxItemAgeMs: e.MAX_ITEM_AGE, seenTtlMs: e.SEEN_TTL },
+    fetch: {
+      userAgent: `wirewatch/${VERSION} (+${e.CONTACT_URL})`,
+      timeoutMs: e.FETCH_TIMEOUT,
+      connectTimeoutMs: e.FETCH_CONNECT_TIMEOUT,
+      maxBytes: e.FETCH_MAX_BYTES,
+      maxRedirects: 5,
+      concurrency: e.FETCH_CONCURRENCY,
+      perHostConcurrency: e.FETCH_PER_HOST_CONCURRENCY,
+      allowPrivate: e.ALLOW_PRIVATE_FEEDS,
+      failingAfter: e.FEED_FAILING_AFTER,
+      backoffBaseMs: e.FEED_BACKOFF_BASE,
+      backoffMaxMs: e.FEED_BACKOFF_MAX,
+    },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+  });
+}
+
+/** For start-up banners: the settings a person would want to see, without secrets. */
+export function describeLimits(config: Config): string {
+  return `max body ${formatBytes(config.fetch.maxBytes)}, timeout ${config.fetch.timeoutMs / 1000}s`;
+}

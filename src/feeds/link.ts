@@ -1,0 +1,63 @@
+/**
+ * Canonical links: absolute, lower-case host, no fragment, no tracking parameters. Links that
+ * are themselves redirects (Google News, feedburner, t.co …) are kept exactly as given: their
+ * query string is the destination, and rewriting it breaks them.
+ */
+
+/** Query parameters that only track the click; removing them never changes the page. */
+const TRACKING_PARAMETER = new RegExp(
+  '^(?:' +
+    [
+      'utm_[a-z0-9_]+', 'fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid',
+      'mc_cid', 'mc_eid', 'igshid', '_ga', '_gl', 'ocid', 'cmpid', 'smid', 'sr_share', 'at_medium', 'at_campaign',
+      'ns_mchannel', 'ns_source', 'ns_campaign', 'ns_linkname', 'ns_fee', 'spm', 'vero_id', 'oly_enc_id', 'oly_anon_id',
+      '__twitter_impression', 'rss_source',
+    ].join('|') +
+    ')$',
+  'i',
+);
+
+const REDIRECT_HOSTS = new Set([
+  'news.google.com',
+  'feedproxy.google.com',
+  'feeds.feedburner.com',
+  'feedburner.google.com',
+  'www.google.com',
+  'google.com',
+  't.co',
+  'bit.ly',
+  'l.facebook.com',
+  'lnkd.in',
+]);
+
+export function isRedirectLink(url: URL): boolean {
+  if (!REDIRECT_HOSTS.has(url.hostname)) return false;
+  // google.com itself is only a redirector on /url (Google Alerts links).
+  if (url.hostname.endsWith('google.com') && url.hostname !== 'news.google.com' && !url.hostname.startsWith('feed')) {
+    return url.pathname === '/url';
+  }
+  return true;
+}
+
+/**
+ * Returns the canonical form of `link` resolved against `base`, or null when it is not an
+ * http(s) URL at all (javascript:, mailto:, garbage).
+ */
+export function canonicalLink(link: string | null | undefined, base: string | null = null): string | null {
+  const raw = link?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = base ? new URL(raw, base) : new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (isRedirectLink(url)) return url.href;
+  url.hash = '';
+  for (const name of [...url.searchParams.keys()]) {
+    if (TRACKING_PARAMETER.test(name)) url.searchParams.delete(name);
+  }
+  // URLSearchParams re-encodes the query when touched; keep the original when nothing was removed.
+  return url.href.replace(/\?$/, '');
+}

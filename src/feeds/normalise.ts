@@ -1,0 +1,91 @@
+/**
+ * ParsedFeed → Stories: one shape for every format, plain text, canonical links, a stable id.
+ * Pure: the time of the poll comes in as `now` (it stands in for missing dates).
+ */
+import type { ParsedFeed, ParsedItem } from './types.js';
+import type { Story } from './story.js';
+import { canonicalLink } from './link.js';
+import { htmlToText, foldWhitespace, repairMojibake } from './text.js';
+import { detectLanguage, primaryLanguage } from './language.js';
+import { parseFeedDate } from './dates.js';
+import { resolveIdentities, storyId } from './identity.js';
+
+export interface NormaliseContext {
+  feedId: string;
+  /** The configured display name; the feed's own title is the fallback. */
+  feedName: string | null;
+  /** The configured language; the feed's declared language is the fallback. */
+  feedLanguage: string | null;
+  /** The URL the document was fetched from (final URL after redirects): base for relative links. */
+  documentUrl: string | null;
+  now: number;
+}
+
+/** Longest summary kept on a Story; summaries for alerts are cut further, at sentence ends. */
+const MAX_SUMMARY_CHARS = 4000;
+const MAX_TITLE_CHARS = 500;
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${cut.slice(0, lastSpace > max * 0.6 ? lastSpace : max).trimEnd()}…`;
+}
+
+function itemSummary(item: ParsedItem): string {
+  const summary = htmlToText(item.summaryHtml);
+  // Some feeds put only an image or a tracking pixel in the description; use the content then.
+  return summary.length >= 40 ? summary : htmlToText(item.contentHtml) || summary;
+}
+
+export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Story[] {
+  const base = feed.link && context.documentUrl ? safeUrl(feed.link, context.documentUrl) : context.documentUrl;
+  const feedLanguage = primaryLanguage(context.feedLanguage) ?? primaryLanguage(feed.language);
+  const feedSource = foldWhitespace(context.feedName ?? repairMojibake(feed.title ?? '')) || hostOf(context.documentUrl);
+  const prepared = feed.items.map((item) => {
+    const title = clip(htmlToText(item.title), MAX_TITLE_CHARS);
+    const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
+    return { item, title, summary, link: canonicalLink(item.link, base) };
+  });
+  const identities = resolveIdentities(
+    prepared.map(({ item, title, link }) => ({ guid: item.guid, link, title, date: item.date })),
+  );
+  const stories: Story[] = [];
+  prepared.forEach(({ item, title, summary, link }, index) => {
+    const identity = identities[index];
+    if (!identity || (!title && !summary && !link)) return; // nothing a person could read
+    const publishedMs = parseFeedDate(item.date, context.now);
+    stories.push({
+      id: storyId(context.feedId, identity),
+      feedId: context.feedId,
+      identity,
+      title: title || clip(summary, 120) || (link ?? ''),
+      link,
+      summary,
+      published: new Date(publishedMs ?? context.now).toISOString(),
+      publishedFrom: publishedMs === null ? 'first-seen' : 'feed',
+      language: primaryLanguage(item.language) ?? feedLanguage ?? detectLanguage(`${title} ${summary}`),
+      categories: [...new Set(item.categories.map((c) => foldWhitespace(c)).filter(Boolean))],
+      imageUrl: canonicalLink(item.imageUrl, base),
+      source: (item.sourceName && foldWhitespace(item.sourceName)) || feedSource,
+    });
+  });
+  return stories;
+}
+
+function safeUrl(link: string, base: string): string {
+  try {
+    return new URL(link, base).href;
+  } catch {
+    return base;
+  }
+}
+
+function hostOf(url: string | null): string {
+  if (!url) return 'unknown source';
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'unknown source';
+  }
+}

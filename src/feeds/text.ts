@@ -1,0 +1,87 @@
+/**
+ * Plain text from feed HTML: tags stripped, entities decoded, whitespace folded, and the common
+ * double-encoding damage (UTF-8 read as windows-1252, "animarÃ¡n") undone.
+ */
+import { parseDocument } from 'htmlparser2';
+import type { AnyNode, Element } from 'domhandler';
+
+/** Elements whose text is never content. */
+const SKIPPED = new Set(['script', 'style', 'noscript', 'iframe', 'head', 'template', 'svg', 'object']);
+/** Elements that separate words even when the markup has no whitespace between them. */
+const BLOCKS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure',
+  'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
+  'section', 'table', 'td', 'th', 'tr', 'ul',
+]);
+/** feedburner's "feedflare" share links are noise in every description that carries them. */
+const NOISE_CLASSES = /\b(feedflare|mf-viral|share|sharing)\b/i;
+
+export function foldWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u200b\ufeff]+/g, ' ').trim();
+}
+
+function collectText(nodes: AnyNode[], out: string[]): void {
+  for (const node of nodes) {
+    if (node.type === 'text') {
+      out.push((node as unknown as { data: string }).data);
+    } else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
+      const element = node as Element;
+      const name = element.name.toLowerCase();
+      if (SKIPPED.has(name) || NOISE_CLASSES.test(element.attribs['class'] ?? '')) continue;
+      const block = BLOCKS.has(name);
+      if (block) out.push(' ');
+      collectText(element.children, out);
+      if (block) out.push(' ');
+    } else if (node.type === 'cdata') {
+      collectText((node as unknown as { children: AnyNode[] }).children, out);
+    }
+  }
+}
+
+const LOOKS_LIKE_MARKUP = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>|&(#\d+|#x[0-9a-f]+|[a-z]+\d*);/i;
+
+/** HTML (or plain text) → one line of plain text. */
+export function htmlToText(html: string | null | undefined): string {
+  if (!html) return '';
+  let text = html;
+  // Some feeds escape their HTML twice; a second pass turns the leftover "<p>" text into text.
+  for (let pass = 0; pass < 2 && LOOKS_LIKE_MARKUP.test(text); pass++) {
+    const parts: string[] = [];
+    collectText(parseDocument(text, { decodeEntities: true }).children, parts);
+    text = parts.join('');
+  }
+  return foldWhitespace(repairMojibake(text));
+}
+
+// windows-1252 maps 0x80–0x9F to these code points; reversing them recovers the original bytes.
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d,
+  0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0x9d, 0x017e, 0x0178,
+];
+const CP1252_TO_BYTE = new Map<number, number>(CP1252_HIGH.map((codePoint, index) => [codePoint, 0x80 + index]));
+/** A UTF-8 lead byte read as windows-1252 followed by a continuation byte read the same way. */
+const MOJIBAKE = /[\u00c2-\u00f4][\u0080-\u00bf\u2013-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u20ac\u2122]/g;
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Undoes double-encoded UTF-8 ("MÃ©xico" → "México"). Only when the text shows the telltale
+ * pairs, every character maps back to one byte, and those bytes are valid UTF-8; otherwise the
+ * text is returned unchanged, so genuine "Ã" in Portuguese or French text is safe.
+ */
+export function repairMojibake(text: string): string {
+  const suspects = text.match(MOJIBAKE);
+  if (!suspects || suspects.length === 0) return text;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const byte = code <= 0xff ? code : CP1252_TO_BYTE.get(code);
+    if (byte === undefined) return text;
+    bytes[i] = byte;
+  }
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return text;
+  }
+}

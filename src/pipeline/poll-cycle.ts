@@ -1,0 +1,87 @@
+/**
+ * A poll cycle: every distinct feed URL once, concurrently (the fetcher bounds concurrency
+ * globally and per host), each feed isolated from the others' failures.
+ */
+import { asWirewatchError } from '../errors.js';
+import type { FeedConfig } from '../config/index.js';
+import { pollFeed, type FeedOutcome, type FeedTarget, type PollContext, type PollOptions } from './poll-feed.js';
+
+export interface CycleReport {
+  startedAt: number;
+  durationMs: number;
+  feeds: FeedOutcome[];
+  alerts: number;
+}
+
+export interface SubscriptionLike {
+  channel: string;
+  feeds: readonly string[] | '*';
+  watchlists: readonly string[];
+}
+
+/**
+ * One target per distinct URL, carrying every channel that follows it. Feeds of the config
+ * file are trusted; later, feeds that chat users add are not.
+ */
+export function buildTargets(feeds: readonly FeedConfig[], subscriptions: readonly SubscriptionLike[]): FeedTarget[] {
+  const byUrl = new Map<string, FeedTarget>();
+  for (const feed of feeds) {
+    if (byUrl.has(feed.url)) continue;
+    const subscribers = subscriptions
+      .filter((s) => s.feeds === '*' || s.feeds.includes(feed.id))
+      .map((s) => ({ channel: s.channel, watchlists: s.watchlists }));
+    byUrl.set(feed.url, { feed, trusted: true, subscribers });
+  }
+  return [...byUrl.values()];
+}
+
+export async function runPollCycle(
+  targets: readonly FeedTarget[],
+  context: PollContext,
+  options: PollOptions,
+): Promise<CycleReport> {
+  const startedAt = context.clock.now();
+  const feeds = await Promise.all(
+    targets.map(async (target): Promise<FeedOutcome> => {
+      try {
+        return await pollFeed(target, context, options);
+      } catch (error) {
+        // Only the store can fail here (fetch and parse errors are outcomes); log and go on.
+        const coded = asWirewatchError(error, 'store_unavailable');
+        context.logger.error({ feed_id: target.feed.id, code: coded.code, err: coded }, 'feed cycle aborted');
+        return {
+          feedId: target.feed.id,
+          url: target.feed.url,
+          status: 'failed',
+          stories: 0,
+          newStories: 0,
+          alerts: 0,
+          deliveryFailures: 0,
+          error: { code: coded.code, message: coded.message },
+        };
+      }
+    }),
+  );
+  const report: CycleReport = {
+    startedAt,
+    durationMs: context.clock.now() - startedAt,
+    feeds,
+    alerts: feeds.reduce((sum, feed) => sum + feed.alerts, 0),
+  };
+  const count = (status: FeedOutcome['status']) => feeds.filter((f) => f.status === status).length;
+  context.logger.info(
+    {
+      feeds: feeds.length,
+      polled: count('polled'),
+      baseline: count('baseline'),
+      not_modified: count('not-modified'),
+      unchanged: count('unchanged'),
+      backing_off: count('backing-off'),
+      failed: count('failed'),
+      alerts: report.alerts,
+      duration_ms: report.durationMs,
+    },
+    'poll cycle finished',
+  );
+  return report;
+}

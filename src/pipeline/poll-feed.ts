@@ -1,0 +1,269 @@
+/**
+ * One feed's turn in a poll cycle: fetch → decode → parse → normalise → dedupe → match → deliver
+ * → record. The order of the writes is what keeps the store consistent across crashes:
+ *
+ *   1. deliveries are recorded per channel as each alert lands (a retry never posts twice);
+ *   2. the feed's seen-record is written in one operation after the deliveries;
+ *   3. the feed state (ETag, body hash) advances last, so a crash before it re-reads the
+ *      same body next cycle and the records above make that harmless.
+ *
+ * A story whose delivery failed is left out of the seen-record, so the next cycle tries it
+ * again; channels that did get it are protected by their delivery records.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { Clock } from '../clock.js';
+import type { FeedConfig } from '../config/index.js';
+import { asWirewatchError, type WirewatchError } from '../errors.js';
+import type { FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
+import { decodeFeedBody } from '../feeds/decode.js';
+import { parseFeedDocument } from '../feeds/parse.js';
+import { normaliseFeed } from '../feeds/normalise.js';
+import type { Story } from '../feeds/story.js';
+import type { Matcher } from '../watch/matcher.js';
+import { buildAlert, dedupeKeys, type Alert } from '../alerts/alert.js';
+import type { AlertSink } from '../delivery/sink.js';
+import type { FeedState, Repositories, SeenRecord } from '../store/repositories.js';
+import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
+
+export interface Subscriber {
+  channel: string;
+  watchlists: readonly string[];
+}
+
+export interface FeedTarget {
+  feed: FeedConfig;
+  /** Feeds from the operator (config file, command line) skip the private-address guard. */
+  trusted: boolean;
+  subscribers: readonly Subscriber[];
+}
+
+export interface PollContext {
+  fetcher: FeedFetcher;
+  repositories: Repositories;
+  matcher: Matcher;
+  watchlistNames: ReadonlyMap<string, string>;
+  sink: AlertSink;
+  clock: Clock;
+  logger: Logger;
+  policy: BackoffPolicy;
+  maxItemAgeMs: number;
+  maxBytes: number;
+}
+
+export interface PollOptions {
+  /** Fetch unconditionally, alert on every current matching item, record nothing. */
+  dryRun: boolean;
+  /** Poll even a feed that is backing off (the CLI's one-off poll). */
+  ignoreBackoff: boolean;
+  signal?: AbortSignal;
+}
+
+export type FeedStatus = 'polled' | 'baseline' | 'not-modified' | 'unchanged' | 'backing-off' | 'failed';
+
+export interface FeedOutcome {
+  feedId: string;
+  url: string;
+  status: FeedStatus;
+  stories: number;
+  newStories: number;
+  alerts: number;
+  deliveryFailures: number;
+  error: { code: string; message: string } | null;
+}
+
+export type FetchedStories =
+  | { kind: 'not-modified' }
+  | { kind: 'unchanged' }
+  | { kind: 'stories'; stories: Story[]; bodyHash: string; etag: string | null; lastModified: string | null; repairs: string[] };
+
+/** Fetch and turn the body into Stories; a 304 or an identical body costs no parse. */
+export async function fetchStories(
+  target: FeedTarget,
+  state: FeedState | null,
+  context: Pick<PollContext, 'fetcher' | 'clock' | 'maxBytes'>,
+  signal?: AbortSignal,
+): Promise<FetchedStories> {
+  const response = await context.fetcher.fetch({
+    url: target.feed.url,
+    etag: state?.etag ?? null,
+    lastModified: state?.lastModified ?? null,
+    trusted: target.trusted,
+    feedId: target.feed.id,
+    ...(signal ? { signal } : {}),
+  });
+  if (response.kind === 'not-modified') return { kind: 'not-modified' };
+  const bodyHash = createHash('sha1').update(response.body).digest('hex');
+  if (state?.bodyHash === bodyHash) return { kind: 'unchanged' };
+  const decoded = decodeFeedBody(response.body, response.contentType, { maxBytes: context.maxBytes });
+  const parsed = await parseFeedDocument(decoded.text, { baseUrl: response.finalUrl });
+  const stories = normaliseFeed(parsed, {
+    feedId: target.feed.id,
+    feedName: target.feed.name,
+    feedLanguage: target.feed.language,
+    documentUrl: response.finalUrl,
+    now: context.clock.now(),
+  });
+  return { kind: 'stories', stories, bodyHash, etag: response.etag, lastModified: response.lastModified, repairs: parsed.repairs };
+}
+
+function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<FeedOutcome> = {}): FeedOutcome {
+  return {
+    feedId: target.feed.id,
+    url: target.feed.url,
+    status,
+    stories: 0,
+    newStories: 0,
+    alerts: 0,
+    deliveryFailures: 0,
+    error: null,
+    ...extra,
+  };
+}
+
+/** Alerts for the stories, one per (story, subscribed channel whose watchlists matched), oldest story first. */
+export function alertsFor(stories: readonly Story[], target: FeedTarget, context: Pick<PollContext, 'matcher' | 'watchlistNames'>): Alert[] {
+  const alerts: Alert[] = [];
+  const oldestFirst = [...stories].sort((a, b) => a.published.localeCompare(b.published));
+  for (const story of oldestFirst) {
+    const result = context.matcher.match(story);
+    if (result.watchlists.length === 0) continue;
+    for (const subscriber of target.subscribers) {
+      const wanted = new Set(subscriber.watchlists);
+      const watchlists = result.watchlists.filter((id) => wanted.has(id));
+      if (watchlists.length === 0) continue;
+      const matches = result.matches.filter((m) => wanted.has(m.watchlist));
+      alerts.push(buildAlert(subscriber.channel, story, { watchlists, matches }, context.watchlistNames));
+    }
+  }
+  return alerts;
+}
+
+async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean, log: Logger) {
+  const failedStories = new Set<string>();
+  let delivered = 0;
+  for (const alert of alerts) {
+    const keys = dedupeKeys(alert.story);
+    const storyLog = log.child({ story_id: alert.story.id, channel_id: alert.channel });
+    try {
+      if (!dryRun && (await context.repositories.deliveries.delivered(alert.channel, keys))) {
+        storyLog.debug('already delivered to this channel; skipped');
+        continue;
+      }
+      await context.sink.deliver(alert);
+      delivered++;
+      if (!dryRun) {
+        await context.repositories.deliveries.record(alert.channel, keys, {
+          storyId: alert.story.id,
+          feedId: alert.story.feedId,
+          watchlists: alert.watchlists.map((w) => w.id),
+          deliveredAt: context.clock.now(),
+        });
+      }
+      storyLog.info({ watchlists: alert.watchlists.map((w) => w.id), sink: context.sink.name }, 'alert delivered');
+    } catch (error) {
+      failedStories.add(alert.story.id);
+      const coded = asWirewatchError(error);
+      storyLog.error({ code: coded.code, err: coded }, 'alert delivery failed; the story stays unseen and is retried next cycle');
+    }
+  }
+  return { delivered, failedStories };
+}
+
+/** Stories the feed holds that the seen-record does not, with first-seen dates carried over for the rest. */
+function splitNew(stories: Story[], seen: SeenRecord | undefined): { current: Story[]; fresh: Story[] } {
+  const current = stories.map((story) => {
+    const known = seen?.items[story.id];
+    return known && story.publishedFrom === 'first-seen' ? { ...story, published: new Date(known[0]).toISOString() } : story;
+  });
+  return { current, fresh: current.filter((story) => !seen?.items[story.id]) };
+}
+
+function nextSeenRecord(previous: SeenRecord | undefined, stories: Story[], skip: Set<string>, now: number): SeenRecord {
+  const items = { ...(previous?.items ?? {}) };
+  for (const story of stories) {
+    if (skip.has(story.id)) continue;
+    items[story.id] = [items[story.id]?.[0] ?? now, now];
+  }
+  return { baselineAt: previous?.baselineAt ?? now, items };
+}
+
+export async function pollFeed(target: FeedTarget, context: PollContext, options: PollOptions): Promise<FeedOutcome> {
+  const log = context.logger.child({ feed_id: target.feed.id });
+  const { repositories, clock } = context;
+  const now = clock.now();
+  const state = options.dryRun ? null : await repositories.feedStates.get(target.feed.url);
+  if (state && !options.ignoreBackoff && isBackingOff(state, now)) {
+    log.debug({ next_attempt_at: new Date(state.nextAttemptAt ?? now).toISOString() }, 'feed is backing off; skipped');
+    return outcome(target, 'backing-off');
+  }
+
+  let fetched: FetchedStories;
+  try {
+    fetched = await fetchStories(target, state, context, options.signal);
+  } catch (error) {
+    return failed(target, state, asWirewatchError(error), context, log);
+  }
+  if (fetched.kind !== 'stories') {
+    if (state) await repositories.feedStates.put(recordSuccess(state, now));
+    log.debug({ result: fetched.kind }, 'feed unchanged');
+    return outcome(target, fetched.kind);
+  }
+  if (fetched.repairs.length > 0) log.debug({ repairs: fetched.repairs }, 'feed needed repairs to parse');
+
+  const seen = state ? await repositories.seen.get(target.feed.id) : undefined;
+  const { current, fresh } = splitNew(fetched.stories, seen);
+  const counts = { stories: current.length, newStories: options.dryRun ? current.length : fresh.length };
+  // The validators advance only when every story was handled; otherwise a 304 or an identical
+  // body next cycle would hide the stories whose delivery failed.
+  const stateAfter = (s: FeedState, complete: boolean) =>
+    complete
+      ? recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash })
+      : recordSuccess(s, now);
+
+  if (state && !seen) {
+    // First poll of this feed: remember what is already there, alert on none of it.
+    await repositories.seen.put(target.feed.id, nextSeenRecord(undefined, current, new Set(), now), now);
+    await repositories.feedStates.put(stateAfter(state, true));
+    log.info({ stories: current.length }, 'first poll of this feed: recorded what is already there, no alerts');
+    return outcome(target, 'baseline', counts);
+  }
+
+  const candidates = (options.dryRun ? current : fresh).filter(
+    (story) => now - Date.parse(story.published) <= context.maxItemAgeMs,
+  );
+  const alerts = alertsFor(candidates, target, context);
+  const { delivered, failedStories } = await deliverAll(alerts, context, options.dryRun, log);
+  if (state) {
+    await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, failedStories, now), now);
+    await repositories.feedStates.put(stateAfter(state, failedStories.size === 0));
+  }
+  if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts: delivered }, 'feed polled');
+  return outcome(target, 'polled', { ...counts, alerts: delivered, deliveryFailures: alerts.length - delivered });
+}
+
+async function failed(
+  target: FeedTarget,
+  state: FeedState | null,
+  error: WirewatchError,
+  context: PollContext,
+  log: Logger,
+): Promise<FeedOutcome> {
+  const retryAfterMs = typeof error.details?.['retryAfterMs'] === 'number' ? error.details['retryAfterMs'] : null;
+  let next: FeedState | null = null;
+  if (state) {
+    next = recordFailure(state, { code: error.code, message: error.message, retryAfterMs }, context.clock.now(), context.policy);
+    await context.repositories.feedStates.put(next);
+  }
+  log.warn(
+    {
+      code: error.code,
+      reason: error.message,
+      consecutive_failures: next?.consecutiveFailures,
+      failing: next?.failing,
+      next_attempt_at: next?.nextAttemptAt ? new Date(next.nextAttemptAt).toISOString() : undefined,
+    },
+    'feed poll failed',
+  );
+  return outcome(target, 'failed', { error: { code: error.code, message: error.message } });
+}

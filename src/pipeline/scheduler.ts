@@ -1,0 +1,66 @@
+/**
+ * Runs the poll cycle on a cron schedule (node-cron, seconds field allowed) with no overlapping
+ * runs: a cycle still running when the next tick comes makes that tick a no-op. Stopping waits
+ * for the cycle in flight, up to a deadline, then aborts it.
+ */
+import { schedule, type ScheduledTask } from 'node-cron';
+import type { Logger } from '../log.js';
+
+export interface PollScheduler {
+  /** Resolves when the cycle started now has finished. */
+  runNow(): Promise<void>;
+  /** Stop scheduling; let the cycle in flight finish within `deadlineMs`, then abort it. */
+  stop(deadlineMs: number): Promise<{ finishedInTime: boolean }>;
+}
+
+export function startPollScheduler(options: {
+  expression: string;
+  cycle: (signal: AbortSignal) => Promise<void>;
+  logger: Logger;
+}): PollScheduler {
+  const { logger } = options;
+  let inFlight: Promise<void> | null = null;
+  let controller = new AbortController();
+  let stopped = false;
+
+  const runNow = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (inFlight) {
+      logger.warn('previous poll cycle still running; this tick is skipped');
+      return inFlight;
+    }
+    controller = new AbortController();
+    inFlight = options
+      .cycle(controller.signal)
+      .catch((error: unknown) => logger.error({ err: error }, 'poll cycle failed'))
+      .finally(() => {
+        inFlight = null;
+      });
+    return inFlight;
+  };
+
+  const task: ScheduledTask = schedule(options.expression, () => runNow(), { name: 'poll', noOverlap: true });
+
+  return {
+    runNow,
+    stop: async (deadlineMs) => {
+      stopped = true;
+      await task.stop();
+      await task.destroy();
+      const current = inFlight;
+      if (!current) return { finishedInTime: true };
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), deadlineMs);
+      });
+      const result = await Promise.race([current.then(() => 'done' as const), timedOut]);
+      clearTimeout(timer);
+      if (result === 'timeout') {
+        controller.abort(new Error('shutting down'));
+        await current;
+        return { finishedInTime: false };
+      }
+      return { finishedInTime: true };
+    },
+  };
+}

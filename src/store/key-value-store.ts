@@ -1,0 +1,121 @@
+/**
+ * The key-value store under every repository: keyv on SQLite (default, one file), Redis (several
+ * replicas) or memory (tests, dry runs). Repositories see only this small interface.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Keyv from 'keyv';
+import KeyvSqlite from '@keyv/sqlite';
+import KeyvRedis from '@keyv/redis';
+import { WirewatchError } from '../errors.js';
+
+export type StoreKind = 'sqlite' | 'redis' | 'memory';
+
+export interface KeyValueStore {
+  readonly kind: StoreKind;
+  /** The URL with any password removed, for logs. */
+  readonly description: string;
+  get<T>(key: string): Promise<T | undefined>;
+  getMany<T>(keys: string[]): Promise<(T | undefined)[]>;
+  /** `ttlMs` omitted: kept until deleted. */
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys that start with `prefix` (without the namespace), for listings. */
+  keys(prefix: string): Promise<string[]>;
+  /** Removes expired entries the backend does not expire by itself; returns how many. */
+  sweepExpired(now: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+const NAMESPACE = 'wirewatch';
+
+interface SqliteQuery {
+  query(sql: string, ...parameters: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//[redacted]@');
+}
+
+/** sqlite://./data/x.sqlite → an absolute file path; creates the folder on first run. */
+function sqlitePath(url: string): string {
+  const raw = url.replace(/^sqlite:\/\//, '');
+  if (raw === ':memory:') return raw;
+  const path = resolve(raw);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQuery | null): KeyValueStore {
+  return {
+    kind,
+    description,
+    get: async <T>(key: string) => (await keyv.get<T>(key)) ?? undefined,
+    getMany: async <T>(keys: string[]) =>
+      keys.length === 0 ? [] : ((await keyv.getMany<T>(keys)) as (T | undefined)[]).map((value) => value ?? undefined),
+    set: async (key, value, ttlMs) => {
+      await keyv.set(key, value, ttlMs);
+    },
+    delete: async (key) => {
+      await keyv.delete(key);
+    },
+    keys: async (prefix) => {
+      const found: string[] = [];
+      if (!keyv.iterator) return found;
+      for await (const [key] of keyv.iterator(NAMESPACE) as AsyncGenerator<[string, unknown]>) {
+        const bare = key.startsWith(`${NAMESPACE}:`) ? key.slice(NAMESPACE.length + 1) : key;
+        if (bare.startsWith(prefix)) found.push(bare);
+      }
+      return found;
+    },
+    sweepExpired: async (now) => {
+      if (!sqlite) return 0; // Redis expires keys itself; the memory store drops them on read.
+      const rows = await sqlite.query(
+        `DELETE FROM keyv WHERE key LIKE ? AND json_extract(value, '$.expires') < ? RETURNING key`,
+        `${NAMESPACE}:%`,
+        now,
+      );
+      return rows.length;
+    },
+    close: async () => {
+      await keyv.disconnect();
+    },
+  };
+}
+
+async function openSqlite(url: string): Promise<KeyValueStore> {
+  const adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}`, busyTimeout: 5000 });
+  const sqlite = adapter as unknown as SqliteQuery;
+  // WAL: readers never block the writer, and a commit needs no fsync of the main file.
+  await sqlite.query('PRAGMA journal_mode=WAL');
+  await sqlite.query('PRAGMA synchronous=NORMAL');
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
+  return wrap('sqlite', url, keyv, sqlite);
+}
+
+async function openRedis(url: string): Promise<KeyValueStore> {
+  const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
+  return wrap('redis', redactUrl(url), keyv, null);
+}
+
+/**
+ * Opens the store named by STORE_URL and proves it answers, so a wrong URL fails at start-up
+ * with a clear message instead of at the first poll.
+ */
+export async function openStore(url: string): Promise<KeyValueStore> {
+  let store: KeyValueStore;
+  try {
+    if (url.startsWith('sqlite://')) store = await openSqlite(url);
+    else if (url.startsWith('redis://') || url.startsWith('rediss://')) store = await openRedis(url);
+    else if (url.startsWith('memory://')) store = wrap('memory', url, new Keyv({ namespace: NAMESPACE, throwOnErrors: true }), null);
+    else throw new WirewatchError('store_url_invalid', `unsupported store URL ${redactUrl(url)}`);
+    await store.get('health-probe');
+  } catch (error) {
+    if (error instanceof WirewatchError) throw error;
+    throw new WirewatchError('store_unavailable', `cannot open the store at ${redactUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return store;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { summarise, truncateAtWord } from '../../src/alerts/summary.js';
+
+const TEXT =
+  'Officials met in Washington on Tuesday. Mexico sent 26 cartel figures to the United States. ' +
+  'Among them was a former police chief. The transfer followed talks on tariffs.';
+
+describe('summarise', () => {
+  it.each([
+    {
+      name: 'keeps up to three sentences, matched ones chosen first, in reading order',
+      spans: [{ start: TEXT.indexOf('tariffs'), end: TEXT.indexOf('tariffs') + 7 }],
+      options: { maxSentences: 2 },
+      expected: 'Officials met in Washington on Tuesday. The transfer followed talks on tariffs.',
+    },
+    {
+      name: 'with no match, the lead sentences',
+      spans: [],
+      options: {},
+      expected: 'Officials met in Washington on Tuesday. Mexico sent 26 cartel figures to the United States. Among them was a former police chief.',
+    },
+    {
+      name: 'respects the length budget with whole sentences, skipping one that does not fit',
+      spans: [{ start: TEXT.indexOf('26'), end: TEXT.indexOf('26') + 2 }],
+      options: { maxLength: 90 },
+      expected: 'Mexico sent 26 cartel figures to the United States. Among them was a former police chief.',
+    },
+  ])('$name', ({ spans, options, expected }) => {
+    expect(summarise(TEXT, 'Headline', spans, options)).toBe(expected);
+  });
+
+  it('skips a description that only repeats the title', () => {
+    expect(summarise('Mexico sends 26 to US. More detail follows here.', 'Mexico sends 26 to US', [])).toBe('More detail follows here.');
+  });
+
+  it('splits Spanish sentences', () => {
+    const text = '¿Qué pasó con los aranceles? México negocia con Estados Unidos. Nada cambió.';
+    expect(summarise(text, '', [], { maxSentences: 2 })).toBe('¿Qué pasó con los aranceles? México negocia con Estados Unidos.');
+  });
+
+  it('cuts one overlong sentence at a word, never mid-word', () => {
+    const long = `${'word '.repeat(100)}end.`;
+    const summary = summarise(long, '', [], { maxLength: 50 });
+    expect(summary.length).toBeLessThanOrEqual(50);
+    expect(summary).toMatch(/^(word )+word…$/);
+  });
+
+  it('is empty for an empty text', () => {
+    expect(summarise('', 'T', [])).toBe('');
+  });
+});
+
+describe('truncateAtWord', () => {
+  it.each([
+    ['short', 10, 'short'],
+    ['extradition proceedings began', 20, 'extradition…'],
+    ['unbreakablewordthatislong', 10, 'unbreakab…'],
+  ])('%s / %i → %s', (text, max, expected) => expect(truncateAtWord(text, max)).toBe(expected));
+});

@@ -1,0 +1,154 @@
+/**
+ * The store suite runs against every backend: a real SQLite file, a real Redis server (started
+ * by the global setup), and memory. Each case asserts on what a later read returns.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { openStore, createRepositories, emptyFeedState, type KeyValueStore } from '../../src/store/index.js';
+import { WirewatchError } from '../../src/errors.js';
+
+const redisUrl = inject('redisUrl');
+const redisSkipReason = inject('redisSkipReason');
+if (!redisUrl) console.warn(`Redis store tests skipped: ${redisSkipReason}`);
+
+const DAY = 24 * 60 * 60 * 1000;
+let counter = 0;
+
+interface Backend {
+  name: string;
+  skip: boolean;
+  /** Opens the same underlying store again (a restart). */
+  open(): Promise<KeyValueStore>;
+  cleanup(): void;
+}
+
+function sqliteBackend(): Backend {
+  const dir = mkdtempSync(join(tmpdir(), 'wirewatch-store-'));
+  return {
+    name: 'sqlite',
+    skip: false,
+    open: () => openStore(`sqlite://${join(dir, 'nested', 'store.sqlite')}`),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function redisBackend(): Backend {
+  // Tests share the server; each uses keys of its own (unique feed ids and channels).
+  return { name: 'redis', skip: !redisUrl, open: () => openStore(redisUrl ?? 'redis://127.0.0.1:1'), cleanup: () => {} };
+}
+
+const backends: (() => Backend)[] = [sqliteBackend, redisBackend];
+
+describe.each(backends.map((make) => [make().name, make] as const))('store on %s', (_name, make) => {
+  const backend = make();
+  const opened: KeyValueStore[] = [];
+  const open = async () => {
+    const store = await backend.open();
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+  const unique = (label: string) => `${label}-${process.pid}-${++counter}`;
+
+  it.skipIf(backend.skip)('keeps feed state across a reopen', async () => {
+    const url = `https://example.org/${unique('feed')}.xml`;
+    const first = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    expect(await first.feedStates.get(url)).toEqual(emptyFeedState(url));
+    await first.feedStates.put({ ...emptyFeedState(url), etag: '"v1"', consecutiveFailures: 2, failing: false });
+    const again = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    expect(await again.feedStates.get(url)).toMatchObject({ url, etag: '"v1"', consecutiveFailures: 2 });
+  });
+
+  it.skipIf(backend.skip)('writes a seen-record in one piece and prunes entries not seen for longer than the TTL', async () => {
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const feedId = unique('feed');
+    const now = Date.UTC(2026, 10, 1);
+    await repos.seen.put(
+      feedId,
+      { baselineAt: now - 40 * DAY, items: { old: [now - 40 * DAY, now - 31 * DAY], recent: [now - 40 * DAY, now - DAY] } },
+      now,
+    );
+    const record = await repos.seen.get(feedId);
+    expect(record?.baselineAt).toBe(now - 40 * DAY);
+    expect(Object.keys(record?.items ?? {})).toEqual(['recent']);
+  });
+
+  it.skipIf(backend.skip)('remembers deliveries per channel under any of a story’s keys', async () => {
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const channel = unique('channel');
+    expect(await repos.deliveries.delivered(channel, ['story:a', 'link:x'])).toBe(false);
+    await repos.deliveries.record(channel, ['story:a', 'link:x'], { storyId: 'a', feedId: 'f', watchlists: ['w'], deliveredAt: 1 });
+    expect(await repos.deliveries.delivered(channel, ['story:b', 'link:x'])).toBe(true);
+    expect(await repos.deliveries.delivered(`${channel}-other`, ['story:a'])).toBe(false);
+  });
+
+  it.skipIf(backend.skip)('lists, updates and deletes subscriptions and a channel’s watchlists', async () => {
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const channel = unique('discord:1');
+    await repos.subscriptions.put({ channel, feeds: ['a'], watchlists: ['w1'], createdAt: 1, updatedAt: 1 });
+    expect((await repos.subscriptions.list()).map((s) => s.channel)).toContain(channel);
+    await repos.subscriptions.delete(channel);
+    expect(await repos.subscriptions.get(channel)).toBeUndefined();
+
+    await repos.watchlists.put(channel, { id: 'w1', name: 'One', terms: ['a'] });
+    await repos.watchlists.put(channel, { id: 'w2', name: 'Two', terms: ['b'] });
+    await repos.watchlists.put(channel, { id: 'w1', name: 'One, renamed', terms: ['c'] });
+    expect(await repos.watchlists.list(channel)).toEqual([
+      { id: 'w2', name: 'Two', terms: ['b'] },
+      { id: 'w1', name: 'One, renamed', terms: ['c'] },
+    ]);
+    expect(await repos.watchlists.delete(channel, 'w2')).toBe(true);
+    expect(await repos.watchlists.delete(channel, 'w2')).toBe(false);
+  });
+
+  it.skipIf(backend.skip)('expires entries with a TTL', async () => {
+    const store = await open();
+    const key = unique('ttl');
+    await store.set(key, { v: 1 }, 150);
+    await store.set(`${key}-kept`, { v: 2 });
+    expect(await store.get(key)).toEqual({ v: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // keyv hides expired values on read on every backend; the sweep is what bounds a SQLite file.
+    await store.sweepExpired(Date.now());
+    expect(await store.get(key)).toBeUndefined();
+    expect(await store.get(`${key}-kept`)).toEqual({ v: 2 });
+  });
+
+  afterAll(() => backend.cleanup());
+});
+
+describe('sqlite sweep', () => {
+  it('deletes expired rows from the file, leaving live ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirewatch-sweep-'));
+    try {
+      const store = await openStore(`sqlite://${join(dir, 's.sqlite')}`);
+      await store.set('a', 1, 1);
+      await store.set('b', 2, 60_000);
+      await store.set('c', 3);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await store.sweepExpired(Date.now())).toBe(1);
+      expect(await store.keys('')).toEqual(expect.arrayContaining(['b', 'c']));
+      expect(await store.keys('')).not.toContain('a');
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('opening a store', () => {
+  it('refuses an unsupported URL with store_url_invalid', async () => {
+    await expect(openStore('mysql://localhost/x')).rejects.toMatchObject({ code: 'store_url_invalid' });
+  });
+
+  it('reports an unreachable Redis as store_unavailable without the password', async () => {
+    const error = await openStore('redis://user:secret@127.0.0.1:1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WirewatchError);
+    expect((error as WirewatchError).code).toBe('store_unavailable');
+    expect((error as WirewatchError).message).not.toContain('secret');
+  });
+});
