@@ -89,7 +89,7 @@ export function loadConfigFile(path: string): FileLoad {
       ok: false,
       problems: document.errors.map((error) => ({
         path: '',
-        line: error.linePos?.[0]?.line ?? null,
+        line: counter.linePos(error.pos[0]).line,
         message: `YAML syntax: ${error.message.split('\n')[0]}`,
       })),
     };

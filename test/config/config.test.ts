@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig, feedIdFromUrl } from '../../src/config/index.js';
+import { parseByteSize, parseDuration } from '../../src/config/durations.js';
+import { WirewatchError } from '../../src/errors.js';
+
+const packageRoot = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'wirewatch-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(WirewatchError);
+    expect((error as WirewatchError).code).toBe('config_invalid');
+    return (error as WirewatchError).details?.['problems'] as string[];
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('loads the shipped defaults with no environment at all', () => {
+    const config = loadConfig({ env: {}, packageRoot });
+    expect(config.configFile).toBe(join(packageRoot, 'config/default.yaml'));
+    expect(config.watchlists.map((w) => w.id)).toEqual(['extradition', 'tariffs', 'cartel_leaders']);
+    expect(config.feeds.length).toBeGreaterThanOrEqual(6);
+    expect(config.store.url).toBe('sqlite://./data/wirewatch.sqlite');
+    expect(config.poll).toEqual({ schedule: '*/5 * * * *', maxItemAgeMs: 2 * 86_400_000, seenTtlMs: 30 * 86_400_000 });
+    expect(config.fetch).toMatchObject({ maxBytes: 5 * 1024 * 1024, maxRedirects: 5, allowPrivate: false });
+    expect(config.fetch.userAgent).toMatch(/^wirewatch\/\d+\.\d+\.\d+ \(\+https?:\/\/.+\)$/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads settings from the environment, treating empty values as unset', () => {
+    const config = loadConfig({
+      env: { POLL_SCHEDULE: '*/30 * * * * *', MAX_ITEM_AGE: '6h', ALLOW_PRIVATE_FEEDS: 'true', FETCH_MAX_BYTES: '512KB', LOG_LEVEL: '' },
+      packageRoot,
+    });
+    expect(config.poll.schedule).toBe('*/30 * * * * *');
+    expect(config.poll.maxItemAgeMs).toBe(6 * 3_600_000);
+    expect(config.fetch.allowPrivate).toBe(true);
+    expect(config.fetch.maxBytes).toBe(512 * 1024);
+    expect(config.log.level).toBe('info');
+  });
+
+  it('lists every bad environment setting at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          POLL_SCHEDULE: 'every five minutes',
+          MAX_ITEM_AGE: 'soon',
+          ALLOW_PRIVATE_FEEDS: 'maybe',
+          STORE_URL: 'mysql://db',
+          FETCH_CONCURRENCY: '0',
+          LOG_LEVEL: 'loud',
+        },
+        packageRoot,
+      }),
+    );
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/environment POLL_SCHEDULE: "every five minutes" is not a cron expression/);
+    expect(problems.join('\n')).toMatch(/environment MAX_ITEM_AGE: "soon" is not a duration/);
+    expect(problems.join('\n')).toMatch(/environment ALLOW_PRIVATE_FEEDS: must be true or false/);
+    expect(problems.join('\n')).toMatch(/environment STORE_URL: must start with sqlite:\/\/, redis:\/\//);
+    expect(problems.join('\n')).toMatch(/environment FETCH_CONCURRENCY: must be at least 1/);
+    expect(problems.join('\n')).toMatch(/environment LOG_LEVEL:/);
+  });
+
+  it('names the file, the path inside it and the line of each problem', () => {
+    const path = file(
+      'bad.yaml',
+      [
+        'feeds:',
+        '  - url: ftp://example.org/feed',
+        '  - url: https://example.org/rss',
+        '    colour: blue',
+        'watchlists:',
+        '  - id: Bad Id',
+        '    name: x',
+        '    terms: []',
+        '  - id: dup',
+        '    name: one',
+        '    terms: [a]',
+        '  - id: dup',
+        '    name: two',
+        '    terms: [b]',
+      ].join('\n'),
+    );
+    const problems = problemsOf(() => loadConfig({ env: { WIREWATCH_CONFIG: path }, packageRoot }));
+    const text = problems.join('\n');
+    expect(text).toContain(`${path} (feeds[0].url, line 2): must be an http:// or https:// URL`);
+    expect(text).toMatch(new RegExp(`${path} \\(feeds\\[1\\], line 3\\): Unrecognized key: "colour"`));
+    expect(text).toContain(`${path} (watchlists[0].id, line 6): lower-case letters`);
+    expect(text).toContain(`${path} (watchlists[0].terms, line 8): a watchlist needs at least one term`);
+    expect(text).toContain(`${path} (watchlists[2].id, line 12): duplicate watchlist id "dup"`);
+  });
+
+  it('reports YAML syntax errors with their line, and a missing file', () => {
+    const broken = file('broken.yaml', 'feeds:\n  - url: "unterminated\nwatchlists: []\n');
+    expect(problemsOf(() => loadConfig({ env: {}, packageRoot, configFile: broken })).join('\n')).toMatch(
+      new RegExp(`${broken} \\(line \\d+\\): YAML syntax`),
+    );
+    expect(problemsOf(() => loadConfig({ env: {}, packageRoot, configFile: join(dir, 'nope.yaml') }))).toEqual([
+      `${join(dir, 'nope.yaml')}: file not found`,
+    ]);
+  });
+
+  it('reports environment and file problems together', () => {
+    const path = file('one.yaml', 'feeds: 3\n');
+    const problems = problemsOf(() => loadConfig({ env: { MAX_ITEM_AGE: 'x', WIREWATCH_CONFIG: path }, packageRoot }));
+    expect(problems).toHaveLength(2);
+  });
+
+  it('derives readable, unique feed ids from URLs', () => {
+    const path = file('ids.yaml', 'feeds:\n  - url: https://www.example.org/rss.xml\n  - url: https://www.example.org/rss.xml?x=1\n');
+    const config = loadConfig({ env: {}, packageRoot, configFile: path });
+    expect(config.feeds.map((f) => f.id)).toEqual(['example.org-rss.xml', 'example.org-rss.xml-2']);
+    expect(feedIdFromUrl('https://news.google.com/rss/search?q=x')).toBe('news.google.com-rss-search');
+  });
+});
+
+describe('durations and sizes', () => {
+  it.each([
+    ['2d', 172_800_000],
+    ['30 days', 2_592_000_000],
+    ['5m', 300_000],
+    ['1500', 1500],
+    ['soon', null],
+  ])('parseDuration(%s) = %s', (raw, ms) => expect(parseDuration(raw)).toBe(ms));
+
+  it.each([
+    ['5MB', 5 * 1024 * 1024],
+    ['512kb', 512 * 1024],
+    ['2048', 2048],
+    ['1.5 MB', 1572864],
+    ['lots', null],
+  ])('parseByteSize(%s) = %s', (raw, bytes) => expect(parseByteSize(raw)).toBe(bytes));
+});

@@ -1,0 +1,308 @@
+/**
+ * The poll pipeline end to end with real parts: feeds served by a loopback HTTP server, the real
+ * fetcher, a real SQLite file or Redis server, the console sink writing to a captured stream.
+ * Assertions are on what a person would see (printed alerts) and on the rows in the store.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { manualClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/log.js';
+import { openRuntime, consoleSubscription, type Runtime } from '../../src/app/runtime.js';
+import { buildTargets, runPollCycle, type CycleReport } from '../../src/pipeline/poll-cycle.js';
+import type { AlertSink } from '../../src/delivery/sink.js';
+import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { rss, type TestItem } from '../helpers/feeds.js';
+
+const packageRoot = resolve(import.meta.dirname, '../..');
+const redisUrl = inject('redisUrl');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const T0 = Date.UTC(2026, 10, 28, 12);
+
+const WATCHLISTS = `
+watchlists:
+  - id: extradition
+    name: Extraditions
+    terms: [extradited, extradition]
+  - id: tariffs
+    name: Tariffs
+    terms: [tariffs on Mexico]
+`;
+
+let server: LoopbackServer;
+let dir: string;
+beforeEach(async () => {
+  server = await startLoopbackServer();
+  dir = mkdtempSync(join(tmpdir(), 'wirewatch-poll-'));
+});
+afterEach(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function serveFeed(path: string, items: () => TestItem[], headers: Record<string, string> = {}): void {
+  server.route(path, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', ...headers }).end(rss(items()));
+  });
+}
+
+function configWith(feeds: string[], env: Record<string, string> = {}): Readonly<Config> {
+  const path = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, `feeds:\n${feeds.map((p, i) => `  - id: feed${i}\n    url: ${server.url(p)}\n`).join('')}${WATCHLISTS}`);
+  return loadConfig({ env: { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ...env }, packageRoot, configFile: path });
+}
+
+interface Harness {
+  runtime: Runtime;
+  output: () => string;
+  poll(options?: { dryRun?: boolean }): Promise<CycleReport>;
+  close(): Promise<void>;
+}
+
+async function harness(config: Readonly<Config>, clock: ReturnType<typeof manualClock>, sink?: AlertSink): Promise<Harness> {
+  const stdout = new PassThrough();
+  let printed = '';
+  stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+  const runtime = await openRuntime(config, { logger: silentLogger(), stdout, outputFormat: 'json', clock });
+  if (sink) runtime.pollContext.sink = sink;
+  return {
+    runtime,
+    output: () => printed,
+    poll: (options = {}) =>
+      runPollCycle(buildTargets(config.feeds, [consoleSubscription(config)]), runtime.pollContext, {
+        dryRun: options.dryRun ?? false,
+        ignoreBackoff: false,
+      }),
+    close: () => runtime.close(),
+  };
+}
+
+const alertsIn = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { story: { title: string }; watchlists: string[]; matches: { term: string; field: string }[]; summary: string });
+
+describe('first poll, new items, max age', () => {
+  it('records what is there without alerting, then alerts once on each new matching story', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [
+      { guid: 'old-1', title: 'Mexico extradited a cartel boss last year', published: T0 - HOUR },
+      { guid: 'old-2', title: 'Weather in Oaxaca', published: T0 - HOUR },
+    ];
+    serveFeed('/feed.xml', () => items);
+    const h = await harness(configWith(['/feed.xml']), clock);
+
+    const first = await h.poll();
+    expect(first.feeds[0]).toMatchObject({ status: 'baseline', stories: 2, alerts: 0 });
+    expect(h.output()).toBe('');
+    const seen = await h.runtime.repositories.seen.get('feed0');
+    expect(Object.keys(seen?.items ?? {})).toHaveLength(2);
+
+    clock.advance(5 * 60_000);
+    items.push(
+      { guid: 'new-1', title: 'Cartel figure extradited to the US', description: 'He was extradited on Friday. Officials confirmed it.', published: clock.now() - 60_000 },
+      { guid: 'new-2', title: 'Football results', published: clock.now() - 60_000 },
+      { guid: 'new-3', title: 'An old extradition story only now in the feed', published: clock.now() - 3 * DAY },
+    );
+    const second = await h.poll();
+    expect(second.feeds[0]).toMatchObject({ status: 'polled', stories: 5, newStories: 3, alerts: 1 });
+    const alerts = alertsIn(h.output());
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      story: { title: 'Cartel figure extradited to the US' },
+      watchlists: ['extradition'],
+      summary: 'He was extradited on Friday. Officials confirmed it.',
+    });
+    expect(alerts[0]!.matches).toEqual(expect.arrayContaining([{ watchlist: 'extradition', term: 'extradited', field: 'title' }]));
+
+    clock.advance(5 * 60_000);
+    items.push({ guid: 'new-4', title: 'Unrelated', published: clock.now() });
+    const third = await h.poll();
+    expect(third.feeds[0]).toMatchObject({ status: 'polled', newStories: 1, alerts: 0 });
+    expect(alertsIn(h.output())).toHaveLength(1);
+    await h.close();
+  });
+
+  it('dry run shows every current matching item within the max age and records nothing', async () => {
+    const clock = manualClock(T0);
+    serveFeed('/feed.xml', () => [
+      { guid: 'a', title: 'Suspect extradited', published: T0 - HOUR },
+      { guid: 'b', title: 'Extradition from years ago', published: T0 - 10 * DAY },
+      { guid: 'c', title: 'Unrelated', published: T0 - HOUR },
+    ]);
+    const config = configWith(['/feed.xml']);
+    const h = await harness(config, clock);
+    const report = await h.poll({ dryRun: true });
+    expect(report.feeds[0]).toMatchObject({ status: 'polled', alerts: 1 });
+    expect(alertsIn(h.output()).map((a) => a.story.title)).toEqual(['Suspect extradited']);
+    expect(await h.runtime.repositories.seen.get('feed0')).toBeUndefined();
+    expect((await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)).lastAttemptAt).toBeNull();
+    await h.close();
+  });
+});
+
+describe.each([
+  ['a SQLite file', (d: string) => `sqlite://${join(d, 'restart.sqlite')}`, false],
+  ['Redis', () => redisUrl ?? '', !redisUrl],
+] as const)('dedupe across a restart on %s', (_name, storeUrl, skip) => {
+  it.skipIf(skip)('never alerts twice for the same story after the process restarts', async () => {
+    const clock = manualClock(T0);
+    const path = `/restart-${Math.random().toString(36).slice(2)}.xml`;
+    const items: TestItem[] = [{ guid: 'x0', title: 'Baseline item', published: T0 - HOUR }];
+    serveFeed(path, () => items);
+    const config = configWith([path], { STORE_URL: storeUrl(dir) });
+
+    const first = await harness(config, clock);
+    await first.poll(); // baseline
+    clock.advance(60_000);
+    items.push({ guid: 'x1', title: 'Capo extradited to Texas', published: clock.now() });
+    await first.poll();
+    expect(alertsIn(first.output())).toHaveLength(1);
+    await first.close();
+
+    const second = await harness(config, clock);
+    clock.advance(60_000);
+    items.push({ guid: 'x2', title: 'Another extradition today', published: clock.now() });
+    const report = await second.poll();
+    expect(report.feeds[0]).toMatchObject({ status: 'polled', newStories: 1, alerts: 1 });
+    expect(alertsIn(second.output()).map((a) => a.story.title)).toEqual(['Another extradition today']);
+    await second.close();
+  });
+});
+
+describe('conditional GET and unchanged bodies', () => {
+  it('sends validators, and a 304 costs no parse and changes nothing', async () => {
+    const clock = manualClock(T0);
+    server.route('/etag.xml', (req, res) => {
+      if (req.headers['if-none-match'] === '"v1"') {
+        res.writeHead(304).end();
+        return;
+      }
+      res.writeHead(200, { etag: '"v1"', 'content-type': 'application/rss+xml' }).end(rss([{ guid: 'a', title: 'A', published: T0 }]));
+    });
+    const config = configWith(['/etag.xml']);
+    const h = await harness(config, clock);
+    await h.poll();
+    const report = await h.poll();
+    expect(report.feeds[0]?.status).toBe('not-modified');
+    expect(server.requests.at(-1)?.headers['if-none-match']).toBe('"v1"');
+    await h.close();
+  });
+
+  it('skips parsing a body identical to the last one even without validators', async () => {
+    const clock = manualClock(T0);
+    serveFeed('/same.xml', () => [{ guid: 'a', title: 'A', published: T0 }]);
+    const h = await harness(configWith(['/same.xml']), clock);
+    await h.poll();
+    expect((await h.poll()).feeds[0]?.status).toBe('unchanged');
+    await h.close();
+  });
+});
+
+describe('failing feeds', () => {
+  it('backs off, honours Retry-After, marks the feed failing after N errors, and never holds up the others', async () => {
+    const clock = manualClock(T0);
+    let broken = true;
+    server.route('/down.xml', (_req, res) => {
+      if (broken) res.writeHead(503, { 'retry-after': '3600' }).end('maintenance');
+      else res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([{ guid: 'a', title: 'A', published: T0 }]));
+    });
+    const good: TestItem[] = [{ guid: 'g0', title: 'Good feed item', published: T0 }];
+    serveFeed('/good.xml', () => good);
+    server.route('/page.html', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><p>Not a feed</p></body></html>');
+    });
+    const config = configWith(['/down.xml', '/good.xml', '/page.html'], { FEED_FAILING_AFTER: '2', FEED_BACKOFF_BASE: '5m' });
+    const h = await harness(config, clock);
+
+    const first = await h.poll();
+    expect(first.feeds.map((f) => [f.feedId, f.status, f.error?.code ?? null])).toEqual([
+      ['feed0', 'failed', 'feed_http_status'],
+      ['feed1', 'baseline', null],
+      ['feed2', 'failed', 'feed_not_a_feed'],
+    ]);
+    const down = await h.runtime.repositories.feedStates.get(config.feeds[0]!.url);
+    expect(down).toMatchObject({ consecutiveFailures: 1, failing: false, lastError: { code: 'feed_http_status' } });
+    // Retry-After (1 h) beats the first backoff step (5 min).
+    expect(down.nextAttemptAt).toBe(T0 + HOUR);
+
+    clock.advance(10 * 60_000);
+    good.push({ guid: 'g1', title: 'Fresh extradition news', published: clock.now() });
+    const second = await h.poll();
+    expect(second.feeds.map((f) => f.status)).toEqual(['backing-off', 'polled', 'failed']);
+    expect(second.feeds[1]?.alerts).toBe(1);
+
+    clock.advance(HOUR);
+    await h.poll();
+    const failing = await h.runtime.repositories.feedStates.get(config.feeds[0]!.url);
+    expect(failing).toMatchObject({ consecutiveFailures: 2, failing: true });
+    const page = await h.runtime.repositories.feedStates.get(config.feeds[2]!.url);
+    expect(page.lastError?.message).toMatch(/not a feed/);
+
+    broken = false;
+    clock.advance(2 * HOUR);
+    const recovered = await h.poll();
+    expect(recovered.feeds[0]?.status).toBe('baseline');
+    expect(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)).toMatchObject({ consecutiveFailures: 0, failing: false });
+    await h.close();
+  });
+});
+
+describe('delivery failures', () => {
+  it('keeps a story whose delivery failed and delivers it next cycle, once', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'b', title: 'Baseline', published: T0 }];
+    serveFeed('/feed.xml', () => items);
+    const delivered: string[] = [];
+    let failNext = true;
+    const flakySink: AlertSink = {
+      name: 'flaky',
+      deliver: async (alert) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('chat API unavailable');
+        }
+        delivered.push(alert.story.title);
+      },
+    };
+    const h = await harness(configWith(['/feed.xml']), clock, flakySink);
+    await h.poll();
+    clock.advance(60_000);
+    items.push({ guid: 'n', title: 'Extradition confirmed', published: clock.now() });
+    const failed = await h.poll();
+    expect(failed.feeds[0]).toMatchObject({ alerts: 0, deliveryFailures: 1 });
+    clock.advance(60_000);
+    const retried = await h.poll();
+    expect(retried.feeds[0]).toMatchObject({ alerts: 1, deliveryFailures: 0 });
+    clock.advance(60_000);
+    await h.poll();
+    expect(delivered).toEqual(['Extradition confirmed']);
+    await h.close();
+  });
+});
+
+describe('seen-record bounds', () => {
+  it('forgets stories gone from the feed for longer than SEEN_TTL, but not ones still in it', async () => {
+    const clock = manualClock(T0);
+    let items: TestItem[] = [
+      { guid: 'stays', title: 'Stays', published: T0 },
+      { guid: 'goes', title: 'Goes', published: T0 },
+    ];
+    serveFeed('/feed.xml', () => items);
+    const h = await harness(configWith(['/feed.xml'], { SEEN_TTL: '30d' }), clock);
+    await h.poll();
+    items = [items[0]!, { guid: 'later', title: 'Later', published: T0 + DAY }];
+    clock.advance(31 * DAY);
+    await h.poll();
+    const seen = await h.runtime.repositories.seen.get('feed0');
+    expect(Object.keys(seen?.items ?? {}).length).toBe(2);
+    await h.close();
+  });
+});
+
