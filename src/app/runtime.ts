@@ -69,6 +69,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     },
     maxItemAgeMs: config.poll.maxItemAgeMs,
     maxBytes: config.fetch.maxBytes,
+    fetchConcurrency: config.fetch.concurrency,
   };
   return {
     config,

@@ -15,7 +15,7 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /** What a newcomer needs to know in the first minute: what is watched, and what happens next. */
 export function startupBanner(config: Readonly<Config>, storeDescription: string): string {
-  const feeds = config.feeds.map((feed) => `    - ${feed.name ?? feed.id}  ${feed.url}`).join('\n');
+  const feeds = config.feeds.map((feed) => `    - ${feed.name ?? feed.id} (${new URL(feed.url).host})`).join('\n');
   const watchlists = config.watchlists.map((w) => `    - ${w.id}: ${w.name}`).join('\n');
   return [
     `wirewatch is running. No chat token is set, so alerts are printed here.`,

@@ -2,6 +2,7 @@
  * A poll cycle: every distinct feed URL once, concurrently (the fetcher bounds concurrency
  * globally and per host), each feed isolated from the others' failures.
  */
+import pLimit from 'p-limit';
 import { asWirewatchError } from '../errors.js';
 import type { FeedConfig } from '../config/index.js';
 import { pollFeed, type FeedOutcome, type FeedTarget, type PollContext, type PollOptions } from './poll-feed.js';
@@ -35,14 +36,22 @@ export function buildTargets(feeds: readonly FeedConfig[], subscriptions: readon
   return [...byUrl.values()];
 }
 
+/**
+ * Feeds between fetch and the last store write at any moment. The fetcher bounds requests;
+ * this bounds memory (bodies, parsed documents, stories waiting on the store). It is a multiple
+ * of the fetch limit so feeds queued behind one busy host do not starve the others.
+ */
+const FEEDS_IN_FLIGHT_PER_FETCH_SLOT = 4;
+
 export async function runPollCycle(
   targets: readonly FeedTarget[],
   context: PollContext,
   options: PollOptions,
 ): Promise<CycleReport> {
   const startedAt = context.clock.now();
+  const inFlight = pLimit(Math.max(1, context.fetchConcurrency * FEEDS_IN_FLIGHT_PER_FETCH_SLOT));
   const feeds = await Promise.all(
-    targets.map(async (target): Promise<FeedOutcome> => {
+    targets.map((target) => inFlight(async (): Promise<FeedOutcome> => {
       try {
         return await pollFeed(target, context, options);
       } catch (error) {
@@ -60,7 +69,7 @@ export async function runPollCycle(
           error: { code: coded.code, message: coded.message },
         };
       }
-    }),
+    })),
   );
   const report: CycleReport = {
     startedAt,

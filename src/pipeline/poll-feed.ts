@@ -49,6 +49,8 @@ export interface PollContext {
   policy: BackoffPolicy;
   maxItemAgeMs: number;
   maxBytes: number;
+  /** The fetcher's global limit; the cycle keeps a few feeds per slot in flight. */
+  fetchConcurrency: number;
 }
 
 export interface PollOptions {

@@ -1,0 +1,53 @@
+/**
+ * A feed server for benchmarks, run as its own process so its CPU time is not charged to the
+ * poller: N feeds of M items each at /feed/<n>.xml, with ETags (If-None-Match → 304).
+ * Prints its port on stdout once listening.
+ */
+import { createServer } from 'node:http';
+
+const feeds = Number(process.argv[2] ?? 1000);
+const itemsPerFeed = Number(process.argv[3] ?? 50);
+const base = Date.UTC(2026, 10, 28);
+
+const WORDS = 'mexico officials said the transfer of cartel figures to the united states followed talks on tariffs border security trade'.split(' ');
+
+function paragraph(seed: number, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[(seed * 7 + i * 13) % WORDS.length]!);
+  return `${out.join(' ')}.`;
+}
+
+function document(n: number): string {
+  const items: string[] = [];
+  for (let i = 0; i < itemsPerFeed; i++) {
+    items.push(
+      `<item><title>Feed ${n} story ${i}: ${paragraph(n + i, 8)}</title>` +
+        `<link>https://outlet${n}.example/2026/11/story-${i}?utm_source=rss</link>` +
+        `<guid isPermaLink="false">feed-${n}-item-${i}</guid>` +
+        `<pubDate>${new Date(base - i * 3_600_000).toUTCString()}</pubDate>` +
+        `<description><![CDATA[<p>${paragraph(n * 3 + i, 60)}</p><p>${paragraph(i, 40)}</p>]]></description></item>`,
+    );
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Bench feed ${n}</title><link>https://outlet${n}.example/</link><language>en</language>${items.join('')}</channel></rss>`;
+}
+
+const bodies = Array.from({ length: feeds }, (_, n) => Buffer.from(document(n)));
+const server = createServer((req, res) => {
+  const match = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? '');
+  const body = match ? bodies[Number(match[1])] : undefined;
+  if (!body) {
+    res.writeHead(404).end();
+    return;
+  }
+  const etag = `"v1-${match![1]}"`;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { etag }).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag, 'content-length': body.length }).end(body);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.stdout.write(`${typeof address === 'object' && address ? address.port : 0} ${bodies[0]!.length}\n`);
+});
