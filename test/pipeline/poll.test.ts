@@ -176,6 +176,33 @@ describe.each([
   });
 });
 
+describe('shared feeds', () => {
+  it('fetches a URL once per cycle however many channels follow it, and alerts each channel once', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'a', title: 'Baseline', published: T0 }];
+    serveFeed('/shared.xml', () => items);
+    const config = configWith(['/shared.xml']);
+    const h = await harness(config, clock);
+    const subscriptions = [
+      { channel: 'discord:1:10', feeds: '*' as const, watchlists: ['extradition'] },
+      { channel: 'slack:T1:C1', feeds: ['feed0'], watchlists: ['extradition', 'tariffs'] },
+      { channel: 'slack:T1:C2', feeds: ['feed0'], watchlists: ['tariffs'] },
+    ];
+    const poll = () =>
+      runPollCycle(buildTargets(config.feeds, subscriptions), h.runtime.pollContext, { dryRun: false, ignoreBackoff: false });
+    await poll();
+    clock.advance(60_000);
+    items.push({ guid: 'b', title: 'Extradition hearing set', published: clock.now() });
+    const before = server.requests.length;
+    const report = await poll();
+    expect(server.requests.length - before).toBe(1);
+    expect(report.feeds[0]?.alerts).toBe(2);
+    const channels = alertsIn(h.output()).map((a) => (a as unknown as { channel: string }).channel);
+    expect(channels.sort()).toEqual(['discord:1:10', 'slack:T1:C1']);
+    await h.close();
+  });
+});
+
 describe('conditional GET and unchanged bodies', () => {
   it('sends validators, and a 304 costs no parse and changes nothing', async () => {
     const clock = manualClock(T0);
