@@ -39,7 +39,18 @@ export function startPollScheduler(options: {
     return inFlight;
   };
 
-  const task: ScheduledTask = schedule(options.expression, () => runNow(), { name: 'poll', noOverlap: true });
+  // node-cron's own messages (an overlapping tick, a missed execution) go through our logger.
+  const cronLogger = {
+    info: (message: string) => logger.debug({ source: 'node-cron' }, message),
+    warn: (message: string) => logger.warn({ source: 'node-cron' }, message),
+    error: (message: string | Error, error?: Error) => logger.error({ source: 'node-cron', err: error ?? message }, String(message)),
+    debug: (message: string | Error) => logger.debug({ source: 'node-cron' }, String(message)),
+  };
+  const task: ScheduledTask = schedule(options.expression, () => runNow(), {
+    name: 'poll',
+    noOverlap: true,
+    logger: cronLogger,
+  });
 
   return {
     runNow,
