@@ -13,6 +13,7 @@ import { createFeedFetcher, type FeedFetcher } from '../../src/feeds/fetch/feed-
 import { WirewatchError } from '../../src/errors.js';
 import { FEED_CORPUS, fixturesMissingReason, listCorpusFiles } from '../helpers/shared-fixtures.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { testFetcherOptions } from '../helpers/fetcher.js';
 
 interface Outcome {
   file: string;
@@ -77,16 +78,7 @@ describe.skipIf(missing !== null)('feed corpus', () => {
   let fetcher: FeedFetcher;
   beforeAll(async () => {
     server = await startLoopbackServer();
-    fetcher = createFeedFetcher({
-      userAgent: 'wirewatch-test',
-      timeoutMs: 10_000,
-      connectTimeoutMs: 2_000,
-      maxBytes: 5 * 1024 * 1024,
-      maxRedirects: 5,
-      allowPrivate: false,
-      globalConcurrency: 8,
-      perHostConcurrency: 8,
-    });
+    fetcher = createFeedFetcher(testFetcherOptions());
     for (const file of listCorpusFiles()) outcomes.set(file, await runFile(file, server, fetcher));
     const all = [...outcomes.values()];
     const empty = all.filter((result) => result.stories === 0);

@@ -15,6 +15,7 @@ import {
   type FeedFetcher,
   type FeedFetcherOptions,
 } from '../../../src/feeds/fetch/feed-fetcher.js';
+import { failure, testFetcherOptions } from '../../helpers/fetcher.js';
 import { startLoopbackServer, type LoopbackServer } from '../../helpers/loopback-server.js';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title></channel></rss>';
@@ -22,27 +23,10 @@ const USER_AGENT = 'wirewatch-test/1.0 (+https://example.org/bot)';
 const START = Date.UTC(2025, 0, 15, 12, 0, 0);
 
 function fetcherOptions(overrides: Partial<FeedFetcherOptions> = {}): FeedFetcherOptions {
-  return {
+  return testFetcherOptions({
     userAgent: USER_AGENT,
-    timeoutMs: 5000,
-    connectTimeoutMs: 2000,
-    maxBytes: 5 * 1024 * 1024,
-    maxRedirects: 5,
-    allowPrivate: false,
-    globalConcurrency: 8,
-    perHostConcurrency: 4,
     ...overrides,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<WirewatchError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WirewatchError);
-    return error as WirewatchError;
-  }
-  throw new Error('expected the fetch to fail');
+  });
 }
 
 const text = (body: Uint8Array) => Buffer.from(body).toString('utf8');

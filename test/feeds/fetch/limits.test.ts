@@ -6,33 +6,18 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WirewatchError } from '../../../src/errors.js';
 import { createFeedFetcher, type FeedFetcher, type FeedFetcherOptions } from '../../../src/feeds/fetch/feed-fetcher.js';
+import { failure, testFetcherOptions } from '../../helpers/fetcher.js';
 import { startLoopbackServer, type LoopbackServer } from '../../helpers/loopback-server.js';
 
 const MAX_BYTES = 64 * 1024;
 const TIMEOUT_MS = 300;
 
 function fetcherOptions(overrides: Partial<FeedFetcherOptions> = {}): FeedFetcherOptions {
-  return {
-    userAgent: 'wirewatch-test/1.0',
+  return testFetcherOptions({
     timeoutMs: TIMEOUT_MS,
-    connectTimeoutMs: 2000,
     maxBytes: MAX_BYTES,
-    maxRedirects: 5,
-    allowPrivate: false,
-    globalConcurrency: 8,
-    perHostConcurrency: 4,
     ...overrides,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<WirewatchError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WirewatchError);
-    return error as WirewatchError;
-  }
-  throw new Error('expected the fetch to fail');
+  });
 }
 
 let server: LoopbackServer;

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WirewatchError } from '../../../src/errors.js';
 import { createGuardedConnector, parseFeedUrl, type ResolveHost } from '../../../src/feeds/fetch/address-guard.js';
 import { createFeedFetcher, type FeedFetcher, type FeedFetcherOptions } from '../../../src/feeds/fetch/feed-fetcher.js';
+import { failure, testFetcherOptions } from '../../helpers/fetcher.js';
 import { startLoopbackServer, type LoopbackServer } from '../../helpers/loopback-server.js';
 
 const PUBLIC_IP = '93.184.216.34';
@@ -47,29 +48,12 @@ const tcpConnect: buildConnector.connector = (options, callback) => {
 };
 
 function fetcherOptions(overrides: Partial<FeedFetcherOptions> = {}): FeedFetcherOptions {
-  return {
-    userAgent: 'wirewatch-test/1.0',
-    timeoutMs: 5000,
-    connectTimeoutMs: 2000,
+  return testFetcherOptions({
     maxBytes: 1024 * 1024,
-    maxRedirects: 5,
-    allowPrivate: false,
-    globalConcurrency: 8,
-    perHostConcurrency: 4,
     resolve,
     tcpConnect,
     ...overrides,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<WirewatchError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(WirewatchError);
-    return error as WirewatchError;
-  }
-  throw new Error('expected the fetch to fail');
+  });
 }
 
 let fetcher: FeedFetcher;
