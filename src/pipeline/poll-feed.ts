@@ -204,6 +204,8 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
   try {
     fetched = await fetchStories(target, state, context, options.signal);
   } catch (error) {
+    // Cancelled by shutdown: not the feed's fault, so no failure is counted against it.
+    if (options.signal?.aborted) return outcome(target, 'failed', { error: { code: 'internal', message: 'cancelled: shutting down' } });
     return failed(target, state, asWirewatchError(error), context, log);
   }
   if (fetched.kind !== 'stories') {
