@@ -52,7 +52,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     perHostConcurrency: config.fetch.perHostConcurrency,
     clock,
   });
-  const matcher = compileWatchlists(config.watchlists);
+  const matcher = compileWatchlists(config.watchlists, config.entities);
   const sink = createConsoleSink({ out: options.stdout, format: options.outputFormat });
   const pollContext: PollContext = {
     fetcher,

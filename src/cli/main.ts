@@ -27,7 +27,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
   },
-  match: { config: { type: 'string' } },
+  match: { config: { type: 'string' }, explain: { type: 'boolean' } },
   check: {},
 };
 

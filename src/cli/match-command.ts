@@ -1,10 +1,12 @@
 /**
- * `wirewatch match [--config FILE]`: stories as JSON lines on stdin, one JSON line out per line
- * in, same order. A bad line gets {"error": "..."} and the rest go on.
+ * `wirewatch match [--config FILE] [--explain]`: stories as JSON lines on stdin, one JSON line
+ * out per line in, same order. A bad line gets {"error": "..."} and the rest go on. --explain
+ * prints, instead, why each story matched: clause, term or alias, field and offsets.
  */
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { compileWatchlists, type Matcher } from '../watch/matcher.js';
+import { compileWatchlists, type MatchInput, type Matcher } from '../watch/matcher.js';
+import { explainMatch } from '../watch/explain.js';
 import { htmlToText } from '../feeds/text.js';
 import { primaryLanguage } from '../feeds/language.js';
 import { EXIT } from './io.js';
@@ -14,42 +16,72 @@ const storyLine = z.object({
   title: z.string({ message: '"title" must be a string' }),
   description: z.string({ message: '"description" must be a string' }).nullish(),
   link: z.string().nullish(),
+  source: z.string().nullish(),
   language: z.string().nullish(),
 });
 
-export function matchLine(line: string, matcher: Matcher): Record<string, unknown> {
+/** One input line → the story to match, or the reason it cannot be read. */
+export function readStoryLine(line: string): { ok: true; input: MatchInput } | { ok: false; error: string } {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (error) {
-    return { error: `not JSON: ${(error as Error).message}` };
+    return { ok: false, error: `not JSON: ${(error as Error).message}` };
   }
   const parsed = storyLine.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { error: `${where}${issue?.message ?? 'not a story object'}` };
+    return { ok: false, error: `${where}${issue?.message ?? 'not a story object'}` };
   }
-  const result = matcher.match({
-    title: htmlToText(parsed.data.title),
-    summary: htmlToText(parsed.data.description ?? ''),
-    language: primaryLanguage(parsed.data.language),
-  });
+  return {
+    ok: true,
+    input: {
+      title: htmlToText(parsed.data.title),
+      summary: htmlToText(parsed.data.description ?? ''),
+      link: parsed.data.link ?? null,
+      source: parsed.data.source ?? null,
+      language: primaryLanguage(parsed.data.language),
+    },
+  };
+}
+
+export function matchLine(line: string, matcher: Matcher): Record<string, unknown> {
+  const story = readStoryLine(line);
+  if (!story.ok) return { error: story.error };
+  const result = matcher.match(story.input);
   return {
     watchlists: result.watchlists,
     matches: result.matches.map((m) => ({ watchlist: m.watchlist, term: m.term, field: m.field })),
   };
 }
 
+function explainLine(line: string, number: number, matcher: Matcher, names: ReadonlyMap<string, string>): string {
+  const story = readStoryLine(line);
+  if (!story.ok) return `${number}. error: ${story.error}\n\n`;
+  return `${number}. ${story.input.title}\n${explainMatch(story.input, matcher.match(story.input), names)}\n\n`;
+}
+
 export async function matchCommand({ io, values, loadConfig }: CommandContext): Promise<number> {
   const config = loadConfig(values['config'] as string | undefined);
-  const matcher = compileWatchlists(config.watchlists);
+  const matcher = compileWatchlists(config.watchlists, config.entities);
+  const names = new Map(config.watchlists.map((w) => [w.id, w.name]));
+  const explain = values['explain'] === true;
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   let bad = 0;
+  let number = 0;
   for await (const line of lines) {
-    const output = matchLine(line, matcher);
-    if ('error' in output) bad++;
-    if (!io.stdout.write(`${JSON.stringify(output)}\n`)) await new Promise((r) => io.stdout.once('drain', r));
+    number++;
+    let text: string;
+    if (explain) {
+      text = explainLine(line, number, matcher, names);
+      if (text.includes('. error: ')) bad++;
+    } else {
+      const output = matchLine(line, matcher);
+      if ('error' in output) bad++;
+      text = `${JSON.stringify(output)}\n`;
+    }
+    if (!io.stdout.write(text)) await new Promise((r) => io.stdout.once('drain', r));
   }
   if (bad > 0) {
     io.stderr.write(`wirewatch: ${bad} input line(s) could not be read; see their "error" fields.\n`);

@@ -1,7 +1,7 @@
 export const COMMAND_USAGE: Record<string, string> = {
   run: 'wirewatch run',
   poll: 'wirewatch poll --once [--feed URL]... [--dry-run] [--json]',
-  match: 'wirewatch match [--config FILE] < stories.jsonl',
+  match: 'wirewatch match [--config FILE] [--explain] < stories.jsonl',
   check: 'wirewatch check',
 };
 
@@ -18,6 +18,7 @@ Usage:
   ${COMMAND_USAGE['match']}
       Reads stories as JSON lines on stdin ({"title","description","link","language"})
       and writes one JSON line per input line: the watchlists and terms that matched.
+      --explain prints why instead: each clause, term or alias, field and offsets.
   ${COMMAND_USAGE['check']}
       Validates the configuration, opens the store, tries each feed once, prints a table.
 

@@ -5,7 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { watchlistDefinitionSchema } from '../watch/definition.js';
+import {
+  entityDefinitionSchema,
+  unknownEntityReferences,
+  unknownEntityReferencesOfEntity,
+  watchlistDefinitionSchema,
+} from '../watch/definition.js';
 
 export const FEED_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
@@ -31,13 +36,51 @@ function uniqueIds<T extends { id?: string | undefined }>(items: T[], ctx: z.Ref
   });
 }
 
-export const configFileSchema = z.strictObject({
-  feeds: z.array(feedSchema).superRefine((feeds, ctx) => uniqueIds(feeds, ctx, 'feed')).default([]),
-  watchlists: z
-    .array(watchlistDefinitionSchema)
-    .superRefine((lists, ctx) => uniqueIds(lists, ctx, 'watchlist'))
-    .default([]),
-});
+function uniqueUrls(feeds: { url: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  feeds.forEach((feed, index) => {
+    const first = seen.get(feed.url);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: [index, 'url'], message: `the same URL as feeds[${first}]` });
+    else seen.set(feed.url, index);
+  });
+}
+
+export const configFileSchema = z
+  .strictObject({
+    feeds: z
+      .array(feedSchema)
+      .superRefine((feeds, ctx) => {
+        uniqueIds(feeds, ctx, 'feed');
+        uniqueUrls(feeds, ctx);
+      })
+      .default([]),
+    /** Named entities shared by all watchlists: referenced as @id in queries or by id in `entities`. */
+    entities: z.array(entityDefinitionSchema).default([]),
+    watchlists: z
+      .array(watchlistDefinitionSchema)
+      .superRefine((lists, ctx) => uniqueIds(lists, ctx, 'watchlist'))
+      .default([]),
+  })
+  .superRefine((file, ctx) => {
+    const known = new Set(file.entities.map((entity) => entity.id));
+    file.entities.forEach((entity, index) => {
+      if (file.entities.findIndex((other) => other.id === entity.id) !== index) {
+        ctx.addIssue({ code: 'custom', path: ['entities', index, 'id'], message: `duplicate entity id "${entity.id}"` });
+      }
+    });
+    file.watchlists.forEach((watchlist, index) => {
+      const inline = (watchlist.entities ?? []).flatMap((e) => (typeof e === 'string' ? [] : [e.id]));
+      const visible = new Set([...known, ...inline]);
+      for (const problem of unknownEntityReferences(watchlist, visible)) {
+        ctx.addIssue({ code: 'custom', path: ['watchlists', index, ...problem.path], message: problem.message });
+      }
+    });
+    file.entities.forEach((entity, index) => {
+      for (const problem of unknownEntityReferencesOfEntity(entity, known)) {
+        ctx.addIssue({ code: 'custom', path: ['entities', index, ...problem.path], message: problem.message });
+      }
+    });
+  });
 
 export type ConfigFile = z.output<typeof configFileSchema>;
 export type FeedDefinition = z.output<typeof feedSchema>;

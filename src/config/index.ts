@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { WirewatchError } from '../errors.js';
 import { environmentSchema, type Environment } from './environment.js';
 import { formatPath, loadConfigFile, type FeedDefinition } from './file.js';
-import type { WatchlistDefinition } from '../watch/definition.js';
+import type { EntityDefinition, WatchlistDefinition } from '../watch/definition.js';
 import { formatBytes } from './durations.js';
 
 export { parseDuration, parseByteSize, formatBytes } from './durations.js';
@@ -23,6 +23,8 @@ export interface Config {
   configFile: string;
   feeds: FeedConfig[];
   watchlists: WatchlistDefinition[];
+  /** The shared entity library. */
+  entities: EntityDefinition[];
   store: { url: string };
   poll: { schedule: string; maxItemAgeMs: number; seenTtlMs: number };
   fetch: {
@@ -108,6 +110,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     configFile,
     feeds: withIds(file.value.feeds),
     watchlists: file.value.watchlists,
+    entities: file.value.entities,
     store: { url: e.STORE_URL },
     poll: { schedule: e.POLL_SCHEDULE, maxItemAgeMs: e.MAX_ITEM_AGE, seenTtlMs: e.SEEN_TTL },
     fetch: {

@@ -11,6 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { KeyValueStore } from './key-value-store.js';
 import type { WatchlistDefinition } from '../watch/definition.js';
+import { LIMITS } from '../watch/limits.js';
+import { WirewatchError } from '../errors.js';
 
 export interface FeedError {
   code: string;
@@ -137,8 +139,17 @@ export function createWatchlistRepository(store: KeyValueStore) {
   const key = (channel: string) => `watchlists:${channel}`;
   return {
     list: async (channel: string): Promise<WatchlistDefinition[]> => (await store.get<WatchlistDefinition[]>(key(channel))) ?? [],
+    /** Adds or replaces one; a new one beyond the per-channel limit is refused with query_limit. */
     put: async (channel: string, definition: WatchlistDefinition): Promise<void> => {
       const existing = (await store.get<WatchlistDefinition[]>(key(channel))) ?? [];
+      const replacing = existing.some((w) => w.id === definition.id);
+      if (!replacing && existing.length >= LIMITS.watchlistsPerChannel) {
+        throw new WirewatchError(
+          'query_limit',
+          `this channel already has ${existing.length} watchlists, the most allowed; remove one before adding "${definition.id}"`,
+          { details: { limit: LIMITS.watchlistsPerChannel } },
+        );
+      }
       await store.set(key(channel), [...existing.filter((w) => w.id !== definition.id), definition]);
     },
     delete: async (channel: string, id: string): Promise<boolean> => {

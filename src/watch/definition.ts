@@ -1,22 +1,158 @@
 /**
- * What a watchlist is, as written in the config file (and later, by chat commands).
- * First version: lists of words and phrases; a story matches when any term appears as whole
- * words in its title or summary, and no exclusion does.
+ * What a watchlist is, as written in the config file (and later, by chat commands):
+ *
+ *   id, name, description, languages
+ *   query      the query language (README: "Watchlists"), e.g. `(extradit* OR "sent to") Mexico`
+ *   terms      a plain list of words and phrases, any one of which fires (sugar for an OR query)
+ *   entities   named entities (ids of the shared library, or inline ones) any one of which fires
+ *   exclude    a query (or a list of them) that vetoes the watchlist for a story
+ *
+ * An entity is a canonical name with aliases. Aliases that are ambiguous on their own ("El
+ * Mayo", "La Tuta") fire only when the story also matches the entity's `context` query.
  */
 import { z } from 'zod';
+import { parseQuery } from './query/parser.js';
+import { leavesOf, type QueryNode, type TermNode } from './query/ast.js';
+import { LIMITS } from './limits.js';
 
 export const WATCHLIST_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const ENTITY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** A string that must parse as a query; the parse error (with its column) becomes the message. */
+export const queryText = z
+  .string()
+  .trim()
+  .min(1, 'an empty query matches nothing')
+  .superRefine((text, ctx) => {
+    const parsed = parseQuery(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error.message });
+  });
+
+/** One alias: a word or phrase, possibly with a trailing wildcard; no operators. */
+const aliasText = z
+  .string()
+  .trim()
+  .min(1, 'an alias cannot be empty')
+  .superRefine((text, ctx) => {
+    const parsed = parseQuery(`"${text.replace(/["“”„«»]/g, '')}"`);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `alias "${text}": ${parsed.error.message}` });
+  });
+
+export const entityDefinitionSchema = z
+  .strictObject({
+    id: z.string().regex(ENTITY_ID, 'lower-case letters, digits, "_" and "-"'),
+    name: z.string().trim().min(1).max(120),
+    aliases: z.array(aliasText).max(100).default([]),
+    /** Aliases that fire only together with `context`. */
+    ambiguous_aliases: z.array(aliasText).max(100).default([]),
+    context: queryText.optional(),
+    exclude: queryText.optional(),
+  })
+  .superRefine((entity, ctx) => {
+    if (entity.aliases.length + entity.ambiguous_aliases.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['aliases'], message: 'an entity needs at least one alias' });
+    }
+    if (entity.ambiguous_aliases.length > 0 && !entity.context) {
+      ctx.addIssue({ code: 'custom', path: ['context'], message: 'ambiguous aliases need a context query that must also match' });
+    }
+  });
+
+export type EntityDefinition = z.output<typeof entityDefinitionSchema>;
 
 const term = z.string().trim().min(1, 'a term cannot be empty').max(200, 'a term is at most 200 characters');
 
-export const watchlistDefinitionSchema = z.strictObject({
-  id: z.string().regex(WATCHLIST_ID, 'lower-case letters, digits, "_" and "-", starting with a letter or digit'),
-  name: z.string().trim().min(1).max(100),
-  description: z.string().trim().max(500).optional(),
-  /** Languages the watchlist is written for; stories in other known languages are skipped. */
-  languages: z.array(z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code')).optional(),
-  terms: z.array(term).min(1, 'a watchlist needs at least one term').max(500),
-  exclude: z.array(term).max(500).optional(),
-});
+export const watchlistDefinitionSchema = z
+  .strictObject({
+    id: z.string().regex(WATCHLIST_ID, 'lower-case letters, digits, "_" and "-", starting with a letter or digit'),
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).optional(),
+    /** Languages the watchlist is written for; stories in other known languages are skipped. */
+    languages: z.array(z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code')).optional(),
+    query: queryText.optional(),
+    terms: z.array(term).max(LIMITS.termsPerWatchlist).optional(),
+    entities: z.array(z.union([z.string().regex(ENTITY_ID, 'an entity id'), entityDefinitionSchema])).max(100).optional(),
+    exclude: z.union([queryText, z.array(queryText)]).optional(),
+  })
+  .superRefine((watchlist, ctx) => {
+    if (!watchlist.query && !watchlist.terms?.length && !watchlist.entities?.length) {
+      ctx.addIssue({ code: 'custom', message: 'a watchlist needs a query, terms or entities' });
+      return;
+    }
+    const count = countTerms(watchlist);
+    if (count > LIMITS.termsPerWatchlist) {
+      ctx.addIssue({ code: 'custom', message: `the watchlist has ${count} terms; the most is ${LIMITS.termsPerWatchlist}` });
+    }
+  });
 
-export type WatchlistDefinition = z.infer<typeof watchlistDefinitionSchema>;
+export type WatchlistDefinition = z.output<typeof watchlistDefinitionSchema>;
+
+/** Parses a query already validated by the schema. */
+export function parsedQuery(text: string): QueryNode {
+  const parsed = parseQuery(text);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.query;
+}
+
+/** The alias as a term node (its folded words, wildcard kept). */
+export function aliasTerm(text: string): TermNode {
+  return parsedQuery(`"${text.replace(/["“”„«»]/g, '')}"`) as TermNode;
+}
+
+export function exclusionsOf(watchlist: Pick<WatchlistDefinition, 'exclude'>): string[] {
+  if (watchlist.exclude === undefined) return [];
+  return typeof watchlist.exclude === 'string' ? [watchlist.exclude] : watchlist.exclude;
+}
+
+function countTerms(watchlist: WatchlistDefinition): number {
+  const queries = [watchlist.query, ...exclusionsOf(watchlist)].filter((q): q is string => Boolean(q));
+  let count = watchlist.terms?.length ?? 0;
+  for (const query of queries) {
+    const parsed = parseQuery(query);
+    if (parsed.ok) count += leavesOf(parsed.query).length;
+  }
+  for (const entity of watchlist.entities ?? []) {
+    if (typeof entity === 'string') continue;
+    count += entity.aliases.length + entity.ambiguous_aliases.length;
+    for (const query of [entity.context, entity.exclude]) {
+      const parsed = query ? parseQuery(query) : null;
+      if (parsed?.ok) count += leavesOf(parsed.query).length;
+    }
+  }
+  return count;
+}
+
+type Problem = { path: (string | number)[]; message: string };
+
+function referencesIn(query: string | undefined, path: (string | number)[], known: ReadonlySet<string>): Problem[] {
+  const parsed = query ? parseQuery(query) : null;
+  if (!parsed?.ok) return [];
+  return leavesOf(parsed.query)
+    .filter((leaf) => leaf.kind === 'entity' && !known.has(leaf.id))
+    .map((leaf) => ({ path, message: `unknown entity "@${(leaf as { id: string }).id}" at column ${leaf.span[0] + 1}` }));
+}
+
+/** `@id` references in an entity's context and exclusion that name no known entity. */
+export function unknownEntityReferencesOfEntity(entity: EntityDefinition, known: ReadonlySet<string>): Problem[] {
+  return [...referencesIn(entity.context, ['context'], known), ...referencesIn(entity.exclude, ['exclude'], known)];
+}
+
+/**
+ * Entity references that name no entity: `@id` in queries and ids in `entities` lists. Returns
+ * one problem per reference, with the path inside the watchlist.
+ */
+export function unknownEntityReferences(watchlist: WatchlistDefinition, known: ReadonlySet<string>): Problem[] {
+  const problems = referencesIn(watchlist.query, ['query'], known);
+  exclusionsOf(watchlist).forEach((query, index) =>
+    problems.push(...referencesIn(query, typeof watchlist.exclude === 'string' ? ['exclude'] : ['exclude', index], known)),
+  );
+  (watchlist.entities ?? []).forEach((entity, index) => {
+    if (typeof entity === 'string') {
+      if (!known.has(entity)) problems.push({ path: ['entities', index], message: `unknown entity "${entity}"` });
+    } else {
+      for (const problem of unknownEntityReferencesOfEntity(entity, known)) {
+        problems.push({ path: ['entities', index, ...problem.path], message: problem.message });
+      }
+    }
+  });
+  return problems;
+}

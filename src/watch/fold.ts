@@ -53,6 +53,83 @@ export function expansionOf(code: number): string {
   return expansions.get(code) ?? '';
 }
 
+/** The code unit written between words in a FoldBuffer. */
+export const WORD_BREAK = 0x20;
+
+/**
+ * A text folded into words, held in typed arrays that are reused from one text to the next:
+ * `chars[i]` is a folded code unit (single WORD_BREAKs between words, none at either end),
+ * `origin[i]` the offset in the original text it came from, `wordIndex[i]` which word it is in.
+ * The matcher scans these without creating a string per word.
+ */
+export class FoldBuffer {
+  chars = new Uint16Array(1024);
+  origin = new Int32Array(1024);
+  wordIndex = new Int32Array(1024);
+  length = 0;
+  words = 0;
+
+  private grow(needed: number): void {
+    let size = this.chars.length;
+    while (size < needed) size *= 2;
+    const chars = new Uint16Array(size);
+    chars.set(this.chars.subarray(0, this.length));
+    const origin = new Int32Array(size);
+    origin.set(this.origin.subarray(0, this.length));
+    const wordIndex = new Int32Array(size);
+    wordIndex.set(this.wordIndex.subarray(0, this.length));
+    this.chars = chars;
+    this.origin = origin;
+    this.wordIndex = wordIndex;
+  }
+
+  private push(char: number, origin: number): void {
+    if (this.length === this.chars.length) this.grow(this.length + 1);
+    this.chars[this.length] = char;
+    this.origin[this.length] = origin;
+    this.wordIndex[this.length] = this.words - 1;
+    this.length++;
+  }
+
+  fill(text: string): this {
+    this.length = 0;
+    this.words = 0;
+    let inWord = false;
+    let pendingBreak = false;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      let folded = table[code]!;
+      if (folded === UNKNOWN) folded = foldCode(code);
+      if (folded === IGNORED) continue;
+      if (folded === SEPARATOR) {
+        if (inWord) pendingBreak = true;
+        inWord = false;
+        continue;
+      }
+      if (!inWord) {
+        if (pendingBreak) {
+          this.push(WORD_BREAK, i);
+          pendingBreak = false;
+        }
+        this.words++;
+        inWord = true;
+      }
+      if (folded === EXPANDS) {
+        const expansion = expansionOf(code);
+        for (let k = 0; k < expansion.length; k++) this.push(expansion.charCodeAt(k), i);
+      } else {
+        this.push(folded, i);
+      }
+    }
+    return this;
+  }
+
+  /** End offset (exclusive) in the original text of the folded character at `index`. */
+  originEnd(index: number): number {
+    return this.origin[index]! + 1;
+  }
+}
+
 export interface Token {
   /** The folded word. */
   text: string;
@@ -61,26 +138,32 @@ export interface Token {
   end: number;
 }
 
+const scratch = new FoldBuffer();
+
+function charsToString(chars: Uint16Array, start: number, end: number): string {
+  let text = '';
+  // In slices: spreading a very long run of letters into one call would overflow the stack.
+  for (let i = start; i < end; i += 4096) text += String.fromCharCode(...chars.subarray(i, Math.min(end, i + 4096)));
+  return text;
+}
+
 /** Splits text into folded words, keeping each word's span in the original. */
 export function tokenize(text: string): Token[] {
+  const buffer = scratch.fill(text);
   const tokens: Token[] = [];
-  let word = '';
-  let start = -1;
-  let lastWordChar = -1;
-  for (let i = 0; i < text.length; i++) {
-    const folded = foldCode(text.charCodeAt(i));
-    if (folded === IGNORED) continue;
-    if (folded === SEPARATOR) {
-      if (start >= 0) tokens.push({ text: word, start, end: lastWordChar + 1 });
-      word = '';
-      start = -1;
-      continue;
+  let wordStart = 0;
+  for (let i = 0; i <= buffer.length; i++) {
+    if (i === buffer.length || buffer.chars[i] === WORD_BREAK) {
+      if (i > wordStart) {
+        tokens.push({
+          text: charsToString(buffer.chars, wordStart, i),
+          start: buffer.origin[wordStart]!,
+          end: buffer.originEnd(i - 1),
+        });
+      }
+      wordStart = i + 1;
     }
-    if (start < 0) start = i;
-    word += folded === EXPANDS ? expansionOf(text.charCodeAt(i)) : String.fromCharCode(folded);
-    lastWordChar = i;
   }
-  if (start >= 0) tokens.push({ text: word, start, end: lastWordChar + 1 });
   return tokens;
 }
 

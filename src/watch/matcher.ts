@@ -1,33 +1,44 @@
 /**
- * The first matcher: whole-word, case- and accent-folded phrase lookup. Every term is folded to
- * a word sequence; a story's title and summary are folded to words once, and each word starts a
- * lookup in a table of the terms that begin with it.
+ * The matcher: every watchlist compiled into one automaton. A story's fields are folded and
+ * scanned once; only the watchlists that one of the hit patterns can make true evaluate their
+ * query trees. Watchlists can be added, replaced and removed one at a time (a chat command
+ * changing one watchlist recompiles that one only).
  */
-import { foldText, tokenize, type Token } from './fold.js';
-import type { WatchlistDefinition } from './definition.js';
+import { PatternAutomaton } from './automaton.js';
+import { compileEntity, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
+import { StoryEvaluation, type Evidence, type FieldHit } from './evaluate.js';
+import type { EntityDefinition, WatchlistDefinition } from './definition.js';
+import type { Field } from './query/ast.js';
 
-export type MatchField = 'title' | 'summary';
+export type MatchField = Field;
 
 export interface MatchInput {
   title: string;
   summary: string;
+  source?: string | null;
+  link?: string | null;
   language?: string | null;
 }
 
 export interface TermMatch {
   watchlist: string;
-  /** The term as written in the watchlist. */
+  /** The term or alias as written in the watchlist. */
   term: string;
   field: MatchField;
-  /** Offsets of the matched words in that field: [start, end). */
+  /** Offsets in that field's text: [start, end). */
   start: number;
   end: number;
+  /** The top-level clause of the query it satisfied, as written. */
+  clause: string;
+  /** The entity it stands for, when it came from one. */
+  entity: string | null;
+  role: Evidence['role'];
 }
 
 export interface MatchResult {
   /** Ids of the watchlists that fired, in definition order. */
   watchlists: string[];
-  /** The terms that made them fire. */
+  /** Why they fired. */
   matches: TermMatch[];
 }
 
@@ -35,68 +46,175 @@ export interface Matcher {
   match(input: MatchInput): MatchResult;
 }
 
-interface CompiledTerm {
-  watchlist: number;
-  term: string;
-  words: string[];
-  exclusion: boolean;
+function fieldsOf(node: CompiledNode, into: Set<Field>): void {
+  switch (node.kind) {
+    case 'term':
+    case 'entity':
+      for (const field of node.fields) into.add(field);
+      if (node.kind === 'entity') {
+        for (const inner of [node.entity.context, node.entity.exclude]) if (inner) fieldsOf(inner, into);
+      }
+      break;
+    case 'not':
+      fieldsOf(node.child, into);
+      break;
+    case 'near':
+      fieldsOf(node.left, into);
+      fieldsOf(node.right, into);
+      break;
+    default:
+      for (const child of node.children) fieldsOf(child, into);
+  }
 }
 
-interface Hit {
-  term: CompiledTerm;
-  field: MatchField;
-  start: number;
-  end: number;
+function patternsOfEntity(entity: CompiledEntity, into: Set<number>): void {
+  for (const alias of [...entity.aliases, ...entity.ambiguousAliases]) into.add(alias.pattern);
+  for (const inner of [entity.context, entity.exclude]) if (inner) patternsOf(inner, into);
 }
 
-function findHits(tokens: Token[], byFirstWord: Map<string, CompiledTerm[]>, field: MatchField): Hit[] {
-  const hits: Hit[] = [];
-  tokens.forEach((token, index) => {
-    for (const term of byFirstWord.get(token.text) ?? []) {
-      const last = tokens[index + term.words.length - 1];
-      if (!last) continue;
-      if (term.words.every((word, offset) => tokens[index + offset]?.text === word)) {
-        hits.push({ term, field, start: token.start, end: last.end });
+/** Every pattern a compiled tree refers to, through entities too. */
+function patternsOf(node: CompiledNode, into: Set<number>): void {
+  if (node.kind === 'term') into.add(node.pattern);
+  else if (node.kind === 'entity') patternsOfEntity(node.entity, into);
+  else if (node.kind === 'not') patternsOf(node.child, into);
+  else if (node.kind === 'near') {
+    patternsOf(node.left, into);
+    patternsOf(node.right, into);
+  } else for (const child of node.children) patternsOf(child, into);
+}
+
+/**
+ * Each span once per watchlist: alternatives that fold alike ("cartel*" OR "cártel*") or overlap
+ * would report the same words twice; the first term that matched them is kept.
+ */
+function uniqueEvidence(evidence: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const key = `${e.field}:${e.start}:${e.end}:${e.role}:${e.entity ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export class WatchlistMatcher implements Matcher {
+  private automaton = new PatternAutomaton();
+  private readonly entityDefinitions: EntityDefinition[];
+  private library = new Map<string, CompiledEntity>();
+  private readonly definitions = new Map<string, WatchlistDefinition>();
+  private compiled = new Map<string, CompiledWatchlist>();
+  private triggerIndex = new Map<number, string[]>();
+  private fields: Field[] = ['title', 'summary'];
+
+  constructor(options: { watchlists?: readonly WatchlistDefinition[]; entities?: readonly EntityDefinition[] } = {}) {
+    this.entityDefinitions = [...(options.entities ?? [])];
+    for (const definition of options.watchlists ?? []) this.definitions.set(definition.id, definition);
+    this.rebuild();
+  }
+
+  /** Number of watchlists. */
+  get size(): number {
+    return this.compiled.size;
+  }
+
+  /** Distinct patterns in the automaton (terms, phrases, aliases). */
+  get patternCount(): number {
+    return this.automaton.size;
+  }
+
+  /** Adds or replaces one watchlist, compiling only it. */
+  upsert(definition: WatchlistDefinition): void {
+    this.definitions.set(definition.id, definition);
+    this.compiled.set(definition.id, compileWatchlist(definition, this.automaton, (id) => this.library.get(id)));
+    this.reindex();
+  }
+
+  remove(id: string): boolean {
+    const removed = this.definitions.delete(id);
+    this.compiled.delete(id);
+    this.reindex();
+    return removed;
+  }
+
+  match(input: MatchInput): MatchResult {
+    const hits = new Map<number, FieldHit[]>();
+    const candidates = new Set<string>();
+    for (const field of this.fields) {
+      const text = input[field];
+      if (!text) continue;
+      for (const hit of this.automaton.scan(text)) {
+        const list = hits.get(hit.pattern);
+        const fieldHit = { ...hit, field };
+        if (list) list.push(fieldHit);
+        else hits.set(hit.pattern, [fieldHit]);
+        for (const id of this.triggerIndex.get(hit.pattern) ?? []) candidates.add(id);
       }
     }
-  });
-  return hits;
+    const result: MatchResult = { watchlists: [], matches: [] };
+    if (candidates.size === 0) return result;
+    const evaluation = new StoryEvaluation(hits);
+    for (const [id, watchlist] of this.compiled) {
+      if (!candidates.has(id)) continue;
+      const languages = watchlist.definition.languages;
+      if (languages && input.language && !languages.includes(input.language)) continue;
+      const evidence = evaluation.evaluate(watchlist.positive);
+      if (evidence === null) continue;
+      if (watchlist.exclude && evaluation.evaluate(watchlist.exclude) !== null) continue;
+      result.watchlists.push(id);
+      for (const e of uniqueEvidence(evidence)) {
+        result.matches.push({ watchlist: id, term: e.term, field: e.field, start: e.start, end: e.end, clause: e.clause, entity: e.entity, role: e.role });
+      }
+    }
+    return result;
+  }
+
+  /** Compiles everything into a fresh automaton (at start, and when dead patterns pile up). */
+  private rebuild(): void {
+    this.automaton = new PatternAutomaton();
+    this.library = new Map();
+    const lookup = (id: string) => this.library.get(id);
+    for (const entity of this.entityDefinitions) this.library.set(entity.id, compileEntity(entity, this.automaton, lookup));
+    this.compiled = new Map();
+    for (const definition of this.definitions.values()) {
+      this.compiled.set(definition.id, compileWatchlist(definition, this.automaton, lookup));
+    }
+    this.reindex(false);
+  }
+
+  /** Rebuilds the pattern → watchlists index and the set of fields worth scanning. */
+  private reindex(allowRebuild = true): void {
+    const index = new Map<number, string[]>();
+    const fields = new Set<Field>(['title', 'summary']);
+    for (const [id, watchlist] of this.compiled) {
+      for (const pattern of watchlist.triggers) {
+        const ids = index.get(pattern);
+        if (ids) ids.push(id);
+        else index.set(pattern, [id]);
+      }
+      fieldsOf(watchlist.positive, fields);
+      if (watchlist.exclude) fieldsOf(watchlist.exclude, fields);
+    }
+    this.triggerIndex = index;
+    this.fields = [...fields];
+    // Replaced watchlists leave patterns nobody uses in the automaton; start afresh when they dominate.
+    if (allowRebuild && this.automaton.size > 1000 && this.automaton.size > 2 * this.livePatterns()) this.rebuild();
+  }
+
+  private livePatterns(): number {
+    const live = new Set<number>();
+    for (const entity of this.library.values()) patternsOfEntity(entity, live);
+    for (const watchlist of this.compiled.values()) {
+      patternsOf(watchlist.positive, live);
+      if (watchlist.exclude) patternsOf(watchlist.exclude, live);
+    }
+    return live.size;
+  }
 }
 
-export function compileWatchlists(definitions: readonly WatchlistDefinition[]): Matcher {
-  const byFirstWord = new Map<string, CompiledTerm[]>();
-  const add = (watchlist: number, term: string, exclusion: boolean): void => {
-    const words = foldText(term).split(' ').filter(Boolean);
-    const first = words[0];
-    if (!first) return;
-    const list = byFirstWord.get(first) ?? [];
-    list.push({ watchlist, term, words, exclusion });
-    byFirstWord.set(first, list);
-  };
-  definitions.forEach((definition, index) => {
-    for (const term of definition.terms) add(index, term, false);
-    for (const term of definition.exclude ?? []) add(index, term, true);
-  });
-
-  return {
-    match(input) {
-      const hits = [
-        ...findHits(tokenize(input.title), byFirstWord, 'title'),
-        ...findHits(tokenize(input.summary), byFirstWord, 'summary'),
-      ];
-      const excluded = new Set(hits.filter((hit) => hit.term.exclusion).map((hit) => hit.term.watchlist));
-      const result: MatchResult = { watchlists: [], matches: [] };
-      definitions.forEach((definition, index) => {
-        const languageOk =
-          !definition.languages || !input.language || definition.languages.includes(input.language);
-        const own = hits.filter((hit) => hit.term.watchlist === index && !hit.term.exclusion);
-        if (!languageOk || excluded.has(index) || own.length === 0) return;
-        result.watchlists.push(definition.id);
-        for (const hit of own) {
-          result.matches.push({ watchlist: definition.id, term: hit.term.term, field: hit.field, start: hit.start, end: hit.end });
-        }
-      });
-      return result;
-    },
-  };
+/** Compiles the watchlists (and the shared entity library) into one matcher. */
+export function compileWatchlists(
+  watchlists: readonly WatchlistDefinition[],
+  entities: readonly EntityDefinition[] = [],
+): WatchlistMatcher {
+  return new WatchlistMatcher({ watchlists, entities });
 }

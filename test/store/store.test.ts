@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { openStore, createRepositories, emptyFeedState, type KeyValueStore } from '../../src/store/index.js';
 import { WirewatchError } from '../../src/errors.js';
+import { LIMITS } from '../../src/watch/limits.js';
 
 const redisUrl = inject('redisUrl');
 const redisSkipReason = inject('redisSkipReason');
@@ -103,6 +104,18 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     ]);
     expect(await repos.watchlists.delete(channel, 'w2')).toBe(true);
     expect(await repos.watchlists.delete(channel, 'w2')).toBe(false);
+  });
+
+  it.skipIf(backend.skip)('refuses a channel’s watchlist beyond the per-channel limit, but allows replacing one', async () => {
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const channel = unique('slack:T:C');
+    for (let i = 0; i < LIMITS.watchlistsPerChannel; i++) await repos.watchlists.put(channel, { id: `w${i}`, name: 'W', terms: ['x'] });
+    await expect(repos.watchlists.put(channel, { id: 'one-more', name: 'W', terms: ['x'] })).rejects.toMatchObject({
+      code: 'query_limit',
+      message: `this channel already has ${LIMITS.watchlistsPerChannel} watchlists, the most allowed; remove one before adding "one-more"`,
+    });
+    await repos.watchlists.put(channel, { id: 'w0', name: 'Replaced', terms: ['y'] });
+    expect((await repos.watchlists.list(channel)).find((w) => w.id === 'w0')?.name).toBe('Replaced');
   });
 
   it.skipIf(backend.skip)('expires entries with a TTL', async () => {

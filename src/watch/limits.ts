@@ -1,0 +1,16 @@
+/**
+ * Limits on what a watchlist may ask of the matcher. They keep one channel from making every
+ * story slow to match, and each refusal names the limit.
+ */
+export const LIMITS = {
+  /** Characters in one query (the query, an exclusion, an entity's context). */
+  queryLength: 2000,
+  /** Terms, phrases and aliases in one watchlist, its exclusions and inline entities included. */
+  termsPerWatchlist: 300,
+  /** Watchlists one channel may have. */
+  watchlistsPerChannel: 25,
+  /** Largest NEAR/n. */
+  nearDistance: 50,
+  /** Letters before a "*": "ex*" would match half the dictionary. */
+  wildcardPrefix: 3,
+} as const;

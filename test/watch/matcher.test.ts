@@ -1,0 +1,244 @@
+/**
+ * The matcher, table-driven: what fires for which text, and why. Definitions go through the
+ * same zod schemas as the config file.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileWatchlists, WatchlistMatcher, type MatchInput } from '../../src/watch/matcher.js';
+import { entityDefinitionSchema, watchlistDefinitionSchema } from '../../src/watch/definition.js';
+import { explainMatch } from '../../src/watch/explain.js';
+import { LIMITS } from '../../src/watch/limits.js';
+
+const watchlist = (id: string, fields: Record<string, unknown>) => watchlistDefinitionSchema.parse({ id, name: id, ...fields });
+const story = (title: string, summary = '', extra: Partial<MatchInput> = {}): MatchInput => ({ title, summary, ...extra });
+
+function fires(query: string, input: MatchInput): boolean {
+  return compileWatchlists([watchlist('w', { query })]).match(input).watchlists.includes('w');
+}
+
+describe('folding and word boundaries', () => {
+  it.each([
+    ['extradición', 'Ordenan la EXTRADICION de un capo', true],
+    ['extradicion', 'Ordenan la extradición de un capo', true],
+    ['"El Mayo"', 'Detienen a “El Mayo” en El Paso', true],
+    ['"El Mayo"', "Detienen a 'El Mayo' en El Paso", true],
+    ['"O\'Brien"', 'Statement from O’Brien', true],
+    ['Caro-Quintero', 'Caro Quintero pleads not guilty', true],
+    ['"Caro Quintero"', 'Caro-Quintero pleads not guilty', true],
+    ['Mayo', 'The mayor of Culiacán', false],
+    ['caro', 'Los alimentos más caros', false],
+    ['Zetas', 'Los Zetas leaders sent to US', true],
+    ['año', 'El ano fiscal', true],
+    ['ano', 'el año pasado', true],
+    ['cartel', 'Sinaloa-cartel figure', true],
+    ['cartel', 'The cartels split', false],
+    ['cartel*', 'The cartels split', true],
+    ['"Los Cuinis"', 'Los Cuinis: the money men', true],
+    ['CJNG', 'líder del CJNG detenido', true],
+    ['CJNG', 'CJNGX', false],
+    ['straße', 'Strasse closed', true],
+    ['Lodz', 'Łódź police', true],
+    ['"Estados Unidos"', 'enviados a Estados\u00a0Unidos', true],
+    ['extradited', 'extra\u00addited', true],
+  ])('%s on %j → %s', (query, text, expected) => {
+    expect(fires(query, story(text))).toBe(expected);
+  });
+});
+
+describe('operators', () => {
+  it.each([
+    ['tariffs Mexico', 'Tariffs on Mexico', true],
+    ['tariffs Mexico', 'Tariffs on Canada', false],
+    ['tariffs (Mexico OR México OR Mexican)', 'Mexican tariffs', true],
+    ['tariffs -China', 'Tariffs on Mexico and China', false],
+    ['tariffs NOT (China OR Canada)', 'Tariffs on Mexico', true],
+    ['extradit*', 'Mexico extradites 29', true],
+    ['extradit*', 'Extraditados a EU', true],
+    ['extradit*', 'Extra ditch', false],
+    ['"sent to the United States"', 'Capos sent to the United States', true],
+    ['"sent to the United States"', 'Capos sent from the United States', false],
+    ['"transfer* to the US"', 'Mexico transferred to the US 26 prisoners', true],
+    ['tariff* NEAR/3 Mexico', 'Tariffs on Mexico', true],
+    ['tariff* NEAR/3 Mexico', 'Mexico faces tariffs', true],
+    ['tariff* NEAR/1 Mexico', 'Tariffs imposed on all of Mexico', false],
+    ['tariff* NEAR/4 Mexico', 'Tariffs imposed on all of Mexico', true],
+    ['tariff* NEAR/3 Mexico', 'Tariffs imposed on all of Mexico', false],
+    ['tariff* NEAR/0 Mexico', 'Mexico tariffs', true],
+    ['tariff* NEAR/2 Mexico', 'Tariffs rise.', false],
+  ])('%s on %j → %s', (query, text, expected) => {
+    expect(fires(query, story(text))).toBe(expected);
+  });
+
+  it('NEAR holds only within one field', () => {
+    expect(fires('tariff* NEAR/3 Mexico', story('New tariffs announced', 'Mexico responds'))).toBe(false);
+  });
+});
+
+describe('fields', () => {
+  const input = story('Capo extradited', 'A transfer to Texas.', { source: 'Reuters', link: 'https://www.reuters.com/world/americas/capo-123/' });
+  it.each([
+    ['title:extradited', true],
+    ['summary:extradited', false],
+    ['summary:transfer', true],
+    ['extradited transfer', true],
+    ['source:Reuters', true],
+    ['source:AP', false],
+    ['link:reuters.com', true],
+    ['link:americas', true],
+    ['reuters', false],
+    ['title:(transfer OR capo)', true],
+    ['title:@capos', true],
+    ['summary:@capos', false],
+  ])('%s → %s', (query, expected) => {
+    const matcher = compileWatchlists(
+      [watchlist('w', { query })],
+      [entityDefinitionSchema.parse({ id: 'capos', name: 'Capos', aliases: ['capo'] })],
+    );
+    expect(matcher.match(input).watchlists.includes('w')).toBe(expected);
+  });
+});
+
+describe('entities and their aliases', () => {
+  const entities = [
+    entityDefinitionSchema.parse({
+      id: 'el_mayo',
+      name: 'Ismael "El Mayo" Zambada',
+      aliases: ['Mayo Zambada', 'Ismael Zambada'],
+      ambiguous_aliases: ['El Mayo'],
+      context: 'cartel* OR cártel* OR narco* OR capo OR Sinaloa OR drug*',
+      exclude: '"Cinco de Mayo"',
+    }),
+    entityDefinitionSchema.parse({
+      id: 'caro_quintero',
+      name: 'Rafael Caro Quintero',
+      aliases: ['Caro Quintero', 'Rafael Caro'],
+    }),
+  ];
+  const matcher = compileWatchlists(
+    [
+      watchlist('leaders', { entities: ['el_mayo', 'caro_quintero'] }),
+      watchlist('mayo_extradited', { query: '@el_mayo extradit*' }),
+    ],
+    entities,
+  );
+  it.each([
+    ['Mayo Zambada pleads guilty', '', ['leaders']],
+    ['El Mayo pleads guilty', 'The Sinaloa cartel co-founder appeared in Brooklyn.', ['leaders']],
+    ['El Mayo pleads guilty', 'He appeared in Brooklyn.', []],
+    ['El Mayo festival opens', 'Music in the park all weekend.', []],
+    ['Cinco de Mayo parade', 'Drug-free celebration, say organisers.', []],
+    ['Robert Caro’s new book', 'The biographer of LBJ.', []],
+    ['Caro Quintero extradited', '', ['leaders']],
+    ['El Mayo to be extradited', 'The capo faces charges.', ['leaders', 'mayo_extradited']],
+  ])('%s / %s → %j', (title, summary, expected) => {
+    expect(matcher.match(story(title, summary)).watchlists).toEqual(expected);
+  });
+
+  it('explains an ambiguous alias with the context that allowed it', () => {
+    const input = story('El Mayo pleads guilty', 'The Sinaloa cartel co-founder appeared in Brooklyn.');
+    const result = matcher.match(input);
+    expect(result.matches).toEqual([
+      { watchlist: 'leaders', term: 'El Mayo', field: 'title', start: 0, end: 7, clause: '@el_mayo', entity: 'el_mayo', role: 'alias' },
+      { watchlist: 'leaders', term: 'cartel*', field: 'summary', start: 12, end: 18, clause: '@el_mayo', entity: 'el_mayo', role: 'context' },
+      { watchlist: 'leaders', term: 'Sinaloa', field: 'summary', start: 4, end: 11, clause: '@el_mayo', entity: 'el_mayo', role: 'context' },
+    ]);
+    expect(explainMatch(input, result)).toBe(
+      [
+        '  leaders',
+        '    clause @el_mayo',
+        '      alias "El Mayo" of @el_mayo in title [0–7]',
+        '      context "cartel*" for @el_mayo matched "cartel" in summary [12–18]',
+        '      context "Sinaloa" for @el_mayo in summary [4–11]',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('explanations name the clause, term, field and offsets', () => {
+  it('for a query with several clauses', () => {
+    const matcher = compileWatchlists([watchlist('extradition', { query: '(extradit* OR "sent to") (Mexico OR México) -Honduras' })]);
+    const input = story('Mexico extradites two', 'They were sent to Texas.');
+    expect(matcher.match(input).matches.map((m) => [m.clause, m.term, m.field, m.start, m.end])).toEqual([
+      ['(extradit* OR "sent to")', 'extradit*', 'title', 7, 17],
+      ['(extradit* OR "sent to")', 'sent to', 'summary', 10, 17],
+      ['(Mexico OR México)', 'Mexico', 'title', 0, 6],
+    ]);
+  });
+});
+
+describe('watchlist options', () => {
+  it('skips stories in languages the watchlist is not written for, but not stories of unknown language', () => {
+    const matcher = compileWatchlists([watchlist('w', { query: 'Mexico', languages: ['en'] })]);
+    expect(matcher.match(story('Mexico', '', { language: 'en' })).watchlists).toEqual(['w']);
+    expect(matcher.match(story('Mexico', '', { language: 'fr' })).watchlists).toEqual([]);
+    expect(matcher.match(story('Mexico', '', { language: null })).watchlists).toEqual(['w']);
+  });
+
+  it('vetoes with exclusions, a query or a list of them', () => {
+    const matcher = compileWatchlists([
+      watchlist('a', { query: 'tariffs', exclude: 'China OR Canada' }),
+      watchlist('b', { terms: ['tariffs'], exclude: ['China', '"Canadian steel"'] }),
+    ]);
+    expect(matcher.match(story('Tariffs on Mexico')).watchlists).toEqual(['a', 'b']);
+    expect(matcher.match(story('Tariffs on China')).watchlists).toEqual([]);
+    expect(matcher.match(story('Tariffs on Canadian steel')).watchlists).toEqual(['a']);
+  });
+
+  it('reports watchlists in definition order and each piece of evidence once', () => {
+    const matcher = compileWatchlists([watchlist('z', { query: 'capo' }), watchlist('a', { query: 'capo OR capo' })]);
+    const result = matcher.match(story('Capo'));
+    expect(result.watchlists).toEqual(['z', 'a']);
+    expect(result.matches.filter((m) => m.watchlist === 'a')).toHaveLength(1);
+  });
+});
+
+describe('incremental recompilation', () => {
+  it('adds, replaces and removes one watchlist without touching the others', () => {
+    const matcher = new WatchlistMatcher({ watchlists: [watchlist('keep', { query: 'capo' })] });
+    matcher.upsert(watchlist('new', { query: 'tariffs' }));
+    expect(matcher.match(story('capo tariffs')).watchlists).toEqual(['keep', 'new']);
+    matcher.upsert(watchlist('new', { query: 'aranceles' }));
+    expect(matcher.match(story('capo tariffs')).watchlists).toEqual(['keep']);
+    expect(matcher.match(story('aranceles')).watchlists).toEqual(['new']);
+    expect(matcher.remove('new')).toBe(true);
+    expect(matcher.match(story('aranceles')).watchlists).toEqual([]);
+    expect(matcher.size).toBe(1);
+  });
+
+  it('drops patterns nobody uses once they outnumber the live ones', () => {
+    const matcher = new WatchlistMatcher();
+    for (let round = 0; round < 30; round++) {
+      matcher.upsert(watchlist('churn', { terms: Array.from({ length: 100 }, (_, i) => `term${round}x${i}`) }));
+    }
+    expect(matcher.patternCount).toBeLessThanOrEqual(2 * 100 + 1000);
+    expect(matcher.match(story('term29x5')).watchlists).toEqual(['churn']);
+    expect(matcher.match(story('term0x5')).watchlists).toEqual([]);
+  });
+});
+
+describe('limits', () => {
+  it('refuses a watchlist with more terms than allowed, saying how many', () => {
+    const result = watchlistDefinitionSchema.safeParse({
+      id: 'big',
+      name: 'Big',
+      query: Array.from({ length: 200 }, (_, i) => `t${i}`).join(' OR '),
+      exclude: Array.from({ length: 150 }, (_, i) => `x${i}`).join(' OR '),
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe(`the watchlist has 350 terms; the most is ${LIMITS.termsPerWatchlist}`);
+  });
+
+  it('refuses a bad query with its column, as the config file reports it', () => {
+    const result = watchlistDefinitionSchema.safeParse({ id: 'w', name: 'W', query: 'tariffs NEAR Mexico' });
+    expect(result.error?.issues).toMatchObject([{ path: ['query'], message: 'NEAR needs a distance at column 9, e.g. NEAR/5' }]);
+  });
+
+  it('refuses a watchlist with nothing to match', () => {
+    const result = watchlistDefinitionSchema.safeParse({ id: 'w', name: 'W' });
+    expect(result.error?.issues[0]?.message).toBe('a watchlist needs a query, terms or entities');
+  });
+
+  it('refuses an ambiguous alias without a context', () => {
+    const result = entityDefinitionSchema.safeParse({ id: 'e', name: 'E', ambiguous_aliases: ['El Mayo'] });
+    expect(result.error?.issues).toMatchObject([{ path: ['context'], message: 'ambiguous aliases need a context query that must also match' }]);
+  });
+});
