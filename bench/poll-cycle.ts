@@ -17,6 +17,9 @@ import { openRuntime, consoleSubscription } from '../src/app/runtime.js';
 import { buildTargets, runPollCycle } from '../src/pipeline/poll-cycle.js';
 import { PassThrough } from 'node:stream';
 
+/** The project folder (this file runs compiled, from dist-bench/bench/). */
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
 export interface Measured {
   label: string;
   wallMs: number;
@@ -25,7 +28,7 @@ export interface Measured {
 }
 
 async function startServer(feeds: number, items: number): Promise<{ port: number; bytes: number; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'feed-server.ts'), String(feeds), String(items)], {
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, 'feed-server.js'), String(feeds), String(items)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolveLine) => {
@@ -57,7 +60,7 @@ export async function benchPollCycle(options: { feeds?: number; items?: number; 
   try {
     const configPath = join(dir, 'bench.yaml');
     const feedLines = Array.from({ length: feeds }, (_, n) => `  - id: bench${n}\n    url: http://127.0.0.1:${server.port}/feed/${n}.xml\n`);
-    const defaults = loadConfig({ env: {}, packageRoot: resolve(import.meta.dirname, '..') });
+    const defaults = loadConfig({ env: {}, packageRoot: PROJECT_ROOT });
     writeFileSync(configPath, `feeds:\n${feedLines.join('')}watchlists: ${JSON.stringify(defaults.watchlists)}\n`);
     const config = loadConfig({
       env: {
@@ -66,7 +69,7 @@ export async function benchPollCycle(options: { feeds?: number; items?: number; 
         // Every bench feed lives on 127.0.0.1; real feeds spread over many hosts.
         FETCH_PER_HOST_CONCURRENCY: String(concurrency),
       },
-      packageRoot: resolve(import.meta.dirname, '..'),
+      packageRoot: PROJECT_ROOT,
       configFile: configPath,
     });
     const sink = new PassThrough().resume();

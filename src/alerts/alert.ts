@@ -4,7 +4,7 @@
  */
 import type { Story } from '../feeds/story.js';
 import type { MatchResult, TermMatch } from '../watch/matcher.js';
-import { summarise } from './summary.js';
+import { summarise, type Span } from './summary.js';
 import { sha1Hex } from '../feeds/identity.js';
 
 export interface AlertWatchlist {
@@ -19,6 +19,8 @@ export interface Alert {
   watchlists: AlertWatchlist[];
   matches: TermMatch[];
   summary: string;
+  /** Spans of `summary` holding matched terms; sinks bold them. */
+  summaryHighlights: Span[];
 }
 
 /**
@@ -38,13 +40,26 @@ export function buildAlert(
   watchlistNames: ReadonlyMap<string, string>,
 ): Alert {
   const spans = result.matches.filter((m) => m.field === 'summary');
+  const summary = summarise(story.summary, story.title, spans, { language: story.language });
   return {
     channel,
     story,
     watchlists: result.watchlists.map((id) => ({ id, name: watchlistNames.get(id) ?? id })),
     matches: result.matches,
-    summary: summarise(story.summary, story.title, spans, { language: story.language }),
+    summary: summary.text,
+    summaryHighlights: summary.highlights,
   };
+}
+
+/** Wraps each highlighted span in `before`/`after` (e.g. "**" for Markdown bold). */
+export function markHighlights(text: string, highlights: readonly Span[], before: string, after: string = before): string {
+  let marked = '';
+  let at = 0;
+  for (const span of highlights) {
+    marked += `${text.slice(at, span.start)}${before}${text.slice(span.start, span.end)}${after}`;
+    at = span.end;
+  }
+  return marked + text.slice(at);
 }
 
 /** The JSON shape `poll --json` prints, one object per alert. */
@@ -58,7 +73,7 @@ export function alertToJson(alert: Alert): Record<string, unknown> {
       source: alert.story.source,
     },
     watchlists: alert.watchlists.map((w) => w.id),
-    matches: alert.matches.map((m) => ({ watchlist: m.watchlist, term: m.term, field: m.field })),
+    matches: alert.matches.map((m) => ({ watchlist: m.watchlist, term: m.term, field: m.field, ...(m.entity ? { entity: m.entity } : {}) })),
     summary: alert.summary,
     channel: alert.channel,
   };

@@ -45,19 +45,41 @@ export function truncateAtWord(text: string, maxLength: number): string {
 
 const normalisedForComparison = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
+export interface Summary {
+  text: string;
+  /** Where the matched terms are in `text`, for sinks that can bold them. */
+  highlights: Span[];
+}
+
+/** Carries the matched spans of the chosen sentences over to their place in the summary. */
+function highlightsIn(chosen: readonly Sentence[], spans: readonly Span[], cutAt: number): Span[] {
+  const highlights: Span[] = [];
+  let offset = 0;
+  for (const sentence of chosen) {
+    for (const span of spans) {
+      if (span.start < sentence.start || span.end > sentence.end) continue;
+      const start = offset + span.start - sentence.start;
+      const end = offset + span.end - sentence.start;
+      if (end <= cutAt) highlights.push({ start, end });
+    }
+    offset += sentence.text.length + 1;
+  }
+  return highlights.sort((a, b) => a.start - b.start).filter((span, i, all) => i === 0 || span.start >= all[i - 1]!.end);
+}
+
 /**
  * @param text the story's plain-text summary
  * @param title the headline, so a description that only repeats it is skipped
  * @param matchedSpans offsets in `text` of the matched terms
  */
-export function summarise(text: string, title: string, matchedSpans: readonly Span[], options: SummaryOptions = {}): string {
+export function summarise(text: string, title: string, matchedSpans: readonly Span[], options: SummaryOptions = {}): Summary {
   const maxLength = options.maxLength ?? 320;
   const maxSentences = options.maxSentences ?? 3;
   const titleKey = normalisedForComparison(title);
   const sentences = splitSentences(text, options.language).filter(
     (sentence) => normalisedForComparison(sentence.text) !== titleKey,
   );
-  if (sentences.length === 0) return '';
+  if (sentences.length === 0) return { text: '', highlights: [] };
 
   const holdsMatch = (s: Sentence) => matchedSpans.some((span) => span.start < s.end && span.end > s.start);
   const ranked = [...sentences.filter(holdsMatch), ...sentences.filter((s) => !holdsMatch(s))];
@@ -72,9 +94,11 @@ export function summarise(text: string, title: string, matchedSpans: readonly Sp
     length += added;
   }
   // Even the best sentence is too long: give its beginning, cut at a word.
-  if (chosen.length === 0) return truncateAtWord(ranked[0]!.text, maxLength);
-  return chosen
-    .sort((a, b) => a.index - b.index)
-    .map((s) => s.text)
-    .join(' ');
+  if (chosen.length === 0) {
+    const cut = truncateAtWord(ranked[0]!.text, maxLength);
+    return { text: cut, highlights: highlightsIn([ranked[0]!], matchedSpans, cut.length - 1) };
+  }
+  chosen.sort((a, b) => a.index - b.index);
+  const summary = chosen.map((s) => s.text).join(' ');
+  return { text: summary, highlights: highlightsIn(chosen, matchedSpans, summary.length) };
 }

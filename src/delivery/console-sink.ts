@@ -3,7 +3,7 @@
  * text by default, one JSON object per line with `json`.
  */
 import type { Writable } from 'node:stream';
-import { alertToJson, type Alert } from '../alerts/alert.js';
+import { alertToJson, markHighlights, type Alert } from '../alerts/alert.js';
 import type { AlertSink } from './sink.js';
 
 function formatTime(iso: string): string {
@@ -16,7 +16,7 @@ export function describeMatches(alert: Alert): string {
     .map((watchlist) => {
       const terms = alert.matches
         .filter((m) => m.watchlist === watchlist.id)
-        .map((m) => `"${m.term}" (${m.field})`);
+        .map((m) => `${m.entity ? `@${m.entity} ` : ''}${m.role === 'context' ? 'context ' : ''}"${m.term}" (${m.field})`);
       return `${watchlist.id}: ${[...new Set(terms)].join(', ')}`;
     })
     .join('; ');
@@ -30,7 +30,7 @@ export function renderAlertText(alert: Alert): string {
   ];
   if (story.link) lines.push(`  ${story.link}`);
   lines.push(`  matched ${describeMatches(alert)}`);
-  if (alert.summary) lines.push(`  ${alert.summary}`);
+  if (alert.summary) lines.push(`  ${markHighlights(alert.summary, alert.summaryHighlights, '**')}`);
   return `${lines.join('\n')}\n\n`;
 }
 

@@ -7,6 +7,10 @@
  * find matches the per-word-start walk already finds; without them the automaton stays a plain
  * trie that accepts new patterns at any time (incremental recompiles) and walks most words only a
  * character or two deep. See docs/decisions/005-matcher.md.
+ *
+ * Layout, for speed: the root's transitions are a dense table by character; a node with one
+ * child (most nodes below the first two levels) keeps it in two typed arrays; only nodes with
+ * several children use a Map. A flag byte per node says whether anything ends there.
  */
 import { FoldBuffer, WORD_BREAK } from './fold.js';
 
@@ -20,18 +24,25 @@ export interface PatternHit {
 }
 
 const NONE = -1;
+/** childChar value of a node whose children live in a Map. */
+const MANY = -2;
+const ENDS = 1;
+const PREFIX_ENDS = 2;
+const AFTER_PREFIX = 4;
 
 export class PatternAutomaton {
-  /** Dense transitions out of the root, by folded first character. */
+  /** Dense transitions out of the root (node 0), by folded first character. */
   private readonly root = new Int32Array(0x10000).fill(NONE);
-  /** Transitions of every other node (node 0 is the root and uses `root`). */
-  private readonly next: (Map<number, number> | undefined)[] = [undefined];
+  private nodes = 1;
+  private childChar = new Int32Array(1024).fill(NONE);
+  private childNode = new Int32Array(1024);
+  private flags = new Uint8Array(1024);
+  private afterPrefix = new Int32Array(1024).fill(NONE);
+  private readonly children: (Map<number, number> | undefined)[] = [];
   /** Patterns that end at a node, if the text's word ends there too. */
-  private readonly ends: (number[] | undefined)[] = [undefined];
+  private readonly ends: (number[] | undefined)[] = [];
   /** Patterns whose last word is a prefix ("extradit*") ending at a node. */
-  private readonly prefixEnds: (number[] | undefined)[] = [undefined];
-  /** For a prefix word inside a phrase ("cártel* de sinaloa"): where matching resumes after the word's end. */
-  private readonly afterPrefix: number[] = [NONE];
+  private readonly prefixEnds: (number[] | undefined)[] = [];
   private readonly ids = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly buffer = new FoldBuffer();
@@ -65,19 +76,37 @@ export class PatternAutomaton {
       if (index > 0) node = this.step(node, WORD_BREAK);
       for (let i = 0; i < letters.length; i++) node = this.step(node, letters.charCodeAt(i));
       const last = index === words.length - 1;
-      if (prefix && last) (this.prefixEnds[node] ??= []).push(id);
-      else if (prefix) node = this.afterPrefix[node] === NONE ? (this.afterPrefix[node] = this.newNode()) : this.afterPrefix[node]!;
-      else if (last) (this.ends[node] ??= []).push(id);
+      if (prefix && last) {
+        (this.prefixEnds[node] ??= []).push(id);
+        this.flags[node]! |= PREFIX_ENDS;
+      } else if (prefix) {
+        if (this.afterPrefix[node] === NONE) this.afterPrefix[node] = this.newNode();
+        this.flags[node]! |= AFTER_PREFIX;
+        node = this.afterPrefix[node]!;
+      } else if (last) {
+        (this.ends[node] ??= []).push(id);
+        this.flags[node]! |= ENDS;
+      }
     });
     return id;
   }
 
   private newNode(): number {
-    this.next.push(undefined);
-    this.ends.push(undefined);
-    this.prefixEnds.push(undefined);
-    this.afterPrefix.push(NONE);
-    return this.next.length - 1;
+    if (this.nodes === this.childChar.length) {
+      const size = this.nodes * 2;
+      const grow = (old: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer> => {
+        const next = new Int32Array(size).fill(fill);
+        next.set(old);
+        return next;
+      };
+      this.childChar = grow(this.childChar, NONE);
+      this.childNode = grow(this.childNode, 0);
+      this.afterPrefix = grow(this.afterPrefix, NONE);
+      const flags = new Uint8Array(size);
+      flags.set(this.flags);
+      this.flags = flags;
+    }
+    return this.nodes++;
   }
 
   private step(node: number, char: number): number {
@@ -85,11 +114,24 @@ export class PatternAutomaton {
       if (this.root[char] === NONE) this.root[char] = this.newNode();
       return this.root[char]!;
     }
-    const transitions = (this.next[node] ??= new Map());
-    let target = transitions.get(char);
+    const only = this.childChar[node]!;
+    if (only === char) return this.childNode[node]!;
+    if (only === NONE) {
+      const target = this.newNode();
+      this.childChar[node] = char;
+      this.childNode[node] = target;
+      return target;
+    }
+    let map = this.children[node];
+    if (only !== MANY) {
+      map = new Map([[only, this.childNode[node]!]]);
+      this.children[node] = map;
+      this.childChar[node] = MANY;
+    }
+    let target = map!.get(char);
     if (target === undefined) {
       target = this.newNode();
-      transitions.set(char, target);
+      map!.set(char, target);
     }
     return target;
   }
@@ -98,10 +140,11 @@ export class PatternAutomaton {
   scan(text: string): PatternHit[] {
     const hits: PatternHit[] = [];
     const buffer = this.buffer.fill(text);
-    const chars = buffer.chars;
-    for (let start = 0; start < buffer.length; start++) {
+    const { chars, length } = buffer;
+    const root = this.root;
+    for (let start = 0; start < length; start++) {
       if (start > 0 && chars[start - 1] !== WORD_BREAK) continue;
-      const node = this.root[chars[start]!]!;
+      const node = root[chars[start]!]!;
       if (node !== NONE) this.walk(node, start, start + 1, hits);
     }
     return hits;
@@ -115,14 +158,14 @@ export class PatternAutomaton {
   }
 
   private emit(patterns: number[], start: number, end: number, hits: PatternHit[]): void {
-    const { origin, wordIndex } = this.buffer;
+    const buffer = this.buffer;
     for (const pattern of patterns) {
       hits.push({
         pattern,
-        start: origin[start]!,
-        end: this.buffer.originEnd(end - 1),
-        firstWord: wordIndex[start]!,
-        lastWord: wordIndex[end - 1]!,
+        start: buffer.origin[start]!,
+        end: buffer.originEnd(end - 1),
+        firstWord: buffer.wordAt(start),
+        lastWord: buffer.wordAt(end - 1),
       });
     }
   }
@@ -130,17 +173,26 @@ export class PatternAutomaton {
   /** Follows the trie from `node`, having matched chars [start, at); reports every pattern completed on a word end. */
   private walk(node: number, start: number, at: number, hits: PatternHit[]): void {
     const { chars, length } = this.buffer;
+    const { childChar, childNode, flags } = this;
     for (let i = at; ; i++) {
-      const ends = this.ends[node];
-      if (ends !== undefined && (i === length || chars[i] === WORD_BREAK)) this.emit(ends, start, i, hits);
-      const prefixEnds = this.prefixEnds[node];
-      if (prefixEnds !== undefined) this.emit(prefixEnds, start, this.wordEnd(i), hits);
-      const resume = this.afterPrefix[node]!;
-      if (resume !== NONE) this.walk(resume, start, this.wordEnd(i), hits);
+      const flag = flags[node]!;
+      if (flag !== 0) this.completions(node, flag, start, i, hits);
       if (i === length) return;
-      const target = this.next[node]?.get(chars[i]!);
-      if (target === undefined) return;
-      node = target;
+      const char = chars[i]!;
+      const only = childChar[node]!;
+      if (only === char) node = childNode[node]!;
+      else if (only === MANY) {
+        const target = this.children[node]!.get(char);
+        if (target === undefined) return;
+        node = target;
+      } else return;
     }
+  }
+
+  private completions(node: number, flag: number, start: number, at: number, hits: PatternHit[]): void {
+    const { chars, length } = this.buffer;
+    if (flag & ENDS && (at === length || chars[at] === WORD_BREAK)) this.emit(this.ends[node]!, start, at, hits);
+    if (flag & PREFIX_ENDS) this.emit(this.prefixEnds[node]!, start, this.wordEnd(at), hits);
+    if (flag & AFTER_PREFIX) this.walk(this.afterPrefix[node]!, start, this.wordEnd(at), hits);
   }
 }

@@ -59,13 +59,13 @@ export const WORD_BREAK = 0x20;
 /**
  * A text folded into words, held in typed arrays that are reused from one text to the next:
  * `chars[i]` is a folded code unit (single WORD_BREAKs between words, none at either end),
- * `origin[i]` the offset in the original text it came from, `wordIndex[i]` which word it is in.
+ * `origin[i]` the offset in the original text it came from, `wordStarts[w]` where word w begins.
  * The matcher scans these without creating a string per word.
  */
 export class FoldBuffer {
   chars = new Uint16Array(1024);
   origin = new Int32Array(1024);
-  wordIndex = new Int32Array(1024);
+  wordStarts = new Int32Array(512);
   length = 0;
   words = 0;
 
@@ -76,52 +76,88 @@ export class FoldBuffer {
     chars.set(this.chars.subarray(0, this.length));
     const origin = new Int32Array(size);
     origin.set(this.origin.subarray(0, this.length));
-    const wordIndex = new Int32Array(size);
-    wordIndex.set(this.wordIndex.subarray(0, this.length));
     this.chars = chars;
     this.origin = origin;
-    this.wordIndex = wordIndex;
   }
 
-  private push(char: number, origin: number): void {
-    if (this.length === this.chars.length) this.grow(this.length + 1);
-    this.chars[this.length] = char;
-    this.origin[this.length] = origin;
-    this.wordIndex[this.length] = this.words - 1;
-    this.length++;
-  }
-
+  /**
+   * Folds `text` into the buffer. The hot loop of matching: one table read per code unit, typed
+   * array writes, no allocation (expansions such as "ß" → "ss" take a slower path).
+   */
   fill(text: string): this {
-    this.length = 0;
-    this.words = 0;
+    // Each code unit yields at most a word break and one character; expansions grow on demand.
+    if (this.chars.length < 2 * text.length + 2) this.grow(2 * text.length + 2);
+    if (this.wordStarts.length < text.length + 1) this.wordStarts = new Int32Array(2 * text.length + 2);
+    let { chars, origin } = this;
+    const wordStarts = this.wordStarts;
+    let length = 0;
+    let words = 0;
     let inWord = false;
     let pendingBreak = false;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      let folded = table[code]!;
-      if (folded === UNKNOWN) folded = foldCode(code);
-      if (folded === IGNORED) continue;
-      if (folded === SEPARATOR) {
+      const folded = table[code]!;
+      if (folded > 0) {
+        // A letter or digit: the common case, kept first and short.
+        if (!inWord) {
+          if (pendingBreak) {
+            chars[length] = WORD_BREAK;
+            origin[length] = i;
+            length++;
+            pendingBreak = false;
+          }
+          wordStarts[words++] = length;
+          inWord = true;
+        }
+        chars[length] = folded;
+        origin[length] = i;
+        length++;
+      } else if (folded === SEPARATOR) {
         if (inWord) pendingBreak = true;
         inWord = false;
-        continue;
-      }
-      if (!inWord) {
-        if (pendingBreak) {
-          this.push(WORD_BREAK, i);
-          pendingBreak = false;
+      } else if (folded === UNKNOWN) {
+        foldCode(code); // fills the table entry; read this code unit again
+        i--;
+      } else if (folded === EXPANDS) {
+        if (!inWord) {
+          if (pendingBreak) {
+            chars[length] = WORD_BREAK;
+            origin[length] = i;
+            length++;
+            pendingBreak = false;
+          }
+          wordStarts[words++] = length;
+          inWord = true;
         }
-        this.words++;
-        inWord = true;
-      }
-      if (folded === EXPANDS) {
         const expansion = expansionOf(code);
-        for (let k = 0; k < expansion.length; k++) this.push(expansion.charCodeAt(k), i);
-      } else {
-        this.push(folded, i);
+        if (chars.length < length + expansion.length + 2 * (text.length - i)) {
+          this.length = length;
+          this.grow(length + expansion.length + 2 * (text.length - i));
+          ({ chars, origin } = this);
+        }
+        for (let k = 0; k < expansion.length; k++) {
+          chars[length] = expansion.charCodeAt(k);
+          origin[length] = i;
+          length++;
+        }
       }
+      // IGNORED code units (combining marks, soft hyphens) add nothing and break no word.
     }
+    this.length = length;
+    this.words = words;
     return this;
+  }
+
+  /** The index of the word holding the folded character at `index` (a binary search: only hits ask). */
+  wordAt(index: number): number {
+    let low = 0;
+    let high = this.words - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.wordStarts[middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return low;
   }
 
   /** End offset (exclusive) in the original text of the folded character at `index`. */

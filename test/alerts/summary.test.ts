@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarise, truncateAtWord } from '../../src/alerts/summary.js';
+import { markHighlights } from '../../src/alerts/alert.js';
 
 const TEXT =
   'Officials met in Washington on Tuesday. Mexico sent 26 cartel figures to the United States. ' +
@@ -26,27 +27,41 @@ describe('summarise', () => {
       expected: 'Mexico sent 26 cartel figures to the United States. Among them was a former police chief.',
     },
   ])('$name', ({ spans, options, expected }) => {
-    expect(summarise(TEXT, 'Headline', spans, options)).toBe(expected);
+    expect(summarise(TEXT, 'Headline', spans, options).text).toBe(expected);
   });
 
   it('skips a description that only repeats the title', () => {
-    expect(summarise('Mexico sends 26 to US. More detail follows here.', 'Mexico sends 26 to US', [])).toBe('More detail follows here.');
+    expect(summarise('Mexico sends 26 to US. More detail follows here.', 'Mexico sends 26 to US', []).text).toBe('More detail follows here.');
   });
 
   it('splits Spanish sentences', () => {
     const text = '¿Qué pasó con los aranceles? México negocia con Estados Unidos. Nada cambió.';
-    expect(summarise(text, '', [], { maxSentences: 2 })).toBe('¿Qué pasó con los aranceles? México negocia con Estados Unidos.');
+    expect(summarise(text, '', [], { maxSentences: 2 }).text).toBe('¿Qué pasó con los aranceles? México negocia con Estados Unidos.');
   });
 
   it('cuts one overlong sentence at a word, never mid-word', () => {
     const long = `${'word '.repeat(100)}end.`;
-    const summary = summarise(long, '', [], { maxLength: 50 });
+    const summary = summarise(long, '', [], { maxLength: 50 }).text;
     expect(summary.length).toBeLessThanOrEqual(50);
     expect(summary).toMatch(/^(word )+word…$/);
   });
 
   it('is empty for an empty text', () => {
-    expect(summarise('', 'T', [])).toBe('');
+    expect(summarise('', 'T', [])).toEqual({ text: '', highlights: [] });
+  });
+
+  it('carries the matched spans over to where they are in the summary, for bolding', () => {
+    const tariffs = TEXT.indexOf('tariffs');
+    const sent = TEXT.indexOf('sent');
+    const summary = summarise(TEXT, 'Headline', [
+      { start: tariffs, end: tariffs + 7 },
+      { start: sent, end: sent + 4 },
+    ], { maxSentences: 2 });
+    expect(summary.text).toBe('Mexico sent 26 cartel figures to the United States. The transfer followed talks on tariffs.');
+    expect(summary.highlights.map((h) => summary.text.slice(h.start, h.end))).toEqual(['sent', 'tariffs']);
+    expect(markHighlights(summary.text, summary.highlights, '**')).toBe(
+      'Mexico **sent** 26 cartel figures to the United States. The transfer followed talks on **tariffs**.',
+    );
   });
 });
 
