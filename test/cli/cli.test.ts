@@ -11,6 +11,7 @@ import { rss, type TestItem } from '../helpers/feeds.js';
 
 let server: LoopbackServer;
 let dir: string;
+let watchConfig: string;
 const now = Date.now();
 const items: TestItem[] = [
   { guid: '1', title: 'Mexico extradited 26 cartel figures', description: 'They were flown to the US on Tuesday.', published: now - 3_600_000 },
@@ -24,6 +25,28 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(items));
   });
   dir = mkdtempSync(join(tmpdir(), 'wirewatch-cli-'));
+  // The tests bring their own watchlists; the shipped ones are tested on real headlines elsewhere.
+  watchConfig = writeConfig(
+    'watch.yaml',
+    [
+      'entities:',
+      '  - id: el_mayo',
+      '    name: Ismael "El Mayo" Zambada',
+      '    aliases: [Mayo Zambada]',
+      '    ambiguous_aliases: [El Mayo]',
+      '    context: cartel* OR narco* OR capo',
+      'watchlists:',
+      '  - id: extradition',
+      '    name: Extraditions',
+      '    query: extradit* OR "sent to the United States"',
+      '  - id: tariffs',
+      '    name: Tariffs',
+      '    query: (tariff* OR aranceles) NEAR/3 (Mexico OR México)',
+      '  - id: cartel_leaders',
+      '    name: Cartel leaders',
+      '    entities: [el_mayo]',
+    ].join('\n'),
+  );
 });
 afterAll(async () => {
   await server.close();
@@ -62,10 +85,10 @@ describe('usage errors exit 2 with one line of usage on stderr', () => {
 
 describe('configuration errors exit 78 naming the file, the path and the problem, without a stack trace', () => {
   it('a bad config file', async () => {
-    const path = writeConfig('bad.yaml', 'watchlists:\n  - id: x\n    name: X\n    terms: []\n');
+    const path = writeConfig('bad.yaml', 'watchlists:\n  - id: x\n    name: X\n    query: extradition AND "unclosed\n');
     const result = await runCli(['check'], { env: { WIREWATCH_CONFIG: path } });
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain(`${path} (watchlists[0].terms, line 4): a watchlist needs at least one term`);
+    expect(result.stderr).toContain(`${path} (watchlists[0].query, line 4): unclosed quote at column 17`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -79,13 +102,13 @@ describe('configuration errors exit 78 naming the file, the path and the problem
 describe('wirewatch match', () => {
   it('answers every line in order; a bad line gets an error and the rest go on', async () => {
     const input = [
-      '{"title":"Mexico extradites \\"El Mayo\\" associate","description":"A transfer.","language":"en"}',
+      '{"title":"Mexico extradites \\"El Mayo\\" associate","description":"A transfer of a capo.","language":"en"}',
       'not json',
       '{"description":"no title"}',
       '{"title":"Aranceles a México","description":"Trump anunció aranceles a México.","language":"es"}',
       '{"title":"Local weather"}',
     ].join('\n');
-    const result = await runCli(['match'], { input: `${input}\n` });
+    const result = await runCli(['match'], { input: `${input}\n`, env: { WIREWATCH_CONFIG: watchConfig } });
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(5);
@@ -95,8 +118,10 @@ describe('wirewatch match', () => {
     expect(lines[3]).toEqual({
       watchlists: ['tariffs'],
       matches: [
-        { watchlist: 'tariffs', term: 'aranceles a México', field: 'title' },
-        { watchlist: 'tariffs', term: 'aranceles a México', field: 'summary' },
+        { watchlist: 'tariffs', term: 'aranceles', field: 'title' },
+        { watchlist: 'tariffs', term: 'Mexico', field: 'title' },
+        { watchlist: 'tariffs', term: 'aranceles', field: 'summary' },
+        { watchlist: 'tariffs', term: 'Mexico', field: 'summary' },
       ],
     });
     expect(lines[4]).toEqual({ watchlists: [], matches: [] });
@@ -115,7 +140,7 @@ describe('wirewatch poll', () => {
   it('--dry-run --json --feed prints one JSON object per matching item and records nothing', async () => {
     const store = join(dir, 'dry.sqlite');
     const result = await runCli(['poll', '--once', '--dry-run', '--json', '--feed', server.url('/feed.xml')], {
-      env: { STORE_URL: `sqlite://${store}` },
+      env: { STORE_URL: `sqlite://${store}`, WIREWATCH_CONFIG: watchConfig },
     });
     expect(result.code).toBe(0);
     const alerts = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);

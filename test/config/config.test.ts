@@ -86,7 +86,7 @@ describe('loadConfig', () => {
         'watchlists:',
         '  - id: Bad Id',
         '    name: x',
-        '    terms: []',
+        '    query: tariffs NEAR Mexico',
         '  - id: dup',
         '    name: one',
         '    terms: [a]',
@@ -100,7 +100,7 @@ describe('loadConfig', () => {
     expect(text).toContain(`${path} (feeds[0].url, line 2): must be an http:// or https:// URL`);
     expect(text).toMatch(new RegExp(`${path} \\(feeds\\[1\\], line 3\\): Unrecognized key: "colour"`));
     expect(text).toContain(`${path} (watchlists[0].id, line 6): lower-case letters`);
-    expect(text).toContain(`${path} (watchlists[0].terms, line 8): a watchlist needs at least one term`);
+    expect(text).toContain(`${path} (watchlists[0].query, line 8): NEAR needs a distance at column 9, e.g. NEAR/5`);
     expect(text).toContain(`${path} (watchlists[2].id, line 12): duplicate watchlist id "dup"`);
   });
 
@@ -112,6 +112,27 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ env: {}, packageRoot, configFile: join(dir, 'nope.yaml') }))).toEqual([
       `${join(dir, 'nope.yaml')}: file not found`,
     ]);
+  });
+
+  it('names unknown entity references, and validates entities', () => {
+    const path = file(
+      'entities.yaml',
+      [
+        'entities:',
+        '  - id: el_mayo',
+        '    name: El Mayo',
+        '    ambiguous_aliases: [El Mayo]',
+        'watchlists:',
+        '  - id: w',
+        '    name: W',
+        '    query: "@el_mayo OR @la_tuta"',
+        '    entities: [nobody]',
+      ].join('\n'),
+    );
+    const text = problemsOf(() => loadConfig({ env: {}, packageRoot, configFile: path })).join('\n');
+    expect(text).toContain(`${path} (entities[0].context, line 2): ambiguous aliases need a context query that must also match`);
+    expect(text).toContain(`${path} (watchlists[0].query, line 8): unknown entity "@la_tuta" at column 13`);
+    expect(text).toContain(`${path} (watchlists[0].entities[0], line 9): unknown entity "nobody"`);
   });
 
   it('reports environment and file problems together', () => {
