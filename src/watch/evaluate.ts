@@ -79,8 +79,11 @@ export class StoryEvaluation {
   }
 
   private near(left: CompiledNode, right: CompiledNode, distance: number): Evidence[] | null {
-    const a = this.evaluate(left);
-    const b = a && this.evaluate(right);
+    // An entity's context words are evidence that its alias means the entity, not positions of
+    // the entity: only terms and aliases take part in the distance.
+    const positional = (evidence: Evidence[] | null) => evidence?.filter((e) => e.role !== 'context') ?? null;
+    const a = positional(this.evaluate(left));
+    const b = a && positional(this.evaluate(right));
     if (!a || !b) return null;
     const kept = new Set<Evidence>();
     for (const x of a) {

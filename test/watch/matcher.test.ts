@@ -133,6 +133,14 @@ describe('entities and their aliases', () => {
     expect(matcher.match(story(title, summary)).watchlists).toEqual(expected);
   });
 
+  it('measures NEAR from an entity’s alias, not from the context words that allowed it', () => {
+    const near = compileWatchlists([watchlist('w', { query: '@el_mayo NEAR/1 extradi*' })], entities);
+    const far = 'El Mayo appears in court in Brooklyn on Monday after weeks of delays, while a narco was extradited elsewhere';
+    expect(near.match(story(far)).watchlists).toEqual([]);
+    expect(near.match(story('El Mayo in court', 'A narco was extradited elsewhere')).watchlists).toEqual([]);
+    expect(near.match(story('El Mayo extradited', 'The capo left on Friday.')).watchlists).toEqual(['w']);
+  });
+
   it('explains an ambiguous alias with the context that allowed it', () => {
     const input = story('El Mayo pleads guilty', 'The Sinaloa cartel co-founder appeared in Brooklyn.');
     const result = matcher.match(input);
