@@ -50,10 +50,15 @@ export function matchLine(line: string, matcher: Matcher): Record<string, unknow
   const story = readStoryLine(line);
   if (!story.ok) return { error: story.error };
   const result = matcher.match(story.input);
-  return {
-    watchlists: result.watchlists,
-    matches: result.matches.map((m) => ({ watchlist: m.watchlist, term: m.term, field: m.field })),
-  };
+  // One entry per (watchlist, term, field): offsets and roles are what --explain is for.
+  const seen = new Set<string>();
+  const matches = result.matches
+    .map((m) => ({ watchlist: m.watchlist, term: m.term, field: m.field }))
+    .filter((m) => {
+      const key = `${m.watchlist}\u0000${m.term}\u0000${m.field}`;
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
+  return { watchlists: result.watchlists, matches };
 }
 
 function explainLine(line: string, number: number, matcher: Matcher, names: ReadonlyMap<string, string>): string {
