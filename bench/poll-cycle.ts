@@ -61,7 +61,7 @@ export async function benchPollCycle(options: { feeds?: number; items?: number; 
     const configPath = join(dir, 'bench.yaml');
     const feedLines = Array.from({ length: feeds }, (_, n) => `  - id: bench${n}\n    url: http://127.0.0.1:${server.port}/feed/${n}.xml\n`);
     const defaults = loadConfig({ env: {}, packageRoot: PROJECT_ROOT });
-    writeFileSync(configPath, `feeds:\n${feedLines.join('')}watchlists: ${JSON.stringify(defaults.watchlists)}\n`);
+    writeFileSync(configPath, `feeds:\n${feedLines.join('')}entities: ${JSON.stringify(defaults.entities)}\nwatchlists: ${JSON.stringify(defaults.watchlists)}\n`);
     const config = loadConfig({
       env: {
         STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`,

@@ -24,6 +24,8 @@ export interface PatternHit {
 }
 
 const NONE = -1;
+/** First characters below this have a dense root entry (small enough to stay in cache). */
+const ROOT_DENSE = 0x800;
 /** childChar value of a node whose children live in a Map. */
 const MANY = -2;
 const ENDS = 1;
@@ -31,8 +33,9 @@ const PREFIX_ENDS = 2;
 const AFTER_PREFIX = 4;
 
 export class PatternAutomaton {
-  /** Dense transitions out of the root (node 0), by folded first character. */
-  private readonly root = new Int32Array(0x10000).fill(NONE);
+  /** Transitions out of the root (node 0) by folded first character: dense below ROOT_DENSE, a Map above. */
+  private readonly root = new Int32Array(ROOT_DENSE).fill(NONE);
+  private readonly rootBeyond = new Map<number, number>();
   private nodes = 1;
   private childChar = new Int32Array(1024).fill(NONE);
   private childNode = new Int32Array(1024);
@@ -109,11 +112,18 @@ export class PatternAutomaton {
     return this.nodes++;
   }
 
-  private step(node: number, char: number): number {
-    if (node === 0) {
-      if (this.root[char] === NONE) this.root[char] = this.newNode();
-      return this.root[char]!;
+  private rootStep(char: number): number {
+    if (char >= ROOT_DENSE) {
+      let target = this.rootBeyond.get(char);
+      if (target === undefined) this.rootBeyond.set(char, (target = this.newNode()));
+      return target;
     }
+    if (this.root[char] === NONE) this.root[char] = this.newNode();
+    return this.root[char]!;
+  }
+
+  private step(node: number, char: number): number {
+    if (node === 0) return this.rootStep(char);
     const only = this.childChar[node]!;
     if (only === char) return this.childNode[node]!;
     if (only === NONE) {
@@ -144,7 +154,8 @@ export class PatternAutomaton {
     const root = this.root;
     for (let start = 0; start < length; start++) {
       if (start > 0 && chars[start - 1] !== WORD_BREAK) continue;
-      const node = root[chars[start]!]!;
+      const first = chars[start]!;
+      const node = first < ROOT_DENSE ? root[first]! : (this.rootBeyond.get(first) ?? NONE);
       if (node !== NONE) this.walk(node, start, start + 1, hits);
     }
     return hits;

@@ -104,6 +104,8 @@ export class WatchlistMatcher implements Matcher {
   private readonly definitions = new Map<string, WatchlistDefinition>();
   private compiled = new Map<string, CompiledWatchlist>();
   private triggerIndex = new Map<number, string[]>();
+  /** Each watchlist's position in definition order, for ordering results. */
+  private order = new Map<string, number>();
   private fields: Field[] = ['title', 'summary'];
 
   constructor(options: { watchlists?: readonly WatchlistDefinition[]; entities?: readonly EntityDefinition[] } = {}) {
@@ -137,24 +139,30 @@ export class WatchlistMatcher implements Matcher {
   }
 
   match(input: MatchInput): MatchResult {
-    const hits = new Map<number, FieldHit[]>();
-    const candidates = new Set<string>();
+    let hits: Map<number, FieldHit[]> | null = null;
+    let candidates: Set<string> | null = null;
     for (const field of this.fields) {
       const text = input[field];
       if (!text) continue;
-      for (const hit of this.automaton.scan(text)) {
+      const found = this.automaton.scan(text);
+      for (let k = 0; k < found.length; k++) {
+        const hit = found[k]!;
+        const fieldHit: FieldHit = { pattern: hit.pattern, field, start: hit.start, end: hit.end, firstWord: hit.firstWord, lastWord: hit.lastWord };
+        hits ??= new Map();
         const list = hits.get(hit.pattern);
-        const fieldHit = { ...hit, field };
         if (list) list.push(fieldHit);
         else hits.set(hit.pattern, [fieldHit]);
-        for (const id of this.triggerIndex.get(hit.pattern) ?? []) candidates.add(id);
+        const triggered = this.triggerIndex.get(hit.pattern);
+        if (triggered) for (const id of triggered) (candidates ??= new Set()).add(id);
       }
     }
     const result: MatchResult = { watchlists: [], matches: [] };
-    if (candidates.size === 0) return result;
+    if (!candidates || !hits) return result;
+    // Only the nominated watchlists, in definition order: never a walk over all of them.
+    const ordered = [...candidates].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
     const evaluation = new StoryEvaluation(hits);
-    for (const [id, watchlist] of this.compiled) {
-      if (!candidates.has(id)) continue;
+    for (const id of ordered) {
+      const watchlist = this.compiled.get(id)!;
       const languages = watchlist.definition.languages;
       if (languages && input.language && !languages.includes(input.language)) continue;
       const evidence = evaluation.evaluate(watchlist.positive);
@@ -196,6 +204,7 @@ export class WatchlistMatcher implements Matcher {
     }
     this.triggerIndex = index;
     this.fields = [...fields];
+    this.order = new Map([...this.definitions.keys()].map((id, position) => [id, position]));
     // Replaced watchlists leave patterns nobody uses in the automaton; start afresh when they dominate.
     if (allowRebuild && this.automaton.size > 1000 && this.automaton.size > 2 * this.livePatterns()) this.rebuild();
   }
