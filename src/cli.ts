@@ -9,6 +9,12 @@ import { main } from './cli/main.js';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+// `wirewatch poll … | head` closes stdout early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 // A .env file in the working directory fills in settings not already in the environment.
 if (existsSync(join(process.cwd(), '.env'))) process.loadEnvFile(join(process.cwd(), '.env'));
 

@@ -10,14 +10,26 @@ function formatTime(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** Why it matched, one clause per watchlist: `extradition: "extraditado" (title)`. */
+/** How many distinct terms each watchlist lists before "+N more". */
+const TERMS_SHOWN = 6;
+
+/**
+ * Why it matched, one clause per watchlist, each term once with the fields it was found in:
+ * `cartel_leaders: @el_mayo "El Mayo" (title, summary), "Sinaloa cartel*" (summary)`.
+ * Context words that only confirmed an ambiguous alias are left to `wirewatch match --explain`.
+ */
 export function describeMatches(alert: Alert): string {
   return alert.watchlists
     .map((watchlist) => {
-      const terms = alert.matches
-        .filter((m) => m.watchlist === watchlist.id)
-        .map((m) => `${m.entity ? `@${m.entity} ` : ''}${m.role === 'context' ? 'context ' : ''}"${m.term}" (${m.field})`);
-      return `${watchlist.id}: ${[...new Set(terms)].join(', ')}`;
+      const fieldsByTerm = new Map<string, Set<string>>();
+      for (const match of alert.matches) {
+        if (match.watchlist !== watchlist.id || match.role === 'context') continue;
+        const label = `${match.entity ? `@${match.entity} ` : ''}"${match.term}"`;
+        fieldsByTerm.set(label, (fieldsByTerm.get(label) ?? new Set()).add(match.field));
+      }
+      const terms = [...fieldsByTerm].map(([label, fields]) => `${label} (${[...fields].join(', ')})`);
+      const more = terms.length > TERMS_SHOWN ? `, +${terms.length - TERMS_SHOWN} more` : '';
+      return `${watchlist.id}: ${terms.slice(0, TERMS_SHOWN).join(', ')}${more}`;
     })
     .join('; ');
 }

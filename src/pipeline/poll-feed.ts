@@ -162,7 +162,10 @@ async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean
           deliveredAt: context.clock.now(),
         });
       }
-      storyLog.info({ watchlists: alert.watchlists.map((w) => w.id), sink: context.sink.name }, 'alert delivered');
+      storyLog.info(
+        { watchlists: alert.watchlists.map((w) => w.id), sink: context.sink.name },
+        dryRun ? 'alert shown (dry run, not recorded)' : 'alert delivered',
+      );
     } catch (error) {
       failedStories.add(alert.story.id);
       const coded = asWirewatchError(error);
