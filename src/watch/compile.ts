@@ -110,23 +110,26 @@ export function compileEntity(definition: EntityDefinition, automaton: PatternAu
   };
 }
 
-/** Patterns that can make a node true, entities' aliases included. */
-function triggersOf(node: CompiledNode, into: Set<number>): Set<number> {
+/** The leaves of a compiled tree (terms and entity references), with or without those under a NOT. */
+export function compiledLeaves(node: CompiledNode, throughNot: boolean): (CompiledTerm | CompiledEntityRef)[] {
   switch (node.kind) {
     case 'term':
-      into.add(node.pattern);
-      break;
     case 'entity':
-      for (const alias of [...node.entity.aliases, ...node.entity.ambiguousAliases]) into.add(alias.pattern);
-      break;
+      return [node];
     case 'not':
-      break;
+      return throughNot ? compiledLeaves(node.child, throughNot) : [];
     case 'near':
-      triggersOf(node.left, into);
-      triggersOf(node.right, into);
-      break;
+      return [...compiledLeaves(node.left, throughNot), ...compiledLeaves(node.right, throughNot)];
     default:
-      for (const child of node.children) triggersOf(child, into);
+      return node.children.flatMap((child) => compiledLeaves(child, throughNot));
+  }
+}
+
+/** Patterns that can make a node true, entities' aliases included. */
+function triggersOf(node: CompiledNode, into: Set<number>): Set<number> {
+  for (const leaf of compiledLeaves(node, false)) {
+    if (leaf.kind === 'term') into.add(leaf.pattern);
+    else for (const alias of [...leaf.entity.aliases, ...leaf.entity.ambiguousAliases]) into.add(alias.pattern);
   }
   return into;
 }

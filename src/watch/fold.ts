@@ -106,8 +106,8 @@ export class FoldBuffer {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       const folded = code < SMALL ? smallTable[code]! : largeTable[code]!;
-      if (folded > 0) {
-        // A letter or digit: the common case, kept first and short.
+      if (folded > 0 || folded === EXPANDS) {
+        // A letter or digit (the common case), or one that folds to several letters.
         if (!inWord) {
           if (pendingBreak) {
             chars[length] = WORD_BREAK;
@@ -118,25 +118,11 @@ export class FoldBuffer {
           wordStarts[words++] = length;
           inWord = true;
         }
-        chars[length] = folded;
-        origin[length] = i;
-        length++;
-      } else if (folded === SEPARATOR) {
-        if (inWord) pendingBreak = true;
-        inWord = false;
-      } else if (folded === UNKNOWN) {
-        foldCode(code); // fills the table entry; read this code unit again
-        i--;
-      } else if (folded === EXPANDS) {
-        if (!inWord) {
-          if (pendingBreak) {
-            chars[length] = WORD_BREAK;
-            origin[length] = i;
-            length++;
-            pendingBreak = false;
-          }
-          wordStarts[words++] = length;
-          inWord = true;
+        if (folded > 0) {
+          chars[length] = folded;
+          origin[length] = i;
+          length++;
+          continue;
         }
         const expansion = expansionOf(code);
         if (chars.length < length + expansion.length + 2 * (text.length - i)) {
@@ -149,6 +135,12 @@ export class FoldBuffer {
           origin[length] = i;
           length++;
         }
+      } else if (folded === SEPARATOR) {
+        if (inWord) pendingBreak = true;
+        inWord = false;
+      } else if (folded === UNKNOWN) {
+        foldCode(code); // fills the table entry; read this code unit again
+        i--;
       }
       // IGNORED code units (combining marks, soft hyphens) add nothing and break no word.
     }

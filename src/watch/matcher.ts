@@ -5,7 +5,7 @@
  * changing one watchlist recompiles that one only).
  */
 import { PatternAutomaton } from './automaton.js';
-import { compileEntity, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
+import { compileEntity, compiledLeaves, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
 import { StoryEvaluation, type Evidence, type FieldHit } from './evaluate.js';
 import type { EntityDefinition, WatchlistDefinition } from './definition.js';
 import type { Field } from './query/ast.js';
@@ -46,24 +46,11 @@ export interface Matcher {
   match(input: MatchInput): MatchResult;
 }
 
+/** The fields a tree looks at, through entities' context and exclusions too. */
 function fieldsOf(node: CompiledNode, into: Set<Field>): void {
-  switch (node.kind) {
-    case 'term':
-    case 'entity':
-      for (const field of node.fields) into.add(field);
-      if (node.kind === 'entity') {
-        for (const inner of [node.entity.context, node.entity.exclude]) if (inner) fieldsOf(inner, into);
-      }
-      break;
-    case 'not':
-      fieldsOf(node.child, into);
-      break;
-    case 'near':
-      fieldsOf(node.left, into);
-      fieldsOf(node.right, into);
-      break;
-    default:
-      for (const child of node.children) fieldsOf(child, into);
+  for (const leaf of compiledLeaves(node, true)) {
+    for (const field of leaf.fields) into.add(field);
+    if (leaf.kind === 'entity') for (const inner of [leaf.entity.context, leaf.entity.exclude]) if (inner) fieldsOf(inner, into);
   }
 }
 
@@ -74,13 +61,10 @@ function patternsOfEntity(entity: CompiledEntity, into: Set<number>): void {
 
 /** Every pattern a compiled tree refers to, through entities too. */
 function patternsOf(node: CompiledNode, into: Set<number>): void {
-  if (node.kind === 'term') into.add(node.pattern);
-  else if (node.kind === 'entity') patternsOfEntity(node.entity, into);
-  else if (node.kind === 'not') patternsOf(node.child, into);
-  else if (node.kind === 'near') {
-    patternsOf(node.left, into);
-    patternsOf(node.right, into);
-  } else for (const child of node.children) patternsOf(child, into);
+  for (const leaf of compiledLeaves(node, true)) {
+    if (leaf.kind === 'term') into.add(leaf.pattern);
+    else patternsOfEntity(leaf.entity, into);
+  }
 }
 
 /**
