@@ -34,7 +34,7 @@ const ALLOWED: Record<string, string[]> = {
   app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts'],
   cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery'],
 };
-const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts']);
+const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 
 function folderOf(path: string): string | null {
   const [first, ...rest] = path.split('/');

@@ -5,7 +5,7 @@
 import type { Story } from '../feeds/story.js';
 import type { MatchResult, TermMatch } from '../watch/matcher.js';
 import { summarise, type Span } from './summary.js';
-import { sha1Hex } from '../feeds/identity.js';
+import { sha1Hex } from '../hash.js';
 
 export interface AlertWatchlist {
   id: string;

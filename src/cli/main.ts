@@ -2,10 +2,8 @@
  * The command line: `wirewatch run | poll | match | check`. Results go to stdout, logs and
  * messages to stderr. Exit codes: 0 ok, 1 a feed or command failed, 2 usage, 78 configuration.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, type Config } from '../config/index.js';
+import { loadConfig, packageVersion, type Config } from '../config/index.js';
 import { WirewatchError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { EXIT, type CliIo } from './io.js';
@@ -41,11 +39,6 @@ export interface CommandContext {
   createLogger(config: Readonly<Config>): Logger;
 }
 
-function version(packageRoot: string): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 function usageError(io: CliIo, message: string, command?: string): number {
   const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check  (wirewatch --help)';
   io.stderr.write(`wirewatch: ${message}. Usage: ${usage}\n`);
@@ -60,7 +53,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (command === '--version') {
-    io.stdout.write(`${version(io.packageRoot)}\n`);
+    io.stdout.write(`${packageVersion(io.packageRoot)}\n`);
     return EXIT.ok;
   }
   const options = COMMAND_OPTIONS[command];
@@ -77,7 +70,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (values['version']) {
-    io.stdout.write(`${version(io.packageRoot)}\n`);
+    io.stdout.write(`${packageVersion(io.packageRoot)}\n`);
     return EXIT.ok;
   }
 

@@ -4,23 +4,23 @@
  */
 import { feedIdFromUrl, type FeedConfig } from '../config/index.js';
 import { WirewatchError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+import { parseFeedUrl } from '../feeds/fetch/address-guard.js';
 import { openRuntime, consoleSubscription } from '../app/runtime.js';
 import { buildTargets, runPollCycle, type CycleReport } from '../pipeline/poll-cycle.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './main.js';
 
+/** URLs given with --feed, checked by the same rule the fetcher applies (http and https only). */
 function adHocFeeds(urls: string[]): FeedConfig[] {
   return urls.map((url) => {
     let parsed: URL;
     try {
-      parsed = new URL(url);
-    } catch {
-      throw new WirewatchError('cli_usage', `--feed "${url}" is not a URL`);
+      parsed = parseFeedUrl(url);
+    } catch (error) {
+      throw new WirewatchError('cli_usage', `--feed "${redactUrl(url)}": ${(error as Error).message}`);
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new WirewatchError('cli_usage', `--feed "${url}" must be an http:// or https:// URL`);
-    }
-    return { id: feedIdFromUrl(url), url: parsed.href, name: null, language: null };
+    return { id: feedIdFromUrl(parsed.href), url: parsed.href, name: null, language: null };
   });
 }
 

@@ -16,9 +16,3 @@ export function parseByteSize(raw: string): number | null {
   const bytes = Number(match[1]) * (SIZE_UNITS[match[2] ?? 'b'] ?? 1);
   return Number.isFinite(bytes) ? Math.round(bytes) : null;
 }
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
-  return `${bytes} bytes`;
-}

@@ -3,14 +3,14 @@
  * config file (feeds, watchlists). Validated once at start-up; every problem is listed in one
  * error, and the rest of the program receives a frozen, typed Config.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WirewatchError } from '../errors.js';
 import { environmentSchema, type Environment } from './environment.js';
 import { formatPath, loadConfigFile, type FeedDefinition } from './file.js';
 import type { EntityDefinition, WatchlistDefinition } from '../watch/definition.js';
-import { formatBytes } from './durations.js';
 
-export { parseDuration, parseByteSize, formatBytes } from './durations.js';
+export { parseDuration, parseByteSize } from './durations.js';
 
 export interface FeedConfig {
   id: string;
@@ -44,8 +44,6 @@ export interface Config {
   shutdownTimeoutMs: number;
 }
 
-export const VERSION = '0.1.0';
-
 /** A feed id people can read in logs: host plus path, slugged. */
 export function feedIdFromUrl(url: string): string {
   const parsed = new URL(url);
@@ -68,6 +66,11 @@ function withIds(feeds: FeedDefinition[]): FeedConfig[] {
     }
     return { id, url: feed.url, name: feed.name ?? null, language: feed.language ?? null };
   });
+}
+
+/** The version in package.json: the one source for --version and the User-Agent. */
+export function packageVersion(packageRoot: string): string {
+  return (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export interface LoadConfigOptions {
@@ -114,7 +117,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     store: { url: e.STORE_URL },
     poll: { schedule: e.POLL_SCHEDULE, maxItemAgeMs: e.MAX_ITEM_AGE, seenTtlMs: e.SEEN_TTL },
     fetch: {
-      userAgent: `wirewatch/${VERSION} (+${e.CONTACT_URL})`,
+      userAgent: `wirewatch/${packageVersion(options.packageRoot)} (+${e.CONTACT_URL})`,
       timeoutMs: e.FETCH_TIMEOUT,
       connectTimeoutMs: e.FETCH_CONNECT_TIMEOUT,
       maxBytes: e.FETCH_MAX_BYTES,
@@ -129,9 +132,4 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
   });
-}
-
-/** For start-up banners: the settings a person would want to see, without secrets. */
-export function describeLimits(config: Config): string {
-  return `max body ${formatBytes(config.fetch.maxBytes)}, timeout ${config.fetch.timeoutMs / 1000}s`;
 }

@@ -11,6 +11,7 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { analyse } from 'chardet';
 import { WirewatchError } from '../errors.js';
 import type { DecodedBody } from './types.js';
+import { WINDOWS_1252_HIGH } from './windows-1252.js';
 
 export const DEFAULT_MAX_INFLATED_BYTES = 5 * 1024 * 1024;
 
@@ -31,18 +32,13 @@ export function decodeFeedBody(bytes: Uint8Array, contentType: string | null, op
   return { text, encoding: choice.encoding, encodingSource: choice.encodingSource, inflated };
 }
 
-/** What windows-1252 bytes 0x80–0x9F mean (WHATWG index); the five it leaves undefined map to themselves. */
-const WINDOWS_1252_C1 =
-  '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
-  '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
-
 /**
  * Node 20.18.3+ decodes windows-1252 (and so latin1/iso-8859-1/ascii) through a Latin-1 fast
  * path that turns 0x80–0x9F into C1 control characters instead of € ‚ “ ” – — … (nodejs/node#60888).
  * Mapping those code points afterwards gives the WHATWG result whether or not the runtime is fixed.
  */
 function fixWindows1252(text: string): string {
-  return text.replace(/[\u0080-\u009F]/g, (char) => WINDOWS_1252_C1[char.charCodeAt(0) - 0x80] ?? char);
+  return text.replace(/[\u0080-\u009F]/g, (char) => WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80] ?? char);
 }
 
 function isGzip(bytes: Uint8Array): boolean {

@@ -3,8 +3,8 @@
  * has one that no other item of the same fetch repeats; else the canonical link, under the same
  * condition; else a hash of title and date. A key repeated within one fetch identifies nothing.
  */
-import { createHash } from 'node:crypto';
 import type { StoryIdentity } from './story.js';
+import { sha1Hex } from '../hash.js';
 
 export interface IdentityCandidates {
   guid: string | null;
@@ -17,10 +17,6 @@ function counts(values: (string | null)[]): Map<string, number> {
   const seen = new Map<string, number>();
   for (const value of values) if (value) seen.set(value, (seen.get(value) ?? 0) + 1);
   return seen;
-}
-
-export function sha1Hex(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
 }
 
 /** One identity per item, in the same order. */

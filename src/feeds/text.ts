@@ -4,6 +4,7 @@
  */
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Element } from 'domhandler';
+import { windows1252Byte } from './windows-1252.js';
 
 /** Elements whose text is never content. */
 const SKIPPED = new Set(['script', 'style', 'noscript', 'iframe', 'head', 'template', 'svg', 'object']);
@@ -53,13 +54,6 @@ export function htmlToText(html: string | null | undefined): string {
   return foldWhitespace(repairMojibake(text));
 }
 
-// windows-1252 maps 0x80–0x9F to these code points; reversing them recovers the original bytes.
-const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d,
-  0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
-  0x0153, 0x9d, 0x017e, 0x0178,
-];
-const CP1252_TO_BYTE = new Map<number, number>(CP1252_HIGH.map((codePoint, index) => [codePoint, 0x80 + index]));
 /** A UTF-8 lead byte read as windows-1252 followed by a continuation byte read the same way. */
 const MOJIBAKE = /[\u00c2-\u00f4][\u0080-\u00bf\u2013-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u20ac\u2122]/g;
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
@@ -75,7 +69,7 @@ export function repairMojibake(text: string): string {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    const byte = code <= 0xff ? code : CP1252_TO_BYTE.get(code);
+    const byte = windows1252Byte(code);
     if (byte === undefined) return text;
     bytes[i] = byte;
   }

@@ -10,11 +10,11 @@
  * A story whose delivery failed is left out of the seen-record, so the next cycle tries it
  * again; channels that did get it are protected by their delivery records.
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
 import type { FeedConfig } from '../config/index.js';
 import { asWirewatchError, type WirewatchError } from '../errors.js';
+import { sha1Hex } from '../hash.js';
 import type { FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
 import { decodeFeedBody } from '../feeds/decode.js';
 import { parseFeedDocument } from '../feeds/parse.js';
@@ -95,7 +95,7 @@ export async function fetchStories(
     ...(signal ? { signal } : {}),
   });
   if (response.kind === 'not-modified') return { kind: 'not-modified' };
-  const bodyHash = createHash('sha1').update(response.body).digest('hex');
+  const bodyHash = sha1Hex(response.body);
   if (state?.bodyHash === bodyHash) return { kind: 'unchanged' };
   const decoded = decodeFeedBody(response.body, response.contentType, { maxBytes: context.maxBytes });
   const parsed = await parseFeedDocument(decoded.text, { baseUrl: response.finalUrl });

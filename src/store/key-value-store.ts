@@ -8,6 +8,7 @@ import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
 import KeyvRedis from '@keyv/redis';
 import { WirewatchError } from '../errors.js';
+import { redactUrl } from '../redact.js';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
 
@@ -31,10 +32,6 @@ const NAMESPACE = 'wirewatch';
 
 interface SqliteQuery {
   query(sql: string, ...parameters: unknown[]): Promise<Record<string, unknown>[]>;
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//[redacted]@');
 }
 
 /** sqlite://./data/x.sqlite → an absolute file path; creates the folder on first run. */

@@ -8,11 +8,11 @@
  *   sub:<channel>                   Subscription     what a channel follows
  *   watchlists:<channel>            WatchlistDefinition[]  a channel's own watchlists
  */
-import { createHash } from 'node:crypto';
 import type { KeyValueStore } from './key-value-store.js';
 import type { WatchlistDefinition } from '../watch/definition.js';
 import { LIMITS } from '../watch/limits.js';
 import { WirewatchError } from '../errors.js';
+import { sha1Hex } from '../hash.js';
 
 export interface FeedError {
   code: string;
@@ -78,7 +78,7 @@ export interface Subscription {
   updatedAt: number;
 }
 
-const urlKey = (url: string): string => createHash('sha1').update(url).digest('hex').slice(0, 24);
+const urlKey = (url: string): string => sha1Hex(url).slice(0, 24);
 
 export function createFeedStateRepository(store: KeyValueStore) {
   return {

@@ -203,10 +203,3 @@ export function tokenize(text: string): Token[] {
   }
   return tokens;
 }
-
-/** The folded words of `text` joined by single spaces: the canonical form of a term. */
-export function foldText(text: string): string {
-  return tokenize(text)
-    .map((token) => token.text)
-    .join(' ');
-}

@@ -67,7 +67,7 @@ describe('usage errors exit 2 with one line of usage on stderr', () => {
     [['frobnicate'], /^wirewatch: unknown command "frobnicate"\. Usage:/],
     [['poll', '--bogus'], /^wirewatch: Unknown option '--bogus'.*Usage: wirewatch poll --once \[--feed URL\]\.\.\. \[--dry-run\] \[--json\]$/],
     [['match', '--config'], /^wirewatch: Option '--config <value>' argument missing.*Usage: wirewatch match/],
-    [['poll', '--once', '--feed', 'ftp://example.org/feed'], /--feed "ftp:\/\/example.org\/feed" must be an http:\/\/ or https:\/\/ URL\. Usage:/],
+    [['poll', '--once', '--feed', 'ftp://example.org/feed'], /--feed "ftp:\/\/example.org\/feed": only http and https feeds are supported, got ftp:\. Usage:/],
   ])('wirewatch %j', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

@@ -183,7 +183,7 @@ export function assertPublicAddress(address: string, hostname: string): void {
 /**
  * Parses a feed URL as given by a person. Only http and https. Credentials (user:pass@) are
  * allowed — some private feeds need them — but the fetcher sends them as an Authorization
- * header to that origin only and never prints them (see redactUrl in feed-fetcher.ts).
+ * header to that origin only and never prints them (see src/redact.ts).
  */
 export function parseFeedUrl(raw: string): URL {
   const text = raw.trim();

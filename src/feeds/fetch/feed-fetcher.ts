@@ -11,6 +11,9 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, request as httpRequest, type buildConnector, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../clock.js';
 import { WirewatchError } from '../../errors.js';
+import { redactUrl } from '../../redact.js';
+
+export { redactUrl } from '../../redact.js';
 import {
   assertPublicAddress,
   bareHostname,
@@ -76,19 +79,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
-
-/** The URL with any user:password replaced, for logs and error messages. */
-export function redactUrl(url: string | URL): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(typeof url === 'string' ? url : url.href);
-  } catch {
-    // Not parseable: blank anything between '//' and the last '@' before the path.
-    return String(url).replace(/\/\/[^/?#]*@/, '//[redacted]@');
-  }
-  if (parsed.username === '' && parsed.password === '') return parsed.href;
-  return `${parsed.protocol}//[redacted]@${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`;
-}
 
 function withoutCredentials(url: URL): URL {
   const copy = new URL(url.href);
