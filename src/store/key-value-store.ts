@@ -21,8 +21,6 @@ export interface KeyValueStore {
   /** `ttlMs` omitted: kept until deleted. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Keys that start with `prefix` (without the namespace), for listings. */
-  keys(prefix: string): Promise<string[]>;
   /** Removes expired entries the backend does not expire by itself; returns how many. */
   sweepExpired(now: number): Promise<number>;
   close(): Promise<void>;
@@ -55,15 +53,6 @@ function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQu
     },
     delete: async (key) => {
       await keyv.delete(key);
-    },
-    keys: async (prefix) => {
-      const found: string[] = [];
-      if (!keyv.iterator) return found;
-      for await (const [key] of keyv.iterator(NAMESPACE) as AsyncGenerator<[string, unknown]>) {
-        const bare = key.startsWith(`${NAMESPACE}:`) ? key.slice(NAMESPACE.length + 1) : key;
-        if (bare.startsWith(prefix)) found.push(bare);
-      }
-      return found;
     },
     sweepExpired: async (now) => {
       if (!sqlite) return 0; // Redis expires keys itself; the memory store drops them on read.

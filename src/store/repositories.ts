@@ -6,6 +6,7 @@
  *   seen:<feed id>                  SeenRecord       stories already recorded for a feed (one record, one write per poll)
  *   delivery:<channel>:<dedupe key> DeliveryRecord   a story that reached a channel (TTL)
  *   sub:<channel>                   Subscription     what a channel follows
+ *   sub-index                       string[]         the channels that have one
  *   watchlists:<channel>            WatchlistDefinition[]  a channel's own watchlists
  */
 import type { KeyValueStore } from './key-value-store.js';
@@ -123,13 +124,23 @@ export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs:
 }
 
 export function createSubscriptionRepository(store: KeyValueStore) {
+  // The channels that have a subscription, kept in one key so listing them (every poll cycle)
+  // costs one read instead of a scan of the whole store. Read-modify-write: one writer at a time,
+  // which holds while commands run in one process (replicas will need an atomic set).
+  const index = async (): Promise<string[]> => (await store.get<string[]>('sub-index')) ?? [];
   return {
     get: (channel: string): Promise<Subscription | undefined> => store.get<Subscription>(`sub:${channel}`),
-    put: (subscription: Subscription): Promise<void> => store.set(`sub:${subscription.channel}`, subscription),
-    delete: (channel: string): Promise<void> => store.delete(`sub:${channel}`),
+    put: async (subscription: Subscription): Promise<void> => {
+      await store.set(`sub:${subscription.channel}`, subscription);
+      const channels = await index();
+      if (!channels.includes(subscription.channel)) await store.set('sub-index', [...channels, subscription.channel]);
+    },
+    delete: async (channel: string): Promise<void> => {
+      await store.set('sub-index', (await index()).filter((c) => c !== channel));
+      await store.delete(`sub:${channel}`);
+    },
     list: async (): Promise<Subscription[]> => {
-      const keys = await store.keys('sub:');
-      const subscriptions = await store.getMany<Subscription>(keys);
+      const subscriptions = await store.getMany<Subscription>((await index()).map((channel) => `sub:${channel}`));
       return subscriptions.filter((s): s is Subscription => s !== undefined).sort((a, b) => a.channel.localeCompare(b.channel));
     },
   };
