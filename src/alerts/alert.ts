@@ -4,6 +4,7 @@
  */
 import type { Story } from '../feeds/story.js';
 import type { MatchResult, TermMatch } from '../watch/matcher.js';
+import { listMatches } from '../watch/explain.js';
 import { summarise, type Span } from './summary.js';
 import { sha1Hex } from '../hash.js';
 
@@ -73,7 +74,7 @@ export function alertToJson(alert: Alert): Record<string, unknown> {
       source: alert.story.source,
     },
     watchlists: alert.watchlists.map((w) => w.id),
-    matches: alert.matches.map((m) => ({ watchlist: m.watchlist, term: m.term, field: m.field, ...(m.entity ? { entity: m.entity } : {}) })),
+    matches: listMatches(alert.matches).map(({ entity, ...match }) => (entity ? { ...match, entity } : match)),
     summary: alert.summary,
     channel: alert.channel,
   };

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { compileWatchlists, type MatchInput, type Matcher } from '../watch/matcher.js';
-import { explainMatch } from '../watch/explain.js';
+import { explainMatch, listMatches } from '../watch/explain.js';
 import { htmlToText } from '../feeds/text.js';
 import { primaryLanguage } from '../feeds/language.js';
 import { EXIT } from './io.js';
@@ -50,15 +50,10 @@ export function matchLine(line: string, matcher: Matcher): Record<string, unknow
   const story = readStoryLine(line);
   if (!story.ok) return { error: story.error };
   const result = matcher.match(story.input);
-  // One entry per (watchlist, term, field): offsets and roles are what --explain is for.
-  const seen = new Set<string>();
-  const matches = result.matches
-    .map((m) => ({ watchlist: m.watchlist, term: m.term, field: m.field }))
-    .filter((m) => {
-      const key = `${m.watchlist}\u0000${m.term}\u0000${m.field}`;
-      return !seen.has(key) && Boolean(seen.add(key));
-    });
-  return { watchlists: result.watchlists, matches };
+  return {
+    watchlists: result.watchlists,
+    matches: listMatches(result.matches).map(({ watchlist, term, field }) => ({ watchlist, term, field })),
+  };
 }
 
 function explainLine(line: string, number: number, matcher: Matcher, names: ReadonlyMap<string, string>): string {

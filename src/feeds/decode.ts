@@ -59,14 +59,32 @@ function inflate(bytes: Uint8Array, maxBytes: number): Uint8Array {
   }
 }
 
+/** What the bytes themselves say, each worked out at most once per body (a full UTF-8 check reads all of it). */
+interface ByteFacts {
+  bytes: Uint8Array;
+  validUtf8(): boolean;
+  nonAscii(): boolean;
+}
+
+function byteFacts(bytes: Uint8Array): ByteFacts {
+  let valid: boolean | undefined;
+  let nonAscii: boolean | undefined;
+  return {
+    bytes,
+    validUtf8: () => (valid ??= isValidUtf8(bytes)),
+    nonAscii: () => (nonAscii ??= hasNonAscii(bytes)),
+  };
+}
+
 function chooseEncoding(bytes: Uint8Array, contentType: string | null): Choice {
   const bom = bomEncoding(bytes);
   if (bom) return { encoding: bom, encodingSource: 'bom' };
-  const fromHeader = checkDeclared(headerCharset(contentType), bytes);
+  const facts = byteFacts(bytes);
+  const fromHeader = checkDeclared(headerCharset(contentType), facts);
   if (fromHeader) return { encoding: fromHeader, encodingSource: 'http-header' };
-  const fromDeclaration = checkDeclared(declaredEncoding(bytes), bytes);
+  const fromDeclaration = checkDeclared(declaredEncoding(bytes), facts);
   if (fromDeclaration) return { encoding: fromDeclaration, encodingSource: 'xml-declaration' };
-  return sniff(bytes);
+  return sniff(facts);
 }
 
 function bomEncoding(bytes: Uint8Array): string | null {
@@ -98,12 +116,12 @@ function declaredEncoding(bytes: Uint8Array): string | null {
  * - UTF-16 without a BOM is only believed when the bytes have the NULs UTF-16 ASCII text has
  *   (a declaration we could read as ASCII cannot be UTF-16).
  */
-function checkDeclared(label: string | null, bytes: Uint8Array): string | null {
+function checkDeclared(label: string | null, facts: ByteFacts): string | null {
   const encoding = label === null ? null : canonicalEncoding(label);
   if (encoding === null) return null;
-  if (encoding === 'utf-8') return isValidUtf8(bytes) ? 'utf-8' : null;
-  if (encoding.startsWith('utf-16')) return bytes[0] === 0 || bytes[1] === 0 ? encoding : null;
-  if (hasNonAscii(bytes) && isValidUtf8(bytes)) return null;
+  if (encoding === 'utf-8') return facts.validUtf8() ? 'utf-8' : null;
+  if (encoding.startsWith('utf-16')) return facts.bytes[0] === 0 || facts.bytes[1] === 0 ? encoding : null;
+  if (facts.nonAscii() && facts.validUtf8()) return null;
   return encoding;
 }
 
@@ -134,12 +152,13 @@ export function canonicalEncoding(label: string): string | null {
   }
 }
 
-function sniff(bytes: Uint8Array): Choice {
+function sniff(facts: ByteFacts): Choice {
+  const { bytes } = facts;
   // XML spec appendix F: "<?" in UTF-16 without a BOM.
   if (bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] === 0x3f && bytes[3] === 0) return { encoding: 'utf-16le', encodingSource: 'sniffed' };
   if (bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] === 0x3f) return { encoding: 'utf-16be', encodingSource: 'sniffed' };
-  if (!hasNonAscii(bytes)) return { encoding: 'utf-8', encodingSource: 'default' };
-  if (isValidUtf8(bytes) || isMostlyUtf8(bytes)) return { encoding: 'utf-8', encodingSource: 'sniffed' };
+  if (!facts.nonAscii()) return { encoding: 'utf-8', encodingSource: 'default' };
+  if (facts.validUtf8() || isMostlyUtf8(bytes)) return { encoding: 'utf-8', encodingSource: 'sniffed' };
   // chardet reads every byte through ~30 recognisers (about 1 s for 1.6 MB); a prefix is enough evidence.
   for (const match of analyse(bytes.subarray(0, SNIFF_SAMPLE_BYTES))) {
     const encoding = canonicalEncoding(match.name);

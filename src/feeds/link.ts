@@ -17,26 +17,22 @@ const TRACKING_PARAMETER = new RegExp(
   'i',
 );
 
+/** Hosts whose every link is a redirect. */
 const REDIRECT_HOSTS = new Set([
   'news.google.com',
   'feedproxy.google.com',
   'feeds.feedburner.com',
   'feedburner.google.com',
-  'www.google.com',
-  'google.com',
   't.co',
   'bit.ly',
   'l.facebook.com',
   'lnkd.in',
 ]);
+/** Google itself redirects only through /url (the links of Google Alerts feeds). */
+const GOOGLE_HOSTS = new Set(['www.google.com', 'google.com']);
 
 export function isRedirectLink(url: URL): boolean {
-  if (!REDIRECT_HOSTS.has(url.hostname)) return false;
-  // google.com itself is only a redirector on /url (Google Alerts links).
-  if (url.hostname.endsWith('google.com') && url.hostname !== 'news.google.com' && !url.hostname.startsWith('feed')) {
-    return url.pathname === '/url';
-  }
-  return true;
+  return REDIRECT_HOSTS.has(url.hostname) || (GOOGLE_HOSTS.has(url.hostname) && url.pathname === '/url');
 }
 
 /**

@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { asWirewatchError } from '../errors.js';
 import type { FeedConfig } from '../config/index.js';
-import { pollFeed, type FeedOutcome, type FeedTarget, type PollContext, type PollOptions } from './poll-feed.js';
+import { outcome, pollFeed, type FeedOutcome, type FeedTarget, type PollContext, type PollOptions } from './poll-feed.js';
 
 export interface CycleReport {
   startedAt: number;
@@ -58,16 +58,7 @@ export async function runPollCycle(
         // Only the store can fail here (fetch and parse errors are outcomes); log and go on.
         const coded = asWirewatchError(error, 'store_unavailable');
         context.logger.error({ feed_id: target.feed.id, code: coded.code, err: coded }, 'feed cycle aborted');
-        return {
-          feedId: target.feed.id,
-          url: target.feed.url,
-          status: 'failed',
-          stories: 0,
-          newStories: 0,
-          alerts: 0,
-          deliveryFailures: 0,
-          error: { code: coded.code, message: coded.message },
-        };
+        return outcome(target, 'failed', { error: { code: coded.code, message: coded.message } });
       }
     })),
   );

@@ -109,7 +109,7 @@ export async function fetchStories(
   return { kind: 'stories', stories, bodyHash, etag: response.etag, lastModified: response.lastModified, repairs: parsed.repairs };
 }
 
-function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<FeedOutcome> = {}): FeedOutcome {
+export function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<FeedOutcome> = {}): FeedOutcome {
   return {
     feedId: target.feed.id,
     url: target.feed.url,

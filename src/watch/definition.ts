@@ -11,9 +11,27 @@
  * Mayo", "La Tuta") fire only when the story also matches the entity's `context` query.
  */
 import { z } from 'zod';
-import { parseQuery } from './query/parser.js';
+import { parseQuery as parseQueryText, type ParseResult } from './query/parser.js';
 import { leavesOf, type QueryNode, type TermNode } from './query/ast.js';
 import { LIMITS } from './limits.js';
+
+/**
+ * A query is parsed by the schema, again to count its terms and check its entity references, and
+ * once more to compile it: the parse is pure, so its result is kept. Bounded, because chat users
+ * will add queries for the life of the process.
+ */
+const parseCache = new Map<string, ParseResult>();
+const PARSE_CACHE_LIMIT = 5000;
+
+function parseQuery(text: string): ParseResult {
+  let result = parseCache.get(text);
+  if (result === undefined) {
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+    result = parseQueryText(text);
+    parseCache.set(text, result);
+  }
+  return result;
+}
 
 export const WATCHLIST_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const ENTITY_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;

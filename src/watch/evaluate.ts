@@ -94,23 +94,26 @@ export class StoryEvaluation {
     return kept.size === 0 ? null : [...kept];
   }
 
+  /** An entity is evaluated once per story and fields; each clause that names it gets the evidence relabelled. */
   private entity(entity: CompiledEntity, fields: readonly Field[], clause: string): Evidence[] | null {
-    const key = `${entity.id}|${fields.join(',')}|${clause}`;
-    if (this.entityMemo.has(key)) return this.entityMemo.get(key)!;
-    this.entityMemo.set(key, null); // an entity whose context refers back to itself is simply false
-    const result = this.entityUncached(entity, fields, clause);
-    this.entityMemo.set(key, result);
-    return result;
+    const key = `${entity.id}|${fields.join(',')}`;
+    let result = this.entityMemo.get(key);
+    if (result === undefined) {
+      this.entityMemo.set(key, null); // an entity whose context refers back to itself is simply false
+      result = this.entityUncached(entity, fields);
+      this.entityMemo.set(key, result);
+    }
+    return result && result.map((e) => ({ ...e, clause }));
   }
 
-  private entityUncached(entity: CompiledEntity, fields: readonly Field[], clause: string): Evidence[] | null {
+  private entityUncached(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
     if (entity.exclude && this.evaluate(entity.exclude) !== null) return null;
     const asEvidence = (aliases: CompiledAlias[]) =>
       aliases.flatMap((alias) =>
         this.hitsOf(alias.pattern, fields).map((hit) => ({
           ...this.position(hit),
           term: alias.text,
-          clause,
+          clause: '',
           entity: entity.id,
           role: 'alias' as const,
         })),
@@ -121,7 +124,7 @@ export class StoryEvaluation {
     if (ambiguous.length === 0 || !entity.context) return null;
     const context = this.evaluate(entity.context);
     if (context === null) return null;
-    return [...ambiguous, ...context.map((e) => ({ ...e, clause, entity: entity.id, role: 'context' as const }))];
+    return [...ambiguous, ...context.map((e) => ({ ...e, entity: entity.id, role: 'context' as const }))];
   }
 
   private hitsOf(pattern: number, fields: readonly Field[]): FieldHit[] {

@@ -4,6 +4,28 @@
  */
 import type { MatchInput, MatchResult, TermMatch } from './matcher.js';
 
+/** A match as the outputs list it: no offsets (that is what explanations are for). */
+export interface ListedMatch {
+  watchlist: string;
+  term: string;
+  field: TermMatch['field'];
+  entity: string | null;
+}
+
+/**
+ * The matches of a result as `wirewatch match` and `poll --json` list them: each (watchlist, term
+ * or alias, field) once, however often it occurs and through however many entities; the entity is
+ * the first one it came through.
+ */
+export function listMatches(matches: readonly TermMatch[]): ListedMatch[] {
+  const listed = new Map<string, ListedMatch>();
+  for (const { watchlist, term, field, entity } of matches) {
+    const key = JSON.stringify([watchlist, term, field]);
+    if (!listed.has(key)) listed.set(key, { watchlist, term, field, entity });
+  }
+  return [...listed.values()];
+}
+
 function quoted(text: string): string {
   return `"${text}"`;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileWatchlists, WatchlistMatcher, type MatchInput } from '../../src/watch/matcher.js';
 import { entityDefinitionSchema, watchlistDefinitionSchema } from '../../src/watch/definition.js';
-import { explainMatch } from '../../src/watch/explain.js';
+import { explainMatch, listMatches } from '../../src/watch/explain.js';
 import { LIMITS } from '../../src/watch/limits.js';
 
 const watchlist = (id: string, fields: Record<string, unknown>) => watchlistDefinitionSchema.parse({ id, name: id, ...fields });
@@ -158,6 +158,21 @@ describe('entities and their aliases', () => {
         '      context "Sinaloa" for @el_mayo in summary [4–11]',
       ].join('\n'),
     );
+  });
+});
+
+describe('listed matches', () => {
+  it('name each term once per watchlist and field, whether it came as a term or as an entity’s context', () => {
+    const matcher = compileWatchlists(
+      [watchlist('w', { query: '@el_mayo extradit*' })],
+      [entityDefinitionSchema.parse({ id: 'el_mayo', name: 'El Mayo', ambiguous_aliases: ['El Mayo'], context: 'extradit*' })],
+    );
+    const result = matcher.match(story('El Mayo extradited; extradition hearing ends', 'Nothing else.'));
+    expect(result.matches.filter((m) => m.term === 'extradit*')).toHaveLength(4);
+    expect(listMatches(result.matches)).toEqual([
+      { watchlist: 'w', term: 'El Mayo', field: 'title', entity: 'el_mayo' },
+      { watchlist: 'w', term: 'extradit*', field: 'title', entity: 'el_mayo' },
+    ]);
   });
 });
 
