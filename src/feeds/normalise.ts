@@ -8,7 +8,7 @@ import { canonicalLink } from './link.js';
 import { htmlToText, foldWhitespace, repairMojibake } from './text.js';
 import { detectLanguage, primaryLanguage } from './language.js';
 import { parseFeedDate } from './dates.js';
-import { resolveIdentities, storyId } from './identity.js';
+import { earlierStoryIds, resolveIdentity, storyId } from './identity.js';
 
 export interface NormaliseContext {
   feedId: string;
@@ -47,18 +47,20 @@ export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Stor
     const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
     return { item, title, summary, link: canonicalLink(item.link, base) };
   });
-  const identities = resolveIdentities(
-    prepared.map(({ item, title, link }) => ({ guid: item.guid, link, title, date: item.date })),
-  );
   const stories: Story[] = [];
-  prepared.forEach(({ item, title, summary, link }, index) => {
-    const identity = identities[index];
-    if (!identity || (!title && !summary && !link)) return; // nothing a person could read
+  const ids = new Set<string>();
+  for (const { item, title, summary, link } of prepared) {
+    if (!title && !summary && !link) continue; // nothing a person could read
+    const identity = resolveIdentity({ guid: item.guid, link, title, date: item.date });
+    const id = storyId(context.feedId, identity);
+    if (ids.has(id)) continue; // the same item twice in one document: the first one counts
+    ids.add(id);
     const publishedMs = parseFeedDate(item.date, context.now);
     stories.push({
-      id: storyId(context.feedId, identity),
+      id,
       feedId: context.feedId,
       identity,
+      earlierIds: earlierStoryIds(context.feedId, identity),
       title: title || clip(summary, 120) || (link ?? ''),
       link,
       summary,
@@ -69,7 +71,7 @@ export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Stor
       imageUrl: canonicalLink(item.imageUrl, base),
       source: (item.sourceName && foldWhitespace(item.sourceName)) || feedSource,
     });
-  });
+  }
   return stories;
 }
 

@@ -7,8 +7,10 @@ export interface Story {
   /** Stable id: sha1 of the feed id and the identity key, hex, 20 chars. */
   id: string;
   feedId: string;
-  /** What identifies the item within its feed: guid → canonical link → title+date. */
+  /** What identifies the item within its feed: guid and link, guid, canonical link, or title+date. */
   identity: StoryIdentity;
+  /** Ids the same item had under earlier identity rules; read from old seen-records, never written. */
+  earlierIds: string[];
   title: string;
   /** Absolute, tracking parameters removed; redirect links (Google News, feedburner) kept as given. */
   link: string | null;
@@ -26,6 +28,6 @@ export interface Story {
 }
 
 export interface StoryIdentity {
-  kind: 'guid' | 'link' | 'title-date';
+  kind: 'guid-link' | 'guid' | 'link' | 'title-date';
   key: string;
 }

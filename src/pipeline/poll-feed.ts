@@ -23,7 +23,7 @@ import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
 import { buildAlert, dedupeKeys, type Alert } from '../alerts/alert.js';
 import type { AlertSink } from '../delivery/sink.js';
-import type { FeedState, Repositories, SeenRecord } from '../store/repositories.js';
+import type { FeedState, Repositories, SeenRecord, SeenTimes } from '../store/repositories.js';
 import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
 
 export interface Subscriber {
@@ -176,19 +176,24 @@ async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean
 }
 
 /** Stories the feed holds that the seen-record does not, with first-seen dates carried over for the rest. */
+function seenTimes(story: Story, seen: SeenRecord | undefined): SeenTimes | undefined {
+  if (!seen) return undefined;
+  return seen.items[story.id] ?? story.earlierIds.map((id) => seen.items[id]).find((times) => times !== undefined);
+}
+
 function splitNew(stories: Story[], seen: SeenRecord | undefined): { current: Story[]; fresh: Story[] } {
   const current = stories.map((story) => {
-    const known = seen?.items[story.id];
+    const known = seenTimes(story, seen);
     return known && story.publishedFrom === 'first-seen' ? { ...story, published: new Date(known[0]).toISOString() } : story;
   });
-  return { current, fresh: current.filter((story) => !seen?.items[story.id]) };
+  return { current, fresh: current.filter((story) => !seenTimes(story, seen)) };
 }
 
 function nextSeenRecord(previous: SeenRecord | undefined, stories: Story[], skip: Set<string>, now: number): SeenRecord {
   const items = { ...(previous?.items ?? {}) };
   for (const story of stories) {
     if (skip.has(story.id)) continue;
-    items[story.id] = [items[story.id]?.[0] ?? now, now];
+    items[story.id] = [seenTimes(story, previous)?.[0] ?? now, now];
   }
   return { baselineAt: previous?.baselineAt ?? now, items };
 }

@@ -8,6 +8,7 @@ const story: Story = {
   id: 'abc123',
   feedId: 'insightcrime',
   identity: { kind: 'guid', key: 'g1' },
+  earlierIds: [],
   title: 'El Mayo pleads guilty in Brooklyn',
   link: 'https://example.org/el-mayo',
   summary: 'The Sinaloa cartel co-founder appeared in court.',

@@ -3,7 +3,7 @@ import { canonicalLink } from '../../src/feeds/link.js';
 import { htmlToText, repairMojibake } from '../../src/feeds/text.js';
 import { detectLanguage, primaryLanguage } from '../../src/feeds/language.js';
 import { parseFeedDate } from '../../src/feeds/dates.js';
-import { resolveIdentities } from '../../src/feeds/identity.js';
+import { resolveIdentity } from '../../src/feeds/identity.js';
 import { normaliseFeed } from '../../src/feeds/normalise.js';
 import type { ParsedFeed, ParsedItem } from '../../src/feeds/types.js';
 
@@ -86,17 +86,29 @@ describe('parseFeedDate', () => {
   ])('%s → %s', (raw, expected) => expect(parseFeedDate(raw, now)).toBe(expected));
 });
 
-describe('resolveIdentities', () => {
-  it('prefers a unique guid, then a unique link, then title and date', () => {
-    const identities = resolveIdentities([
-      { guid: 'g1', link: 'https://x/1', title: 'A', date: 'd' },
-      { guid: 'dup', link: 'https://x/2', title: 'B', date: 'd' },
-      { guid: 'dup', link: 'https://x/3', title: 'C', date: 'd' },
-      { guid: null, link: 'https://x/same', title: 'D', date: 'd1' },
-      { guid: null, link: 'https://x/same', title: 'E', date: 'd2' },
-    ]);
-    expect(identities.map((i) => i.kind)).toEqual(['guid', 'link', 'link', 'title-date', 'title-date']);
-    expect(identities[3]!.key).not.toBe(identities[4]!.key);
+describe('resolveIdentity', () => {
+  it.each([
+    ['guid and link', { guid: ' g1 ', link: 'https://x/1', title: 'A', date: 'd' }, { kind: 'guid-link', key: 'g1\nhttps://x/1' }],
+    ['guid alone', { guid: 'g1', link: null, title: 'A', date: 'd' }, { kind: 'guid', key: 'g1' }],
+    ['blank guid, link', { guid: '  ', link: 'https://x/1', title: 'A', date: 'd' }, { kind: 'link', key: 'https://x/1' }],
+    ['link alone', { guid: null, link: 'https://x/1', title: 'A', date: 'd' }, { kind: 'link', key: 'https://x/1' }],
+  ])('%s', (_name, candidates, expected) => expect(resolveIdentity(candidates)).toEqual(expected));
+
+  it('falls back to title and date, which tell two items apart', () => {
+    const a = resolveIdentity({ guid: null, link: null, title: 'D', date: 'd1' });
+    const b = resolveIdentity({ guid: null, link: null, title: 'D', date: 'd2' });
+    expect(a.kind).toBe('title-date');
+    expect(a.key).not.toBe(b.key);
+  });
+
+  it('gives an item the same id whatever else its fetch holds', () => {
+    const feedOf = (...items: ParsedItem[]) =>
+      normaliseFeed(feed(items), { feedId: 'f1', feedName: null, feedLanguage: 'en', documentUrl: 'https://outlet.example/feed', now: 0 });
+    const alone = feedOf(item({ guid: 'g', title: 'First' }));
+    const withTwin = feedOf(item({ guid: 'g', title: 'Second' }), item({ guid: 'g', title: 'First' }));
+    const withLinkTwin = feedOf(item({ guid: 'g', link: 'https://x/2', title: 'Other' }), item({ guid: 'g', title: 'First' }));
+    expect(withTwin).toHaveLength(1); // the same guid twice in one document is one story
+    expect(withLinkTwin.find((s) => s.title === 'First')?.id).toBe(alone[0]!.id);
   });
 });
 
@@ -107,11 +119,12 @@ function item(overrides: Partial<ParsedItem>): ParsedItem {
   };
 }
 
+const feed = (items: ParsedItem[], extra: Partial<ParsedFeed> = {}): ParsedFeed => ({
+  format: 'rss2', title: 'Feed Title', link: 'https://outlet.example/', language: null, items, repairs: [], ...extra,
+});
+
 describe('normaliseFeed', () => {
   const now = Date.UTC(2026, 10, 28, 12);
-  const feed = (items: ParsedItem[], extra: Partial<ParsedFeed> = {}): ParsedFeed => ({
-    format: 'rss2', title: 'Feed Title', link: 'https://outlet.example/', language: null, items, repairs: [], ...extra,
-  });
 
   it('produces a stable, plain-text story', () => {
     const input = feed([
@@ -129,7 +142,7 @@ describe('normaliseFeed', () => {
     const [story] = normaliseFeed(input, context);
     expect(story).toMatchObject({
       feedId: 'f1',
-      identity: { kind: 'guid', key: 'abc' },
+      identity: { kind: 'guid-link', key: 'abc\nhttps://outlet.example/2026/11/27/story' },
       title: 'Mexico extradites 26',
       link: 'https://outlet.example/2026/11/27/story',
       summary: 'Mexico sent 26 cartel figures to the US.',

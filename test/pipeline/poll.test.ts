@@ -16,6 +16,7 @@ import { buildTargets, runPollCycle, type CycleReport } from '../../src/pipeline
 import type { AlertSink } from '../../src/delivery/sink.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
+import { storyId } from '../../src/feeds/identity.js';
 
 const packageRoot = resolve(import.meta.dirname, '../..');
 const redisUrl = inject('redisUrl');
@@ -173,6 +174,59 @@ describe.each([
     expect(report.feeds[0]).toMatchObject({ status: 'polled', newStories: 1, alerts: 1 });
     expect(alertsIn(second.output()).map((a) => a.story.title)).toEqual(['Another extradition today']);
     await second.close();
+  });
+});
+
+describe('story identity across polls', () => {
+  it('never re-alerts a delivered story when a later item repeats its guid', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'base', title: 'Baseline', published: T0 }];
+    serveFeed('/feed.xml', () => items);
+    const h = await harness(configWith(['/feed.xml']), clock);
+    await h.poll();
+    clock.advance(60_000);
+    items.push({ guid: 'shared-guid', title: 'Capo extradited to Texas', published: clock.now() });
+    expect((await h.poll()).feeds[0]).toMatchObject({ alerts: 1 });
+    clock.advance(60_000);
+    // The publisher reuses the guid for another item; the first one is still in the feed.
+    items.unshift({ guid: 'shared-guid', title: 'Extradition hearing for a second suspect', published: clock.now() });
+    items.push({ guid: 'other', title: 'Another extradition today', published: clock.now() });
+    const third = await h.poll();
+    expect(alertsIn(h.output()).map((a) => a.story.title)).toEqual(['Capo extradited to Texas', 'Another extradition today']);
+    expect(third.feeds[0]).toMatchObject({ alerts: 1 });
+    await h.close();
+  });
+
+  it('tells apart items that share a guid but not a link, and keeps them apart across polls', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'same', link: 'https://outlet.example/a', title: 'Baseline', published: T0 }];
+    serveFeed('/feed.xml', () => items);
+    const h = await harness(configWith(['/feed.xml']), clock);
+    await h.poll();
+    clock.advance(60_000);
+    items.push({ guid: 'same', link: 'https://outlet.example/b', title: 'Suspect extradited', published: clock.now() });
+    await h.poll();
+    clock.advance(60_000);
+    items.push({ guid: 'same', link: 'https://outlet.example/c', title: 'Second suspect extradited', published: clock.now() });
+    await h.poll();
+    await h.poll();
+    expect(alertsIn(h.output()).map((a) => a.story.title)).toEqual(['Suspect extradited', 'Second suspect extradited']);
+    await h.close();
+  });
+
+  it('reads seen-records keyed by the guid alone, as earlier versions wrote them, without re-alerting', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'g1', link: 'https://outlet.example/1', title: 'Capo extradited', published: T0 }];
+    serveFeed('/feed.xml', () => items);
+    const config = configWith(['/feed.xml']);
+    const h = await harness(config, clock);
+    const legacyId = storyId('feed0', { kind: 'guid', key: 'g1' });
+    await h.runtime.repositories.seen.put('feed0', { baselineAt: T0 - DAY, items: { [legacyId]: [T0 - HOUR, T0 - HOUR] } }, T0);
+    await h.runtime.repositories.feedStates.put({ ...(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)), lastSuccessAt: T0 - HOUR });
+    const report = await h.poll();
+    expect(report.feeds[0]).toMatchObject({ status: 'polled', newStories: 0, alerts: 0 });
+    expect(h.output()).toBe('');
+    await h.close();
   });
 });
 
