@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'watchlist_invalid'
   // storage
   | 'store_unavailable'
+  | 'store_write_failed'
   | 'store_url_invalid'
   // anything else, wrapped by asWirewatchError
   | 'internal';

@@ -16,5 +16,7 @@ export const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** The store cannot be opened, read or written (sysexits' EX_IOERR). */
+  store: 74,
   config: 78,
 } as const;

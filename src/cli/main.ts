@@ -1,10 +1,10 @@
 /**
  * The command line: `wirewatch run | poll | match | check`. Results go to stdout, logs and
- * messages to stderr. Exit codes: 0 ok, 1 a feed or command failed, 2 usage, 78 configuration.
+ * messages to stderr. Exit codes: 0 ok, 1 a feed or command failed, 2 usage, 74 store, 78 configuration.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, packageVersion, type Config } from '../config/index.js';
-import { WirewatchError } from '../errors.js';
+import { WirewatchError, type ErrorCode } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { EXIT, type CliIo } from './io.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
@@ -12,6 +12,8 @@ import { runCommand } from './run-command.js';
 import { pollCommand } from './poll-command.js';
 import { matchCommand } from './match-command.js';
 import { checkCommand } from './check-command.js';
+
+const STORE_FAILURES = new Set<ErrorCode>(['store_unavailable', 'store_write_failed', 'store_url_invalid']);
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -102,6 +104,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT.config;
     }
     if (error instanceof WirewatchError && error.code === 'cli_usage') return usageError(io, error.message, command);
+    if (error instanceof WirewatchError && STORE_FAILURES.has(error.code)) {
+      io.stderr.write(`wirewatch: ${error.message}\n`);
+      return EXIT.store;
+    }
     if (error instanceof WirewatchError) {
       io.stderr.write(`wirewatch: ${error.message} (${error.code})\n`);
       return EXIT.failure;

@@ -6,6 +6,7 @@
 import type { Config } from '../config/index.js';
 import { openRuntime, consoleSubscription, type Runtime } from '../app/runtime.js';
 import { buildTargets, runPollCycle } from '../pipeline/poll-cycle.js';
+import { assertWritable } from '../store/index.js';
 import { startPollScheduler } from '../pipeline/scheduler.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './main.js';
@@ -50,6 +51,12 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   const config = loadConfig();
   const logger = createLogger(config);
   const runtime = await openRuntime(config, { logger, stdout: io.stdout, outputFormat: 'text' });
+  try {
+    await assertWritable(runtime.store, runtime.clock.now());
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
   io.stderr.write(startupBanner(config, `${runtime.store.kind} ${runtime.store.description}`));
   logger.info({ feeds: config.feeds.length, watchlists: config.watchlists.length, schedule: config.poll.schedule }, 'service started');
 

@@ -141,41 +141,58 @@ export function alertsFor(stories: readonly Story[], target: FeedTarget, context
   return alerts;
 }
 
-async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean, log: Logger) {
-  const failedStories = new Set<string>();
-  let delivered = 0;
+interface DeliveryReport {
+  delivered: number;
+  failedStories: Set<string>;
+  /** Set when the store refused a write: delivery stopped there, so nothing is posted twice. */
+  storeError: WirewatchError | null;
+}
+
+const isStoreError = (error: WirewatchError) => error.code === 'store_write_failed' || error.code === 'store_unavailable';
+
+async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean, log: Logger): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, failedStories: new Set(), storeError: null };
   for (const alert of alerts) {
     const keys = dedupeKeys(alert.story);
     const storyLog = log.child({ story_id: alert.story.id, channel_id: alert.channel });
+    if (!dryRun && (await context.repositories.deliveries.delivered(alert.channel, keys))) {
+      storyLog.debug('already delivered to this channel; skipped');
+      continue;
+    }
     try {
-      if (!dryRun && (await context.repositories.deliveries.delivered(alert.channel, keys))) {
-        storyLog.debug('already delivered to this channel; skipped');
-        continue;
-      }
       await context.sink.deliver(alert);
-      delivered++;
-      if (!dryRun) {
+    } catch (error) {
+      report.failedStories.add(alert.story.id);
+      const coded = asWirewatchError(error);
+      storyLog.error({ code: coded.code, err: coded }, 'alert delivery failed; the story stays unseen and is retried next cycle');
+      continue;
+    }
+    report.delivered++;
+    if (!dryRun) {
+      try {
         await context.repositories.deliveries.record(alert.channel, keys, {
           storyId: alert.story.id,
           feedId: alert.story.feedId,
           watchlists: alert.watchlists.map((w) => w.id),
           deliveredAt: context.clock.now(),
         });
+      } catch (error) {
+        report.storeError = asWirewatchError(error);
+        storyLog.error(
+          { code: report.storeError.code, err: report.storeError },
+          'alert posted but the store cannot record it: delivery stopped for this feed so nothing is posted twice',
+        );
+        return report;
       }
-      storyLog.info(
-        { watchlists: alert.watchlists.map((w) => w.id), sink: context.sink.name },
-        dryRun ? 'alert shown (dry run, not recorded)' : 'alert delivered',
-      );
-    } catch (error) {
-      failedStories.add(alert.story.id);
-      const coded = asWirewatchError(error);
-      storyLog.error({ code: coded.code, err: coded }, 'alert delivery failed; the story stays unseen and is retried next cycle');
     }
+    storyLog.info(
+      { watchlists: alert.watchlists.map((w) => w.id), sink: context.sink.name },
+      dryRun ? 'alert shown (dry run, not recorded)' : 'alert delivered',
+    );
   }
-  return { delivered, failedStories };
+  return report;
 }
 
-/** Stories the feed holds that the seen-record does not, with first-seen dates carried over for the rest. */
 function seenTimes(story: Story, seen: SeenRecord | undefined): SeenTimes | undefined {
   if (!seen) return undefined;
   return seen.items[story.id] ?? story.earlierIds.map((id) => seen.items[id]).find((times) => times !== undefined);
@@ -245,13 +262,40 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
     (story) => now - Date.parse(story.published) <= context.maxItemAgeMs,
   );
   const alerts = alertsFor(candidates, target, context);
-  const { delivered, failedStories } = await deliverAll(alerts, context, options.dryRun, log);
+  if (state && alerts.length > 0) {
+    // Prove the store takes writes before posting anything: a post that cannot be recorded
+    // would be posted again next cycle, and the one after.
+    const stopped = await storeRefusesWrites(() => repositories.feedStates.put({ ...state, lastAttemptAt: now }), log);
+    if (stopped) return outcome(target, 'failed', { ...counts, deliveryFailures: alerts.length, error: stopped });
+  }
+  const { delivered, failedStories, storeError } = await deliverAll(alerts, context, options.dryRun, log);
+  if (storeError) {
+    return outcome(target, 'failed', {
+      ...counts,
+      alerts: delivered,
+      deliveryFailures: alerts.length - delivered,
+      error: { code: storeError.code, message: storeError.message },
+    });
+  }
   if (state) {
     await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, failedStories, now), now);
     await repositories.feedStates.put(stateAfter(state, failedStories.size === 0));
   }
   if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts: delivered }, 'feed polled');
   return outcome(target, 'polled', { ...counts, alerts: delivered, deliveryFailures: alerts.length - delivered });
+}
+
+/** Runs a store write; a refusal is logged plainly and returned, so the caller posts nothing. */
+async function storeRefusesWrites(write: () => Promise<void>, log: Logger): Promise<FeedOutcome['error']> {
+  try {
+    await write();
+    return null;
+  } catch (error) {
+    const coded = asWirewatchError(error);
+    if (!isStoreError(coded)) throw error;
+    log.error({ code: coded.code, err: coded }, 'the store cannot be written: no alerts posted for this feed until it can');
+    return { code: coded.code, message: coded.message };
+  }
 }
 
 async function failed(

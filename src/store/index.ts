@@ -1,2 +1,2 @@
-export { openStore, type KeyValueStore, type StoreKind } from './key-value-store.js';
+export { openStore, assertWritable, type KeyValueStore, type StoreKind } from './key-value-store.js';
 export * from './repositories.js';

@@ -41,26 +41,46 @@ function sqlitePath(url: string): string {
   return path;
 }
 
+/** Read failures and write failures get their own codes: a write failure must stop delivery. */
+async function reading<T>(description: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new WirewatchError('store_unavailable', `the store cannot be read: ${description}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function writing(description: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new WirewatchError('store_write_failed', `the store cannot be written: ${description}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
 function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQuery | null): KeyValueStore {
   return {
     kind,
     description,
-    get: async <T>(key: string) => (await keyv.get<T>(key)) ?? undefined,
+    get: async <T>(key: string) => (await reading(description, () => keyv.get<T>(key))) ?? undefined,
     getMany: async <T>(keys: string[]) =>
-      keys.length === 0 ? [] : ((await keyv.getMany<T>(keys)) as (T | undefined)[]).map((value) => value ?? undefined),
-    set: async (key, value, ttlMs) => {
-      await keyv.set(key, value, ttlMs);
-    },
-    delete: async (key) => {
-      await keyv.delete(key);
-    },
+      keys.length === 0
+        ? []
+        : ((await reading(description, () => keyv.getMany<T>(keys))) as (T | undefined)[]).map((value) => value ?? undefined),
+    set: (key, value, ttlMs) => writing(description, () => keyv.set(key, value, ttlMs)),
+    delete: (key) => writing(description, () => keyv.delete(key)),
     sweepExpired: async (now) => {
       if (!sqlite) return 0; // Redis expires keys itself; the memory store drops them on read.
-      const rows = await sqlite.query(
-        `DELETE FROM keyv WHERE key LIKE ? AND json_extract(value, '$.expires') < ? RETURNING key`,
-        `${NAMESPACE}:%`,
-        now,
-      );
+      let rows: Record<string, unknown>[] = [];
+      await writing(description, async () => {
+        rows = await sqlite.query(
+          `DELETE FROM keyv WHERE key LIKE ? AND json_extract(value, '$.expires') < ? RETURNING key`,
+          `${NAMESPACE}:%`,
+          now,
+        );
+      });
       return rows.length;
     },
     close: async () => {
@@ -83,6 +103,15 @@ async function openRedis(url: string): Promise<KeyValueStore> {
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 });
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
   return wrap('redis', redactUrl(url), keyv, null);
+}
+
+/**
+ * Proves the store takes writes: a service that cannot record what it posted would post it again
+ * every cycle, so `run` refuses to start instead (store_write_failed).
+ */
+export async function assertWritable(store: KeyValueStore, now: number): Promise<void> {
+  await store.set('write-probe', now, 60_000);
+  await store.delete('write-probe');
 }
 
 /**

@@ -21,13 +21,24 @@ export interface CliRun {
   done: Promise<CliResult>;
 }
 
-export function startCli(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): CliRun {
+export interface CliOptions {
+  env?: Record<string, string>;
+  input?: string;
+  cwd?: string;
+  /** Run as this user and group (only root may): for tests where file modes must bite. */
+  uid?: number;
+  gid?: number;
+}
+
+export function startCli(args: string[], options: CliOptions = {}): CliRun {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (npm test does it first)`);
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     // A clean environment: only what the test sets, plus PATH/HOME so Node runs.
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_FORMAT: 'json', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
   });
   let stdout = '';
   let stderr = '';
@@ -40,6 +51,6 @@ export function startCli(args: string[], options: { env?: Record<string, string>
   return { child, done };
 }
 
-export function runCli(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
