@@ -40,7 +40,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const clock = options.clock ?? systemClock;
   const { logger } = options;
   const store = await openStore(options.storeUrl ?? config.store.url);
-  const repositories = createRepositories(store, { seenTtlMs: config.poll.seenTtlMs });
+  const repositories = createRepositories(store, { seenTtlMs: config.poll.seenTtlMs, deliveryTtlMs: config.poll.deliveryTtlMs });
   const fetcher = createFeedFetcher({
     userAgent: config.fetch.userAgent,
     timeoutMs: config.fetch.timeoutMs,

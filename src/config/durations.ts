@@ -16,3 +16,8 @@ export function parseByteSize(raw: string): number | null {
   const bytes = Number(match[1]) * (SIZE_UNITS[match[2] ?? 'b'] ?? 1);
   return Number.isFinite(bytes) ? Math.round(bytes) : null;
 }
+
+/** The shortest readable form of a duration, for messages: 1000 → "1s", 86400000 → "1d". */
+export function formatMs(value: number): string {
+  return value === 0 ? '0s' : ms(value);
+}

@@ -5,9 +5,17 @@
  */
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
-import { parseByteSize, parseDuration } from './durations.js';
+import { formatMs, parseByteSize, parseDuration } from './durations.js';
 
-const duration = (fallback: string) =>
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+// Settings used as timers (fetch and shutdown timeouts) stay at 10 minutes or less: Node's timers
+// overflow past 2^31−1 ms (~24.8 days) and then fire at once, which failed every fetch.
+
+/** A duration with its range: a value outside it is refused at start-up, not at the first fetch. */
+const duration = (fallback: string, range: { min: number; max: number }) =>
   z
     .string()
     .default(fallback)
@@ -15,6 +23,10 @@ const duration = (fallback: string) =>
       const value = parseDuration(raw);
       if (value === null) {
         ctx.addIssue({ code: 'custom', message: `"${raw}" is not a duration (examples: 30s, 5m, 2h, 2d)` });
+        return z.NEVER;
+      }
+      if (value < range.min || value > range.max) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is out of range: must be between ${formatMs(range.min)} and ${formatMs(range.max)}` });
         return z.NEVER;
       }
       return value;
@@ -28,14 +40,21 @@ const positiveInt = (fallback: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
-const byteSize = (fallback: string) =>
+const KB = 1024;
+const MB = 1024 * KB;
+
+const byteSize = (fallback: string, range: { min: number; max: number }) =>
   z
     .string()
     .default(fallback)
     .transform((raw, ctx) => {
       const value = parseByteSize(raw);
-      if (value === null || value < 1024) {
-        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a size of at least 1KB (examples: 5MB, 512KB)` });
+      if (value === null) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a size (examples: 5MB, 512KB)` });
+        return z.NEVER;
+      }
+      if (value < range.min || value > range.max) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is out of range: must be between ${range.min / KB}KB and ${range.max / MB}MB` });
         return z.NEVER;
       }
       return value;
@@ -66,25 +85,37 @@ const storeUrl = z
     message: 'must start with sqlite://, redis://, rediss:// or memory://',
   });
 
-export const environmentSchema = z.object({
-  WIREWATCH_CONFIG: z.string().min(1).optional(),
-  STORE_URL: storeUrl,
-  POLL_SCHEDULE: cronExpression,
-  MAX_ITEM_AGE: duration('2d'),
-  SEEN_TTL: duration('30d'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  ALLOW_PRIVATE_FEEDS: flag(false),
-  FETCH_TIMEOUT: duration('20s'),
-  FETCH_CONNECT_TIMEOUT: duration('10s'),
-  FETCH_MAX_BYTES: byteSize('5MB'),
-  FETCH_CONCURRENCY: positiveInt(16, 256),
-  FETCH_PER_HOST_CONCURRENCY: positiveInt(2, 32),
-  FEED_FAILING_AFTER: positiveInt(5, 1000),
-  FEED_BACKOFF_BASE: duration('5m'),
-  FEED_BACKOFF_MAX: duration('6h'),
-  CONTACT_URL: z.url({ message: 'must be a URL people can reach you at' }).default('https://github.com/wirewatch/wirewatch'),
-  SHUTDOWN_TIMEOUT: duration('8s'),
-});
+export const environmentSchema = z
+  .object({
+    WIREWATCH_CONFIG: z.string().min(1).optional(),
+    STORE_URL: storeUrl,
+    POLL_SCHEDULE: cronExpression,
+    MAX_ITEM_AGE: duration('2d', { min: MINUTE, max: 365 * DAY }),
+    SEEN_TTL: duration('30d', { min: HOUR, max: 365 * DAY }),
+    DELIVERY_TTL: duration('30d', { min: HOUR, max: 365 * DAY }),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    ALLOW_PRIVATE_FEEDS: flag(false),
+    FETCH_TIMEOUT: duration('20s', { min: SECOND, max: 10 * MINUTE }),
+    FETCH_CONNECT_TIMEOUT: duration('10s', { min: SECOND, max: 10 * MINUTE }),
+    FETCH_MAX_BYTES: byteSize('5MB', { min: KB, max: 256 * MB }),
+    FETCH_CONCURRENCY: positiveInt(16, 256),
+    FETCH_PER_HOST_CONCURRENCY: positiveInt(2, 32),
+    FEED_FAILING_AFTER: positiveInt(5, 1000),
+    FEED_BACKOFF_BASE: duration('5m', { min: SECOND, max: DAY }),
+    FEED_BACKOFF_MAX: duration('6h', { min: MINUTE, max: 30 * DAY }),
+    CONTACT_URL: z.url({ message: 'must be a URL people can reach you at' }).default('https://github.com/wirewatch/wirewatch'),
+    SHUTDOWN_TIMEOUT: duration('8s', { min: 0, max: 10 * MINUTE }),
+  })
+  .superRefine((e, ctx) => {
+    // Settings that only make sense together; each problem names the setting to change.
+    const order = (smaller: keyof typeof e, larger: keyof typeof e, why: string) => {
+      if ((e[smaller] as number) > (e[larger] as number)) ctx.addIssue({ code: 'custom', path: [smaller], message: `must not exceed ${larger} (${why})` });
+    };
+    order('FETCH_CONNECT_TIMEOUT', 'FETCH_TIMEOUT', 'the connect time is part of the total');
+    order('FEED_BACKOFF_BASE', 'FEED_BACKOFF_MAX', 'the first wait is the shortest');
+    order('MAX_ITEM_AGE', 'SEEN_TTL', 'a story forgotten while still young enough to alert would alert again');
+    order('MAX_ITEM_AGE', 'DELIVERY_TTL', 'a delivery forgotten while its story could still alert could be posted again');
+  });
 
 export type Environment = z.output<typeof environmentSchema>;

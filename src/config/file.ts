@@ -2,7 +2,7 @@
  * The config file: feeds and watchlists (the shipped defaults live in config/default.yaml).
  * Problems are reported as "path inside the file (line N): what is wrong".
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import {
@@ -117,16 +117,36 @@ function lineOf(document: Document, counter: LineCounter, path: readonly Propert
 
 export type FileLoad = { ok: true; value: ConfigFile } | { ok: false; problems: FileProblem[] };
 
-export function loadConfigFile(path: string): FileLoad {
-  let source: string;
+/**
+ * Bounds on the file itself, so a hostile or mistaken file is refused with a config error rather
+ * than exhausting memory: the size, and how many times YAML aliases (`*name`) may be expanded
+ * (a "billion laughs" file nests aliases of aliases to blow up when expanded).
+ */
+export const CONFIG_FILE_LIMITS = { maxBytes: 4 * 1024 * 1024, maxAliasExpansions: 1000 } as const;
+
+const fileProblem = (message: string, line: number | null = null): FileLoad => ({
+  ok: false,
+  problems: [{ path: '', line, message }],
+});
+
+function readSource(path: string): { source: string } | { problem: FileLoad } {
   try {
-    source = readFileSync(path, 'utf8');
+    const size = statSync(path).size;
+    if (size > CONFIG_FILE_LIMITS.maxBytes) {
+      return { problem: fileProblem(`the file is ${size} bytes; a config file may be at most ${CONFIG_FILE_LIMITS.maxBytes} bytes`) };
+    }
+    return { source: readFileSync(path, 'utf8') };
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-    return { ok: false, problems: [{ path: '', line: null, message: reason }] };
+    return { problem: fileProblem(reason) };
   }
+}
+
+export function loadConfigFile(path: string): FileLoad {
+  const read = readSource(path);
+  if ('problem' in read) return read.problem;
   const counter = new LineCounter();
-  const document = parseDocument(source, { lineCounter: counter, prettyErrors: false });
+  const document = parseDocument(read.source, { lineCounter: counter, prettyErrors: false });
   if (document.errors.length > 0) {
     return {
       ok: false,
@@ -137,7 +157,18 @@ export function loadConfigFile(path: string): FileLoad {
       })),
     };
   }
-  const parsed = configFileSchema.safeParse(document.toJS() ?? {});
+  let contents: unknown;
+  try {
+    contents = document.toJS({ maxAliasCount: CONFIG_FILE_LIMITS.maxAliasExpansions });
+  } catch (error) {
+    // yaml throws a plain ReferenceError when the alias budget runs out; nothing else is thrown
+    // by toJS on a document that parsed without errors.
+    if (!(error instanceof ReferenceError)) throw error;
+    return fileProblem(
+      `YAML aliases expand too much (more than ${CONFIG_FILE_LIMITS.maxAliasExpansions} expansions): write the values out instead of nesting aliases of aliases`,
+    );
+  }
+  const parsed = configFileSchema.safeParse(contents ?? {});
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,

@@ -26,7 +26,7 @@ export interface Config {
   /** The shared entity library. */
   entities: EntityDefinition[];
   store: { url: string };
-  poll: { schedule: string; maxItemAgeMs: number; seenTtlMs: number };
+  poll: { schedule: string; maxItemAgeMs: number; seenTtlMs: number; deliveryTtlMs: number };
   fetch: {
     userAgent: string;
     timeoutMs: number;
@@ -115,7 +115,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     watchlists: file.value.watchlists,
     entities: file.value.entities,
     store: { url: e.STORE_URL },
-    poll: { schedule: e.POLL_SCHEDULE, maxItemAgeMs: e.MAX_ITEM_AGE, seenTtlMs: e.SEEN_TTL },
+    poll: { schedule: e.POLL_SCHEDULE, maxItemAgeMs: e.MAX_ITEM_AGE, seenTtlMs: e.SEEN_TTL, deliveryTtlMs: e.DELIVERY_TTL },
     fetch: {
       userAgent: `wirewatch/${packageVersion(options.packageRoot)} (+${e.CONTACT_URL})`,
       timeoutMs: e.FETCH_TIMEOUT,

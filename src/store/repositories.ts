@@ -186,11 +186,11 @@ export interface Repositories {
   watchlists: WatchlistRepository;
 }
 
-export function createRepositories(store: KeyValueStore, options: { seenTtlMs: number }): Repositories {
+export function createRepositories(store: KeyValueStore, options: { seenTtlMs: number; deliveryTtlMs: number }): Repositories {
   return {
     feedStates: createFeedStateRepository(store),
     seen: createSeenRepository(store, { ttlMs: options.seenTtlMs }),
-    deliveries: createDeliveryRepository(store, { ttlMs: options.seenTtlMs }),
+    deliveries: createDeliveryRepository(store, { ttlMs: options.deliveryTtlMs }),
     subscriptions: createSubscriptionRepository(store),
     watchlists: createWatchlistRepository(store),
   };

@@ -34,7 +34,12 @@ describe('loadConfig', () => {
     expect(config.watchlists.map((w) => w.id)).toEqual(['extradition', 'tariffs', 'cartel_leaders']);
     expect(config.feeds.length).toBeGreaterThanOrEqual(6);
     expect(config.store.url).toBe('sqlite://./data/wirewatch.sqlite');
-    expect(config.poll).toEqual({ schedule: '*/5 * * * *', maxItemAgeMs: 2 * 86_400_000, seenTtlMs: 30 * 86_400_000 });
+    expect(config.poll).toEqual({
+      schedule: '*/5 * * * *',
+      maxItemAgeMs: 2 * 86_400_000,
+      seenTtlMs: 30 * 86_400_000,
+      deliveryTtlMs: 30 * 86_400_000,
+    });
     expect(config.fetch).toMatchObject({ maxBytes: 5 * 1024 * 1024, maxRedirects: 5, allowPrivate: false });
     expect(config.fetch.userAgent).toMatch(/^wirewatch\/\d+\.\d+\.\d+ \(\+https?:\/\/.+\)$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -73,6 +78,62 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/environment STORE_URL: must start with sqlite:\/\/, redis:\/\//);
     expect(problems.join('\n')).toMatch(/environment FETCH_CONCURRENCY: must be at least 1/);
     expect(problems.join('\n')).toMatch(/environment LOG_LEVEL:/);
+  });
+
+  it.each([
+    ['FETCH_TIMEOUT', '0s', /environment FETCH_TIMEOUT: "0s" is out of range: must be between 1s and 10m/],
+    ['FETCH_TIMEOUT', '999999999d', /environment FETCH_TIMEOUT: "999999999d" is out of range/],
+    ['FETCH_CONNECT_TIMEOUT', '0', /environment FETCH_CONNECT_TIMEOUT: "0" is out of range: must be between 1s and 10m/],
+    ['SHUTDOWN_TIMEOUT', '30d', /environment SHUTDOWN_TIMEOUT: "30d" is out of range: must be between 0s and 10m/],
+    ['MAX_ITEM_AGE', '999999999d', /environment MAX_ITEM_AGE: "999999999d" is out of range: must be between 1m and 365d/],
+    ['SEEN_TTL', '10s', /environment SEEN_TTL: "10s" is out of range: must be between 1h and 365d/],
+    ['DELIVERY_TTL', '1000d', /environment DELIVERY_TTL: "1000d" is out of range/],
+    ['FEED_BACKOFF_BASE', '0s', /environment FEED_BACKOFF_BASE: "0s" is out of range: must be between 1s and 1d/],
+    ['FEED_BACKOFF_MAX', '100d', /environment FEED_BACKOFF_MAX: "100d" is out of range: must be between 1m and 30d/],
+    ['FETCH_MAX_BYTES', '10GB', /environment FETCH_MAX_BYTES: "10GB" is out of range: must be between 1KB and 256MB/],
+    ['FETCH_MAX_BYTES', '12', /environment FETCH_MAX_BYTES: "12" is out of range/],
+  ])('refuses %s=%s with the allowed range', (name, value, message) => {
+    const problems = problemsOf(() => loadConfig({ env: { [name]: value }, packageRoot }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
+  });
+
+  it('refuses settings that contradict each other, naming the one to change', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: { FETCH_TIMEOUT: '5s', FETCH_CONNECT_TIMEOUT: '10s', FEED_BACKOFF_BASE: '2h', FEED_BACKOFF_MAX: '1h', MAX_ITEM_AGE: '40d', SEEN_TTL: '30d' },
+        packageRoot,
+      }),
+    );
+    expect(problems).toEqual([
+      'environment FETCH_CONNECT_TIMEOUT: must not exceed FETCH_TIMEOUT (the connect time is part of the total)',
+      'environment FEED_BACKOFF_BASE: must not exceed FEED_BACKOFF_MAX (the first wait is the shortest)',
+      'environment MAX_ITEM_AGE: must not exceed SEEN_TTL (a story forgotten while still young enough to alert would alert again)',
+      'environment MAX_ITEM_AGE: must not exceed DELIVERY_TTL (a delivery forgotten while its story could still alert could be posted again)',
+    ]);
+  });
+
+  it('refuses a YAML alias bomb and an oversized file as configuration errors naming the file', () => {
+    const lines = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    const names = 'bcdefghi'.split('');
+    names.forEach((name, index) => lines.push(`${name}: &${name} [${Array(9).fill(`*${index === 0 ? 'a' : names[index - 1]}`).join(', ')}]`));
+    lines.push('watchlists: *i');
+    const bomb = file('bomb.yaml', `${lines.join('\n')}\n`);
+    expect(problemsOf(() => loadConfig({ env: {}, packageRoot, configFile: bomb }))).toEqual([
+      `${bomb}: YAML aliases expand too much (more than 1000 expansions): write the values out instead of nesting aliases of aliases`,
+    ]);
+    const huge = file('huge.yaml', `# ${'x'.repeat(5 * 1024 * 1024)}\nfeeds: []\n`);
+    expect(problemsOf(() => loadConfig({ env: {}, packageRoot, configFile: huge }))[0]).toMatch(
+      /huge\.yaml: the file is \d+ bytes; a config file may be at most 4194304 bytes/,
+    );
+  });
+
+  it('still expands a modest use of YAML aliases', () => {
+    const path = file(
+      'aliases.yaml',
+      'watchlists:\n  - id: w\n    name: W\n    terms: [tariffs]\n    languages: &langs [en, es]\n  - id: v\n    name: V\n    terms: [extradition]\n    languages: *langs\n',
+    );
+    expect(loadConfig({ env: {}, packageRoot, configFile: path }).watchlists.map((w) => w.languages)).toEqual([['en', 'es'], ['en', 'es']]);
   });
 
   it('names the file, the path inside it and the line of each problem', () => {

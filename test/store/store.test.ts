@@ -57,15 +57,15 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
 
   it.skipIf(backend.skip)('keeps feed state across a reopen', async () => {
     const url = `https://example.org/${unique('feed')}.xml`;
-    const first = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const first = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     expect(await first.feedStates.get(url)).toEqual(emptyFeedState(url));
     await first.feedStates.put({ ...emptyFeedState(url), etag: '"v1"', consecutiveFailures: 2, failing: false });
-    const again = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const again = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     expect(await again.feedStates.get(url)).toMatchObject({ url, etag: '"v1"', consecutiveFailures: 2 });
   });
 
   it.skipIf(backend.skip)('writes a seen-record in one piece and prunes entries not seen for longer than the TTL', async () => {
-    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     const feedId = unique('feed');
     const now = Date.UTC(2026, 10, 1);
     await repos.seen.put(
@@ -79,7 +79,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
   });
 
   it.skipIf(backend.skip)('remembers deliveries per channel under any of a story’s keys', async () => {
-    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     const channel = unique('channel');
     expect(await repos.deliveries.delivered(channel, ['story:a', 'link:x'])).toBe(false);
     await repos.deliveries.record(channel, ['story:a', 'link:x'], { storyId: 'a', feedId: 'f', watchlists: ['w'], deliveredAt: 1 });
@@ -88,7 +88,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
   });
 
   it.skipIf(backend.skip)('lists, updates and deletes subscriptions and a channel’s watchlists', async () => {
-    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     const channel = unique('discord:1');
     await repos.subscriptions.put({ channel, feeds: ['a'], watchlists: ['w1'], createdAt: 1, updatedAt: 1 });
     await repos.subscriptions.put({ channel, feeds: ['a', 'b'], watchlists: ['w1'], createdAt: 1, updatedAt: 2 });
@@ -110,7 +110,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
   });
 
   it.skipIf(backend.skip)('refuses a channel’s watchlist beyond the per-channel limit, but allows replacing one', async () => {
-    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY });
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     const channel = unique('slack:T:C');
     for (let i = 0; i < LIMITS.watchlistsPerChannel; i++) await repos.watchlists.put(channel, { id: `w${i}`, name: 'W', terms: ['x'] });
     await expect(repos.watchlists.put(channel, { id: 'one-more', name: 'W', terms: ['x'] })).rejects.toMatchObject({
