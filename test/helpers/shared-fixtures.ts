@@ -1,6 +1,8 @@
 /**
  * The shared real-world fixtures live beside the project (../shared/fixtures), never inside it.
- * Tests that need them skip, saying so, when the folder is absent.
+ * Tests that need them skip, saying so, when the folder is absent — except where
+ * REQUIRE_SHARED_FIXTURES=1 (CI sets it): there a missing folder fails the run, so the quality
+ * tests can never pass by skipping.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -9,8 +11,12 @@ export const SHARED_FIXTURES = resolve(import.meta.dirname, '../../../shared/fix
 export const FEED_CORPUS = join(SHARED_FIXTURES, 'feeds');
 export const HEADLINES_DEV = join(SHARED_FIXTURES, 'headlines', 'dev.jsonl');
 
-export function fixturesMissingReason(path: string): string | null {
-  return existsSync(path) ? null : `shared fixtures not found at ${path}; skipping`;
+export function fixturesMissingReason(path: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (existsSync(path)) return null;
+  if (env['REQUIRE_SHARED_FIXTURES'] === '1') {
+    throw new Error(`shared fixtures not found at ${path}, and REQUIRE_SHARED_FIXTURES=1: the quality tests cannot be skipped here`);
+  }
+  return `shared fixtures not found at ${path}; skipping`;
 }
 
 /** Every feed file of the corpus (README.md and SOURCES.md at its root excluded), as paths relative to it. */
