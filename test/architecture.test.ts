@@ -29,8 +29,8 @@ const ALLOWED: Record<string, string[]> = {
   alerts: ['feeds', 'watch'],
   store: ['watch'],
   delivery: ['alerts', 'feeds', 'watch'],
-  pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store', 'config'],
-  config: ['watch'],
+  pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store'],
+  config: ['watch', 'feeds'],
   app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts'],
   cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery'],
 };

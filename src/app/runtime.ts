@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   outputFormat: 'text' | 'json';
   /** Overrides STORE_URL (dry runs use memory:// so they touch nothing). */
   storeUrl?: string;
+  /** Where alerts go; the console sink on `stdout` when omitted. */
+  sink?: AlertSink;
   clock?: Clock;
 }
 
@@ -53,7 +55,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     clock,
   });
   const matcher = compileWatchlists(config.watchlists, config.entities);
-  const sink = createConsoleSink({ out: options.stdout, format: options.outputFormat });
+  const sink = options.sink ?? createConsoleSink({ out: options.stdout, format: options.outputFormat });
   const pollContext: PollContext = {
     fetcher,
     repositories,

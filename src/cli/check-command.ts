@@ -7,7 +7,7 @@ import { openRuntime } from '../app/runtime.js';
 import { asWirewatchError } from '../errors.js';
 import { fetchStories } from '../pipeline/poll-feed.js';
 import { EXIT } from './io.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 interface Row {
   feed: string;

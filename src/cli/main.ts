@@ -3,10 +3,11 @@
  * messages to stderr. Exit codes: 0 ok, 1 a feed or command failed, 2 usage, 74 store, 78 configuration.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, packageVersion, type Config } from '../config/index.js';
+import { loadConfig, packageVersion } from '../config/index.js';
 import { WirewatchError, type ErrorCode } from '../errors.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger } from '../log.js';
 import { EXIT, type CliIo } from './io.js';
+import type { CommandContext, ParsedValues } from './context.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
 import { runCommand } from './run-command.js';
 import { pollCommand } from './poll-command.js';
@@ -30,16 +31,6 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   match: { config: { type: 'string' }, explain: { type: 'boolean' } },
   check: {},
 };
-
-export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-export interface CommandContext {
-  io: CliIo;
-  values: ParsedValues;
-  /** Loads and validates configuration (throws config_invalid). */
-  loadConfig(configFile?: string): Readonly<Config>;
-  createLogger(config: Readonly<Config>): Logger;
-}
 
 function usageError(io: CliIo, message: string, command?: string): number {
   const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check  (wirewatch --help)';

@@ -10,7 +10,7 @@ import { explainMatch, listMatches } from '../watch/explain.js';
 import { htmlToText } from '../feeds/text.js';
 import { primaryLanguage } from '../feeds/language.js';
 import { EXIT } from './io.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 const storyLine = z.object({
   title: z.string({ message: '"title" must be a string' }),

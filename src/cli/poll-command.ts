@@ -2,17 +2,18 @@
  * `wirewatch poll --once [--feed URL]... [--dry-run] [--json]`: one cycle, then exit.
  * --feed tries feeds that are not configured ("would this feed work, and what would it send?").
  */
-import { feedIdFromUrl, type FeedConfig } from '../config/index.js';
+import { feedIdFromUrl } from '../config/index.js';
+import type { FeedSource } from '../feeds/feed-source.js';
 import { WirewatchError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import { parseFeedUrl } from '../feeds/fetch/address-guard.js';
 import { openRuntime, consoleSubscription } from '../app/runtime.js';
 import { buildTargets, runPollCycle, type CycleReport } from '../pipeline/poll-cycle.js';
 import { EXIT } from './io.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 /** URLs given with --feed, checked by the same rule the fetcher applies (http and https only). */
-function adHocFeeds(urls: string[]): FeedConfig[] {
+function adHocFeeds(urls: string[]): FeedSource[] {
   return urls.map((url) => {
     let parsed: URL;
     try {

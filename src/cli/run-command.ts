@@ -9,7 +9,7 @@ import { buildTargets, runPollCycle } from '../pipeline/poll-cycle.js';
 import { assertWritable } from '../store/index.js';
 import { startPollScheduler } from '../pipeline/scheduler.js';
 import { EXIT } from './io.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 /** How often expired entries are swept from a SQLite store (Redis expires keys itself). */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;

@@ -9,19 +9,13 @@ import { WirewatchError } from '../errors.js';
 import { environmentSchema, type Environment } from './environment.js';
 import { formatPath, loadConfigFile, type FeedDefinition } from './file.js';
 import type { EntityDefinition, WatchlistDefinition } from '../watch/definition.js';
+import type { FeedSource } from '../feeds/feed-source.js';
 
 export { parseDuration, parseByteSize } from './durations.js';
 
-export interface FeedConfig {
-  id: string;
-  url: string;
-  name: string | null;
-  language: string | null;
-}
-
 export interface Config {
   configFile: string;
-  feeds: FeedConfig[];
+  feeds: FeedSource[];
   watchlists: WatchlistDefinition[];
   /** The shared entity library. */
   entities: EntityDefinition[];
@@ -54,7 +48,7 @@ export function feedIdFromUrl(url: string): string {
   return slug.slice(0, 64).replace(/-+$/, '') || 'feed';
 }
 
-function withIds(feeds: FeedDefinition[]): FeedConfig[] {
+function withIds(feeds: FeedDefinition[]): FeedSource[] {
   const used = new Set(feeds.map((feed) => feed.id).filter((id): id is string => Boolean(id)));
   return feeds.map((feed) => {
     let id = feed.id;

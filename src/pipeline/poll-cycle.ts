@@ -4,7 +4,7 @@
  */
 import pLimit from 'p-limit';
 import { asWirewatchError } from '../errors.js';
-import type { FeedConfig } from '../config/index.js';
+import type { FeedSource } from '../feeds/feed-source.js';
 import { outcome, pollFeed, type FeedOutcome, type FeedTarget, type PollContext, type PollOptions } from './poll-feed.js';
 
 export interface CycleReport {
@@ -24,7 +24,7 @@ export interface SubscriptionLike {
  * One target per distinct URL, carrying every channel that follows it. Feeds of the config
  * file are trusted; later, feeds that chat users add are not.
  */
-export function buildTargets(feeds: readonly FeedConfig[], subscriptions: readonly SubscriptionLike[]): FeedTarget[] {
+export function buildTargets(feeds: readonly FeedSource[], subscriptions: readonly SubscriptionLike[]): FeedTarget[] {
   const byUrl = new Map<string, FeedTarget>();
   for (const feed of feeds) {
     if (byUrl.has(feed.url)) continue;

@@ -12,7 +12,7 @@
  */
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
-import type { FeedConfig } from '../config/index.js';
+import type { FeedSource } from '../feeds/feed-source.js';
 import { asWirewatchError, type WirewatchError } from '../errors.js';
 import { sha1Hex } from '../hash.js';
 import type { FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
@@ -32,7 +32,7 @@ export interface Subscriber {
 }
 
 export interface FeedTarget {
-  feed: FeedConfig;
+  feed: FeedSource;
   /** Feeds from the operator (config file, command line) skip the private-address guard. */
   trusted: boolean;
   subscribers: readonly Subscriber[];

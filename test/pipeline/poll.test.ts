@@ -68,8 +68,7 @@ async function harness(config: Readonly<Config>, clock: ReturnType<typeof manual
   const stdout = new PassThrough();
   let printed = '';
   stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
-  const runtime = await openRuntime(config, { logger: silentLogger(), stdout, outputFormat: 'json', clock });
-  if (sink) runtime.pollContext.sink = sink;
+  const runtime = await openRuntime(config, { logger: silentLogger(), stdout, outputFormat: 'json', clock, ...(sink ? { sink } : {}) });
   return {
     runtime,
     output: () => printed,
