@@ -12,6 +12,6 @@ export interface CommandContext {
   io: CliIo;
   values: ParsedValues;
   /** Loads and validates configuration (throws config_invalid). */
-  loadConfig(configFile?: string): Readonly<Config>;
-  createLogger(config: Readonly<Config>): Logger;
+  loadConfig: (configFile?: string) => Readonly<Config>;
+  createLogger: (config: Readonly<Config>) => Logger;
 }

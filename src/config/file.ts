@@ -105,7 +105,7 @@ function lineOf(document: Document, counter: LineCounter, path: readonly Propert
   let located = node;
   for (const key of path) {
     if (isMap(node) || isSeq(node)) {
-      const next = node.get(key as string | number, true);
+      const next = node.get(key, true);
       if (next === undefined) break;
       node = next;
       located = next;

@@ -87,7 +87,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
   }
 
   const configFile = resolve(
-    options.configFile ?? (env['WIREWATCH_CONFIG'] as string | undefined) ?? resolve(options.packageRoot, 'config/default.yaml'),
+    options.configFile ?? env['WIREWATCH_CONFIG'] ?? resolve(options.packageRoot, 'config/default.yaml'),
   );
   const file = loadConfigFile(configFile);
   if (!file.ok) {

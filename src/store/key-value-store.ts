@@ -99,7 +99,7 @@ async function openSqlite(url: string): Promise<KeyValueStore> {
   return wrap('sqlite', url, keyv, sqlite);
 }
 
-async function openRedis(url: string): Promise<KeyValueStore> {
+function openRedis(url: string): KeyValueStore {
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 });
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
   return wrap('redis', redactUrl(url), keyv, null);
@@ -122,7 +122,7 @@ export async function openStore(url: string): Promise<KeyValueStore> {
   let store: KeyValueStore;
   try {
     if (url.startsWith('sqlite://')) store = await openSqlite(url);
-    else if (url.startsWith('redis://') || url.startsWith('rediss://')) store = await openRedis(url);
+    else if (url.startsWith('redis://') || url.startsWith('rediss://')) store = openRedis(url);
     else if (url.startsWith('memory://')) store = wrap('memory', url, new Keyv({ namespace: NAMESPACE, throwOnErrors: true }), null);
     else throw new WirewatchError('store_url_invalid', `unsupported store URL ${redactUrl(url)}`);
     await store.get('health-probe');
