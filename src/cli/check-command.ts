@@ -1,10 +1,11 @@
 /**
  * `wirewatch check`: is this deployment healthy? Validates the configuration, opens the store,
- * tries every configured feed once (recording nothing) and prints a table. Exit 1 if any feed
- * failed.
+ * proves it takes writes, tries every configured feed once (recording nothing) and prints a
+ * table. Exit 74 if the store cannot be written, else 1 if any feed failed.
  */
 import { openRuntime } from '../app/runtime.js';
 import { asWirewatchError } from '../errors.js';
+import { assertWritable } from '../store/index.js';
 import { fetchStories } from '../pipeline/poll-feed.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
@@ -31,9 +32,13 @@ export async function checkCommand({ io, loadConfig, createLogger }: CommandCont
   const config = loadConfig();
   const logger = createLogger(config);
   const runtime = await openRuntime(config, { logger, stdout: io.stdout, outputFormat: 'text' });
+  const storeProblem = await assertWritable(runtime.store, runtime.clock.now()).then(
+    () => null,
+    (error: unknown) => asWirewatchError(error),
+  );
   io.stdout.write(
     `config ${config.configFile}: ${config.feeds.length} feed(s), ${config.watchlists.length} watchlist(s)\n` +
-      `store ${runtime.store.kind} (${runtime.store.description}): ok\n\n`,
+      `store ${runtime.store.kind} (${runtime.store.description}): ${storeProblem ? `${storeProblem.code}: ${storeProblem.message}` : 'ok, writable'}\n\n`,
   );
   try {
     const states = await runtime.repositories.feedStates.getMany(config.feeds.map((feed) => feed.url));
@@ -57,6 +62,7 @@ export async function checkCommand({ io, loadConfig, createLogger }: CommandCont
     io.stdout.write(`${table(rows)}\n`);
     const failed = rows.filter((row) => row.status === 'failed').length;
     io.stdout.write(`\n${rows.length - failed} of ${rows.length} feed(s) ok\n`);
+    if (storeProblem) return EXIT.store;
     return failed > 0 ? EXIT.failure : EXIT.ok;
   } finally {
     await runtime.close();

@@ -185,6 +185,7 @@ describe('wirewatch check', () => {
     );
     const result = await runCli(['check'], { env: { WIREWATCH_CONFIG: path, STORE_URL: `sqlite://${join(dir, 'check.sqlite')}` } });
     expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^store sqlite \(.*check\.sqlite\): ok, writable$/m);
     expect(result.stdout).toMatch(/^good\s+ok\s+3\s+\d+\.\ds/m);
     expect(result.stdout).toMatch(/^gone\s+failed\s+-\s+\d+\.\ds\s+feed_http_status: .*404/m);
     expect(result.stdout).toContain('1 of 2 feed(s) ok');

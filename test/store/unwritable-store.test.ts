@@ -55,6 +55,10 @@ describe('a store that cannot be written', () => {
       expect(result.stderr).toMatch(/store cannot be written/);
     }
 
+    const check = await runCli(['check'], { env: env(), cwd: dir, ...asUnprivileged });
+    expect(check.code).toBe(74);
+    expect(check.stdout).toMatch(/^store sqlite \(.*\): store_write_failed: the store cannot be written/m);
+
     const run = await runCli(['run'], { env: env(), cwd: dir, ...asUnprivileged });
     expect(run.code).toBe(74);
     expect(run.stdout).toBe('');
