@@ -1,0 +1,499 @@
+/**
+ * The shipped watchlists (config/default.yaml) on kinds of stories the labelled development set
+ * barely covers, through the real `wirewatch match` command: each table is one kind of story and
+ * its look-alikes, in English and Spanish, written for this test (wire-style title and first
+ * sentence). Every row must come out as stated, and the precision and recall over all rows are
+ * printed per watchlist and language.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { formatScores, score } from '../helpers/evaluate.js';
+
+type WatchlistId = 'extradition' | 'tariffs' | 'cartel_leaders';
+const ORDER: WatchlistId[] = ['extradition', 'tariffs', 'cartel_leaders'];
+
+interface Row {
+  title: string;
+  description: string;
+  language: 'en' | 'es';
+  /** The watchlists that must fire; [] = none. */
+  fires: WatchlistId[];
+}
+
+const KINDS: Record<string, Row[]> = {
+  'extradition: a capo arrives in a US court, told without the word "extradite"': [
+    {
+      title: 'Alleged Sinaloa cartel plaza boss arraigned in Brooklyn after being flown from Mexico',
+      description: 'The suspect pleaded not guilty to fentanyl trafficking charges a day after Mexican authorities handed him to U.S. marshals.',
+      language: 'en',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: 'Accused trafficker pleads not guilty in San Diego after transfer from Mexico',
+      description: 'He was among the prisoners the Mexican government sent north this week, federal prosecutors said.',
+      language: 'en',
+      fires: ['extradition'],
+    },
+    {
+      title: 'Comparece ante corte de Texas exjefe de plaza tras ser enviado por México',
+      description: 'El presunto narcotraficante se declaró no culpable de cargos de tráfico de metanfetamina ante un juez federal en Houston.',
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: 'Llega a Chicago presunto operador del Cártel de Tijuana entregado por autoridades mexicanas',
+      description: 'Fue puesto a disposición de una corte federal que lo acusa de tráfico de cocaína.',
+      language: 'es',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    // Look-alikes: a court appearance of someone arrested in the US, not sent by Mexico.
+    {
+      title: 'Alleged courier arraigned in Brooklyn after arrest at JFK',
+      description: 'He was caught with ten kilos of cocaine hidden in his luggage on a flight from Mexico City.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Comparece ante juez de Texas mexicano detenido en la frontera con fentanilo',
+      description: 'El hombre fue arrestado al intentar cruzar por el puerto de entrada de El Paso.',
+      language: 'es',
+      fires: [],
+    },
+  ],
+
+  'extradition: unnamed drug lords, cartel bosses, capos and narcotraficantes sent from Mexico': [
+    {
+      title: 'Mexico extradites alleged drug lord wanted in Chicago',
+      description: 'The suspected trafficker was handed to U.S. marshals at the Mexico City airport.',
+      language: 'en',
+      fires: ['extradition'],
+    },
+    {
+      title: 'Suspected cartel boss handed over to US weeks after arrest in Sonora',
+      description: 'Mexican prosecutors said he faces drug charges in a federal court in Arizona.',
+      language: 'en',
+      fires: ['extradition'],
+    },
+    {
+      title: 'Extraditan a EU a narcotraficante detenido en Culiacán',
+      description: 'La FGR informó que fue entregado a la justicia estadounidense en el aeropuerto de Toluca.',
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: 'Capo del narcotráfico es enviado a Estados Unidos desde el penal del Altiplano',
+      description: 'Autoridades mexicanas lo entregaron a agentes federales estadounidenses en Toluca.',
+      language: 'es',
+      fires: ['extradition'],
+    },
+    // Look-alikes: drug lords extradited by other countries, or sent back to Mexico.
+    {
+      title: 'Drug lord extradited from Colombia to Florida',
+      description: 'The Clan del Golfo commander will face cocaine trafficking charges in Miami.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'US sends convicted drug lord back to Mexico after prison term',
+      description: 'He was handed to Mexican authorities at the Laredo crossing after serving 20 years.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Ecuador entrega a Estados Unidos a capo de Los Lobos',
+      description: 'El narcotraficante ecuatoriano fue enviado en un avión de la DEA a Nueva York.',
+      language: 'es',
+      fires: [],
+    },
+  ],
+
+  'extradition: another country extraditing, even a Mexican, and not Mexico to the US': [
+    {
+      title: 'Guatemala extradites Mexican national wanted for murder',
+      description: 'The man, arrested in Huehuetenango, was handed to Mexican police at the border crossing.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Guatemala extradita a mexicano acusado de trata de personas',
+      description: 'Fue entregado a la Fiscalía de Chiapas en el puente fronterizo de Ciudad Hidalgo.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Spain extradites Mexican businessman to the United States on fraud charges',
+      description: "Madrid's High Court approved the handover of the Mexican citizen sought by prosecutors in Miami.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Guatemala extradites Mexican drug suspect to the United States',
+      description: 'The Mexican national, arrested in Petén, is wanted by federal prosecutors in Texas.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Guatemala extradita a EU a narcotraficante mexicano',
+      description: 'El detenido, capturado en Petén, es requerido por una corte federal de Florida.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Colombia extradita a EU a mexicano ligado al Cártel de Sinaloa',
+      description: 'El ciudadano mexicano fue capturado en Cali y enfrentará cargos en Nueva York.',
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: 'Peru hands over Mexican fugitive to Mexico',
+      description: 'The suspect, wanted in Jalisco for fraud, was flown to Mexico City under police escort.',
+      language: 'en',
+      fires: [],
+    },
+    // Look-alikes: a foreigner extradited by Mexico to the US.
+    {
+      title: 'Guatemalan trafficker extradited from Mexico to the US',
+      description: 'Mexican authorities handed the Guatemalan citizen to US marshals in Mexico City.',
+      language: 'en',
+      fires: ['extradition'],
+    },
+    {
+      title: 'México extradita a EU a guatemalteco acusado de tráfico de cocaína',
+      description: 'El detenido fue entregado a agentes estadounidenses en el aeropuerto de la Ciudad de México.',
+      language: 'es',
+      fires: ['extradition'],
+    },
+  ],
+
+  'extradition: the reverse direction, the United States sending someone to Mexico': [
+    {
+      title: 'Extradita EU a México a exgobernador de Tamaulipas',
+      description: 'El exmandatario fue entregado a la FGR en el puente internacional de Reynosa.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Entrega Estados Unidos a México a presunto feminicida',
+      description: 'El hombre era buscado por la Fiscalía de Chihuahua y fue detenido en Phoenix.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Extraditan de Estados Unidos a México a exjefe policiaco',
+      description: 'El exfuncionario estaba acusado de desaparición forzada en Veracruz.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'US extradites ex-police chief to Mexico over disappearance of students',
+      description: 'He was handed to Mexican prosecutors at the Tijuana border crossing.',
+      language: 'en',
+      fires: [],
+    },
+    // Look-alikes: the same verb-first headlines in the direction that counts, and a request.
+    {
+      title: 'Extradita México a EU a exjefe policiaco ligado al narco',
+      description: 'El exfuncionario era requerido por una corte de Texas por proteger a narcotraficantes.',
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: 'Entrega México a Estados Unidos a 18 reos de alta peligrosidad',
+      description: 'Los presos fueron trasladados desde penales federales en aviones de la Fiscalía.',
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: 'Pide EU a México extraditar a exjefe policiaco acusado de narcotráfico',
+      description: 'El Departamento de Justicia presentó la solicitud formal ante la cancillería mexicana.',
+      language: 'es',
+      fires: ['extradition'],
+    },
+  ],
+
+  '"New Mexico" / "Nuevo México", the US state, is not Mexico': [
+    {
+      title: 'New Mexico sheriff extradites murder suspect to Texas',
+      description: 'The suspect was arrested in Albuquerque on a warrant from Houston police.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "New Mexico's governor warns tariffs will hurt the state's farmers",
+      description: "Trump's tariffs on steel and aluminum would raise costs for pecan and chile growers, she said.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Gobernadora de Nuevo México critica los aranceles de Trump al acero',
+      description: 'Dijo que los gravámenes encarecerán la construcción en Albuquerque y Santa Fe.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'New Mexico jury convicts man in fentanyl case, sends him to federal prison',
+      description: 'Prosecutors said the US citizen ran a drug ring out of Las Cruces.',
+      language: 'en',
+      fires: [],
+    },
+    // Look-alikes: New Mexico in a story about the country.
+    {
+      title: 'New Mexico border towns brace as tariffs on Mexican imports take effect',
+      description: 'Traders in Santa Teresa say the 25% duty on goods from Mexico will slow crossings.',
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: 'Mexico extradites cartel hitman to New Mexico',
+      description: 'He will face murder charges in federal court in Albuquerque, the Justice Department said.',
+      language: 'en',
+      fires: ['extradition'],
+    },
+  ],
+
+  'tariffs: title-only Spanish stories that name no US word': [
+    { title: 'Aranceles al acero mexicano entran en vigor', description: '', language: 'es', fires: ['tariffs'] },
+    { title: 'Trump impone arancel de 30% a México', description: '', language: 'es', fires: ['tariffs'] },
+    { title: 'Washington aplaza aranceles a autos mexicanos', description: '', language: 'es', fires: ['tariffs'] },
+    { title: 'Casa Blanca confirma gravamen a exportaciones mexicanas', description: '', language: 'es', fires: ['tariffs'] },
+    { title: 'Sube a 50% el arancel al tomate mexicano', description: '', language: 'es', fires: ['tariffs'] },
+    { title: 'Tariffs on Mexican avocados take effect', description: '', language: 'en', fires: ['tariffs'] },
+    // Look-alikes.
+    { title: 'Entran en vigor aranceles de México a autos chinos', description: '', language: 'es', fires: [] },
+    { title: 'Trump impone arancel de 35% a Canadá', description: '', language: 'es', fires: [] },
+    {
+      title: 'Trump usa la Ley de Seguridad Nacional para imponer aranceles al acero',
+      description: 'La Sección 232 permite a Estados Unidos gravar importaciones de cualquier país.',
+      language: 'es',
+      fires: [],
+    },
+  ],
+
+  'tariffs: antidumping duties on Mexican tomatoes and the suspension agreement': [
+    {
+      title: 'US to impose 17% antidumping duty on fresh Mexican tomatoes',
+      description: 'The Commerce Department said it would withdraw from the 2019 suspension agreement with Mexican growers.',
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: 'Florida growers welcome end of tomato suspension agreement',
+      description: 'The Commerce Department will collect antidumping duties on tomatoes from Mexico starting next month.',
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: 'EU aplicará cuotas compensatorias de 21% al jitomate mexicano',
+      description: 'El Departamento de Comercio dio por terminado el acuerdo con los productores de México.',
+      language: 'es',
+      fires: ['tariffs'],
+    },
+    { title: 'Productores de Sinaloa piden salvar el acuerdo de suspensión del tomate', description: '', language: 'es', fires: ['tariffs'] },
+    // Look-alikes: tomatoes without trade, antidumping without the US and Mexico.
+    {
+      title: 'Tomato prices soar in Mexico after frost',
+      description: 'Growers in Sinaloa lost half of the winter harvest, the agriculture ministry said.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'México impone cuotas compensatorias al acero chino',
+      description: 'La Secretaría de Economía concluyó que las importaciones de China se venden por debajo de su costo.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'India imposes antidumping duty on Chinese solar glass',
+      description: 'The duty will apply for five years, the finance ministry said.',
+      language: 'en',
+      fires: [],
+    },
+  ],
+
+  'tariffs: US–Canada stories that mention Mexico in passing': [
+    {
+      title: 'Trump raises tariffs on Canadian goods to 35%',
+      description: "The move leaves Mexico's exemption for goods covered by the USMCA in place while talks with Ottawa stall.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Canada hits back at US steel tariffs with counter-duties',
+      description: 'Ottawa says the measures mirror steps Mexico took in 2018 and will target American whiskey and boats.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Canadá responde con aranceles a productos de Estados Unidos',
+      description: 'El gobierno de Carney dijo que, a diferencia de México, no esperará a negociar con la Casa Blanca.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Trump eleva a 35% los aranceles a Canadá',
+      description: 'México, por ahora, mantiene la exención para los productos que cumplen con el T-MEC.',
+      language: 'es',
+      fires: [],
+    },
+    // Look-alikes: Mexico is a subject.
+    {
+      title: 'Trump hits Canada and Mexico with new tariffs',
+      description: 'The White House said the levies respond to fentanyl and migration.',
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: 'Canadá y México responden a los aranceles de Trump',
+      description: 'Ambos gobiernos anunciaron medidas de represalia contra productos estadounidenses.',
+      language: 'es',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Trump's new tariffs take effect at midnight",
+      description: 'Goods from Mexico face a 25% levy, while Canadian energy gets a lower rate.',
+      language: 'en',
+      fires: ['tariffs'],
+    },
+  ],
+
+  'cartel_leaders: relatives and lieutenants of the leaders': [
+    {
+      title: 'Extraditan a "El Jardinero" a Estados Unidos',
+      description: 'Audias Flores Silva enfrentará cargos en una corte federal de Washington por tráfico de drogas.',
+      language: 'es',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: '"El Nini" extraditado: enfrentará cargos en Nueva York',
+      description: 'El exjefe de seguridad fue enviado por la FGR en un vuelo desde Toluca.',
+      language: 'es',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: "'El Menchito' gets life sentence in Washington",
+      description: 'Rubén Oseguera González was convicted last year of conspiring to distribute cocaine and methamphetamine.',
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: 'Detienen a hijo del Mencho en Zapopan',
+      description: 'Las autoridades no han confirmado su identidad.',
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: 'Son of "El Mayo" blamed for Culiacán ambush',
+      description: "Officials said gunmen loyal to 'El Mayito Flaco' killed four soldiers.",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: 'Muere en prisión hermano de "El Mayo"',
+      description: 'Las autoridades penitenciarias confirmaron el deceso este domingo.',
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: 'Emma Coronel released from US custody',
+      description: "Emma Coronel Aispuro, the wife of Joaquín Guzmán, completed her sentence for helping run her husband's drug business.",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: 'Dictan 60 años de prisión a "El Marro"',
+      description: 'José Antonio Yépez Ortiz fue sentenciado por un juez de Guanajuato por secuestro.',
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: 'Former kingpin Osiel Cárdenas deported to Mexico after US sentence',
+      description: 'He was handed to Mexican authorities at the Matamoros bridge.',
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    // Look-alikes: the nicknames as common words.
+    {
+      title: '"El jardinero fiel" vuelve a las salas de cine',
+      description: 'La película se proyecta en una retrospectiva del festival de Morelia.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Uno de cada cinco jóvenes es nini, según el Inegi',
+      description: 'El número de ninis en México bajó por segundo año consecutivo.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Con un marro, ladrones rompen cajero automático en Celaya',
+      description: 'Los delincuentes escaparon con el dinero antes de que llegara la policía.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'Los mayos de Sonora celebran su Semana Santa',
+      description: 'La etnia yoreme-mayo mantiene sus danzas de pascola y venado en Navojoa.',
+      language: 'es',
+      fires: [],
+    },
+  ],
+
+  'cartel_leaders: the security secretary is not a cartel leader': [
+    {
+      title: 'García Harfuch says car thefts fell 20% this year',
+      description: 'The security secretary credited new arrests by state police for the drop.',
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: 'Harfuch presume baja de 20% en robo de vehículos',
+      description: 'El secretario de Seguridad atribuyó la reducción a detenciones en el Estado de México.',
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: 'García Harfuch comparece ante el Senado',
+      description: 'El secretario presentó su informe sobre homicidios y detenciones del último trimestre.',
+      language: 'es',
+      fires: [],
+    },
+    // Look-alike: an operation against a named cartel still fires.
+    {
+      title: 'Harfuch confirma captura de operador del Cártel de Sinaloa',
+      description: 'El detenido coordinaba el trasiego de droga en Sonora.',
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+  ],
+};
+
+const rows = Object.values(KINDS).flat();
+let answers: string[][] = [];
+
+beforeAll(async () => {
+  const input = rows.map((r) => JSON.stringify({ title: r.title, description: r.description, language: r.language })).join('\n');
+  const result = await runCli(['match'], { input: `${input}\n` });
+  expect(result.code).toBe(0);
+  answers = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { watchlists: string[] }).watchlists);
+  expect(answers).toHaveLength(rows.length);
+});
+
+for (const [kind, cases] of Object.entries(KINDS)) {
+  describe(kind, () => {
+    it.each(cases.map((c) => [`${c.fires.length === 0 ? 'none' : c.fires.join('+')} ← ${c.title}`, c] as const))('%s', (_name, c) => {
+      expect(answers[rows.indexOf(c)]).toEqual(ORDER.filter((id) => c.fires.includes(id)));
+    });
+  });
+}
+
+describe('the fresh stories as a whole', () => {
+  it('prints precision and recall per watchlist and language', () => {
+    const scores = score(
+      rows.map((r) => ({ ...r, topics: r.fires })),
+      answers,
+      ORDER,
+    );
+    console.log(`\nDefault watchlists on ${rows.length} fresh stories:\n${formatScores(scores)}\n`);
+    expect(scores.length).toBeGreaterThan(0);
+  });
+});
