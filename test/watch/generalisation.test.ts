@@ -59,6 +59,25 @@ const KINDS: Record<string, Row[]> = {
       language: 'es',
       fires: [],
     },
+    // Further stories of this kind.
+    {
+      title: "Accused hitman for 'Los Chapitos' appears in Manhattan court after handover",
+      description: "He was flown from Toluca on Thursday, prosecutors said.",
+      language: 'en',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: "Llega a Nueva York exjefe de plaza enviado por el gobierno mexicano",
+      description: "Compareció ante un juez federal acusado de traficar cocaína.",
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: "Tijuana police chief arrested in San Diego on bribery charges",
+      description: "He pleaded not guilty at his first court appearance.",
+      language: 'en',
+      fires: [],
+    },
   ],
 
   'extradition: unnamed drug lords, cartel bosses, capos and narcotraficantes sent from Mexico': [
@@ -104,6 +123,55 @@ const KINDS: Record<string, Row[]> = {
       description: 'El narcotraficante ecuatoriano fue enviado en un avión de la DEA a Nueva York.',
       language: 'es',
       fires: [],
+    },
+    // Further stories of this kind.
+    {
+      title: "Mexico sends 12 more alleged cartel operatives to US in latest handover",
+      description: "The group includes a money launderer for the Jalisco cartel, officials said.",
+      language: 'en',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: "Presunto líder de célula delictiva es extraditado a Estados Unidos",
+      description: "Fue detenido en Sonora en 2023 y era requerido por una corte de Arizona.",
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: "Sheinbaum defends prisoner transfers to US as sovereign decision",
+      description: "The president said the 26 inmates sent last week were wanted for drug crimes.",
+      language: 'en',
+      fires: ['extradition'],
+    },
+    {
+      title: "Sinaloa governor meets US ambassador on security",
+      description: "Rocha Moya said the state would cooperate with Washington against fentanyl labs.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Monterrey-based firm sends engineers to Texas plant",
+      description: "The company is expanding production in San Antonio.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Mexico sends firefighters to help battle California wildfires",
+      description: "The team of 70 will join crews near Los Angeles.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "México envía 300 bomberos a Los Ángeles",
+      description: "Sheinbaum dijo que la brigada ayudará a combatir los incendios en California.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Mexico transfers 26 inmates to US; list includes CJNG and Gulf figures",
+      description: "",
+      language: 'en',
+      fires: ['extradition', 'cartel_leaders'],
     },
   ],
 
@@ -163,6 +231,25 @@ const KINDS: Record<string, Row[]> = {
       language: 'es',
       fires: ['extradition'],
     },
+    // Further stories of this kind.
+    {
+      title: "Honduras extradites alleged Sinaloa cartel associate to US",
+      description: "The Honduran national was accused of moving cocaine for Mexican traffickers.",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Spanish police arrest CJNG member wanted by the US",
+      description: "He will be extradited to the United States, the Interior Ministry said.",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Italia extradita a EU a operador del Cártel del Golfo",
+      description: "El mexicano fue detenido en Roma el año pasado.",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
   ],
 
   'extradition: the reverse direction, the United States sending someone to Mexico': [
@@ -209,6 +296,37 @@ const KINDS: Record<string, Row[]> = {
       language: 'es',
       fires: ['extradition'],
     },
+    // Further stories of this kind.
+    {
+      title: "US deports Mexican drug trafficker after 15-year sentence",
+      description: "He was handed to Mexican authorities in Nogales.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Argentina extradita a México a exfuncionario de Veracruz",
+      description: "Fue entregado en el aeropuerto de la Ciudad de México.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Devuelve EU a México a exalcalde acusado de nexos con el narco",
+      description: "Fue entregado en la garita de Nogales a la FGR.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Turista de Jalisco es deportado desde Estados Unidos",
+      description: "Fue entregado en Tijuana a autoridades migratorias.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "El Paso man extradited to Mexico for 2019 killing",
+      description: "He was handed over at the Bridge of the Americas.",
+      language: 'en',
+      fires: [],
+    },
   ],
 
   '"New Mexico" / "Nuevo México", the US state, is not Mexico': [
@@ -249,6 +367,25 @@ const KINDS: Record<string, Row[]> = {
       language: 'en',
       fires: ['extradition'],
     },
+    // Further stories of this kind.
+    {
+      title: "New Mexico lawmakers approve cannabis tax hike",
+      description: "The state legislature in Santa Fe passed the bill on Tuesday.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Nuevo México declara emergencia por incendios forestales",
+      description: "La gobernadora pidió ayuda federal a Estados Unidos.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Texas extradites Chihuahua native to Oklahoma in murder case",
+      description: "The suspect, a US citizen born in Ciudad Juárez, was arrested in El Paso.",
+      language: 'en',
+      fires: [],
+    },
   ],
 
   'tariffs: title-only Spanish stories that name no US word': [
@@ -266,6 +403,37 @@ const KINDS: Record<string, Row[]> = {
       description: 'La Sección 232 permite a Estados Unidos gravar importaciones de cualquier país.',
       language: 'es',
       fires: [],
+    },
+    // Further stories of this kind.
+    {
+      title: "Arancel de 25% a camiones mexicanos entra en vigor",
+      description: "",
+      language: 'es',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Aplaza Trump otra vez aranceles a México",
+      description: "",
+      language: 'es',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Sheinbaum: no habrá represalias por aranceles al acero",
+      description: "La presidenta dijo que México seguirá negociando con Washington.",
+      language: 'es',
+      fires: ['tariffs'],
+    },
+    {
+      title: "México impone aranceles a calzado y textiles asiáticos",
+      description: "La medida busca proteger a la industria nacional.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Aranceles: qué productos mexicanos pagan más",
+      description: "Una guía sobre los gravámenes que Estados Unidos impone a las exportaciones de México.",
+      language: 'es',
+      fires: ['tariffs'],
     },
   ],
 
@@ -307,6 +475,25 @@ const KINDS: Record<string, Row[]> = {
       description: 'The duty will apply for five years, the finance ministry said.',
       language: 'en',
       fires: [],
+    },
+    // Further stories of this kind.
+    {
+      title: "Mexican tomato growers brace for 17% US duty",
+      description: "The end of the suspension agreement leaves exporters in Sinaloa facing antidumping duties.",
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Commerce Department ends tomato suspension agreement with Mexico",
+      description: "",
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Trump pone fin al acuerdo del tomate con México",
+      description: "Los productores mexicanos pagarán cuotas compensatorias de 17% desde julio.",
+      language: 'es',
+      fires: ['tariffs'],
     },
   ],
 
@@ -351,6 +538,43 @@ const KINDS: Record<string, Row[]> = {
     {
       title: "Trump's new tariffs take effect at midnight",
       description: 'Goods from Mexico face a 25% levy, while Canadian energy gets a lower rate.',
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    // Further stories of this kind.
+    {
+      title: "Canada's Carney meets Trump as tariffs bite",
+      description: "Ottawa wants the same treatment Mexico got under the USMCA.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Trump slaps 50% tariffs on Brazil",
+      description: "Brazil joins Mexico and Canada among countries facing steep duties.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Mexico's electricity regulator raises industrial tariffs",
+      description: "US investors complained about the change.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Trump threatens 100% tariff on foreign films",
+      description: "Mexican producers said it would hit co-productions shot in Durango and Mexico City.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "EU retaliates against US steel tariffs",
+      description: "Brussels targeted bourbon and motorcycles; Mexico and Canada have been exempted.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "USMCA review: Canada seeks allies in Mexico",
+      description: "Ottawa and Mexico City want to keep the pact trilateral.",
       language: 'en',
       fires: ['tariffs'],
     },
@@ -436,6 +660,73 @@ const KINDS: Record<string, Row[]> = {
       language: 'es',
       fires: [],
     },
+    // Further stories of this kind.
+    {
+      title: "Trasladan a EU a 'El Jando', operador de Los Mayos",
+      description: "La FGR lo entregó a agentes estadounidenses en el aeropuerto de Toluca.",
+      language: 'es',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: "Hijo de 'El Chapo' pide trasladarse a prisión de baja seguridad",
+      description: "",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Son of El Mencho's successor arrested in Guadalajara",
+      description: "",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Capturan a 'El Jardinero' en Nayarit",
+      description: "",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "El jardinero del Parque Hundido cumple 40 años de servicio",
+      description: "Vecinos de la alcaldía Benito Juárez le rindieron homenaje.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Mexican army kills 'El Mencho' lieutenant in Michoacán",
+      description: "",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "El Marro pide amparo contra su traslado",
+      description: "El líder del Cártel de Santa Rosa de Lima está preso en el Altiplano.",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Mayo Clinic opens new campus in Arizona",
+      description: "",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Mexican drug lord's nephew sentenced in Chicago",
+      description: "Prosecutors said he laundered money for his uncle's organisation in Sinaloa.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Los Mayos se adjudican ataque en Navolato",
+      description: "Mensajes firmados por la facción aparecieron junto a los cuerpos.",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "US court sentences 'El Chapo' associate to 20 years",
+      description: "",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
   ],
 
   'cartel_leaders: the security secretary is not a cartel leader': [
@@ -463,6 +754,25 @@ const KINDS: Record<string, Row[]> = {
       description: 'El detenido coordinaba el trasiego de droga en Sonora.',
       language: 'es',
       fires: ['cartel_leaders'],
+    },
+    // Further stories of this kind.
+    {
+      title: "Harfuch: detienen a 20 personas por robo a transporte",
+      description: "El secretario informó de operativos en el Estado de México.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Harfuch anuncia detención de jefe de sicarios del CJNG",
+      description: "",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Harfuch viaja a Washington para reunión sobre migración",
+      description: "El secretario se reunirá con funcionarios del Departamento de Seguridad Nacional.",
+      language: 'es',
+      fires: [],
     },
   ],
 };
