@@ -78,6 +78,24 @@ const KINDS: Record<string, Row[]> = {
       language: 'en',
       fires: [],
     },
+    {
+      title: "Mexico hands 'El Chapo' lawyer's client to US",
+      description: "The alleged Sinaloa cartel accountant was flown to San Diego.",
+      language: 'en',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: "Reputed CJNG plaza boss lands in Texas to face charges",
+      description: "Mexican officials turned him over at the Matamoros bridge on Wednesday.",
+      language: 'en',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: "Ex-Mexican police commander pleads not guilty in New York after expulsion",
+      description: "He was among 26 prisoners Mexico sent to the US last month.",
+      language: 'en',
+      fires: ['extradition'],
+    },
   ],
 
   'extradition: unnamed drug lords, cartel bosses, capos and narcotraficantes sent from Mexico': [
@@ -173,6 +191,24 @@ const KINDS: Record<string, Row[]> = {
       language: 'en',
       fires: ['extradition', 'cartel_leaders'],
     },
+    {
+      title: "Envían a EU a 'El 300', jefe de sicarios en Tamaulipas",
+      description: "Fue entregado por la FGR a la justicia estadounidense.",
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: "Sheinbaum descarta extraditar a EU a políticos acusados de narco",
+      description: "La presidenta dijo que no hay solicitudes formales.",
+      language: 'es',
+      fires: ['extradition'],
+    },
+    {
+      title: "Mexico sends aid to Texas flood victims",
+      description: "Sheinbaum said 50 rescuers flew to San Antonio.",
+      language: 'en',
+      fires: [],
+    },
   ],
 
   'extradition: another country extraditing, even a Mexican, and not Mexico to the US': [
@@ -250,6 +286,18 @@ const KINDS: Record<string, Row[]> = {
       language: 'es',
       fires: ['cartel_leaders'],
     },
+    {
+      title: "Court in Madrid approves extradition of Mexican ex-governor to Mexico",
+      description: "The former governor of Tamaulipas fought the request for two years.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Costa Rica entrega a EU a narco mexicano",
+      description: "El detenido era buscado por una corte de Texas.",
+      language: 'es',
+      fires: [],
+    },
   ],
 
   'extradition: the reverse direction, the United States sending someone to Mexico': [
@@ -324,6 +372,12 @@ const KINDS: Record<string, Row[]> = {
     {
       title: "El Paso man extradited to Mexico for 2019 killing",
       description: "He was handed over at the Bridge of the Americas.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "US returns stolen artifacts to Mexico",
+      description: "The pre-Hispanic pieces were handed over at the consulate in New York.",
       language: 'en',
       fires: [],
     },
@@ -495,6 +549,12 @@ const KINDS: Record<string, Row[]> = {
       language: 'es',
       fires: ['tariffs'],
     },
+    {
+      title: "Mexico and US agree to extend tomato deal",
+      description: "",
+      language: 'en',
+      fires: ['tariffs'],
+    },
   ],
 
   'tariffs: US–Canada stories that mention Mexico in passing': [
@@ -575,6 +635,45 @@ const KINDS: Record<string, Row[]> = {
     {
       title: "USMCA review: Canada seeks allies in Mexico",
       description: "Ottawa and Mexico City want to keep the pact trilateral.",
+      language: 'en',
+      fires: ['tariffs'],
+    },
+  ],
+
+  'tariffs: the US side (Trump, Washington, Lutnick…) and Mexico as a subject': [
+    {
+      title: "Lutnick warns Mexico over steel surge",
+      description: "The commerce secretary said Washington could impose new duties on Mexican steel.",
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Gravamen a remesas: lo que debes saber",
+      description: "Estados Unidos cobrará 1% a los envíos de dinero a México.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "China y México firman acuerdo para reducir aranceles agrícolas",
+      description: "",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Japan's automakers in Mexico face US tariffs",
+      description: "Toyota and Nissan build cars in Guanajuato and Aguascalientes for export to the United States.",
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Tariffs could raise avocado prices, economists warn",
+      description: "Most US avocados come from Michoacán, Mexico, and would face the 25% duty on Mexican goods.",
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Trump to hit Mexico with 30% tariff unless cartels are curbed",
+      description: "",
       language: 'en',
       fires: ['tariffs'],
     },
@@ -727,6 +826,36 @@ const KINDS: Record<string, Row[]> = {
       language: 'en',
       fires: ['cartel_leaders'],
     },
+    {
+      title: "Cae 'El Güero', operador de Los Chapitos, en Culiacán",
+      description: "",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Ovidio Guzmán's plea deal draws scrutiny",
+      description: "",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Hermanos Treviño piden nuevo abogado",
+      description: "Los exlíderes de Los Zetas enfrentan juicio en Washington.",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Juan Gabriel's 'El Mayo' concert film returns to theaters",
+      description: "",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Chapo, el perro rescatado en Jalisco, encuentra hogar",
+      description: "El cachorro fue adoptado por una familia de Zapopan.",
+      language: 'es',
+      fires: [],
+    },
   ],
 
   'cartel_leaders: the security secretary is not a cartel leader': [
@@ -773,6 +902,12 @@ const KINDS: Record<string, Row[]> = {
       description: "El secretario se reunirá con funcionarios del Departamento de Seguridad Nacional.",
       language: 'es',
       fires: [],
+    },
+    {
+      title: "Harfuch confirma traslado de 'El Marro' a penal de Sonora",
+      description: "",
+      language: 'es',
+      fires: ['cartel_leaders'],
     },
   ],
 };
