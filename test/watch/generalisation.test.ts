@@ -383,6 +383,63 @@ const KINDS: Record<string, Row[]> = {
     },
   ],
 
+  'extradition: what is sent or moved is not a capo in custody, and handovers that are': [
+    {
+      title: "Mexico hands US list of 50 arms traffickers it wants extradited",
+      description: "Sheinbaum said Washington must act against gun smugglers in Texas and Arizona.",
+      language: 'en',
+      fires: ['extradition'],
+    },
+    {
+      title: "Mexico's Senate votes to send troops to US border",
+      description: "The soldiers will help stop cartel traffickers crossing into Texas.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Cartel traffickers sent migrants to Texas in trucks, prosecutors say",
+      description: "The Gulf cartel smugglers moved hundreds of people from Tamaulipas.",
+      language: 'en',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Premian en Nueva York a periodista que investigó al cártel de Sinaloa",
+      description: "La reportera mexicana recibió el galardón por su trabajo en Culiacán.",
+      language: 'es',
+      fires: ['cartel_leaders'],
+    },
+    {
+      title: "Traslada FGR a penal de Almoloya a reos de alto perfil",
+      description: "Los internos, ligados al narcotráfico, estaban en Sonora.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Entrega México a EU segunda lista de capos buscados",
+      description: "La cancillería envió la relación de narcotraficantes que exige a Washington.",
+      language: 'es',
+      fires: [],
+    },
+    {
+      title: "Harfuch y embajador de EU revisan traslado de capos",
+      description: "",
+      language: 'es',
+      fires: ['extradition', 'cartel_leaders'],
+    },
+    {
+      title: "Mexican cartel suspect arrested in Chicago after flight from Guadalajara",
+      description: "He appeared in federal court on Monday.",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Cuban dissident extradited from Mexico? Activists deny report",
+      description: "",
+      language: 'en',
+      fires: [],
+    },
+  ],
+
   '"New Mexico" / "Nuevo México", the US state, is not Mexico': [
     {
       title: 'New Mexico sheriff extradites murder suspect to Texas',
@@ -677,6 +734,30 @@ const KINDS: Record<string, Row[]> = {
       language: 'en',
       fires: ['tariffs'],
     },
+    {
+      title: "Trump says Mexico 'ripping us off' on trade",
+      description: "",
+      language: 'en',
+      fires: [],
+    },
+    {
+      title: "Sheinbaum: T-MEC seguirá pese a amenazas de Trump",
+      description: "",
+      language: 'es',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Mexican peso slides as tariff fears grow",
+      description: "Investors fear Washington will impose duties on Mexican exports next month.",
+      language: 'en',
+      fires: ['tariffs'],
+    },
+    {
+      title: "Gobierno de Canadá y México refuerzan comercio",
+      description: "Carney y Sheinbaum firmaron un plan de acción sin mencionar aranceles.",
+      language: 'es',
+      fires: [],
+    },
   ],
 
   'cartel_leaders: relatives and lieutenants of the leaders': [
@@ -855,6 +936,12 @@ const KINDS: Record<string, Row[]> = {
       description: "El cachorro fue adoptado por una familia de Zapopan.",
       language: 'es',
       fires: [],
+    },
+    {
+      title: "Detienen en Zapopan a presunto jefe de plaza del CJNG",
+      description: "",
+      language: 'es',
+      fires: ['cartel_leaders'],
     },
   ],
 
