@@ -3,6 +3,7 @@
  */
 import { decodeHTMLStrict } from 'entities';
 import { WirewatchError } from '../errors.js';
+import { flattenDeepNesting, MAX_NESTING } from './nesting.js';
 
 export interface CleanText {
   text: string;
@@ -17,8 +18,15 @@ export function cleanUpText(input: string): CleanText {
     throw notAFeed(`the document contains no markup (it starts with ${JSON.stringify(input.trim().slice(0, 40))})`);
   }
   const repairs: string[] = [];
-  const text = fixEntities(stripProlog(removeControlCharacters(stripLeadingJunk(input, repairs), repairs)), repairs);
+  const text = flattenNesting(fixEntities(stripProlog(removeControlCharacters(stripLeadingJunk(input, repairs), repairs)), repairs), repairs);
   return { text, format: formatOfRootTag(text), repairs };
+}
+
+/** Elements nested past MAX_NESTING lose their tags (text kept): see nesting.ts for why. */
+function flattenNesting(text: string, repairs: string[]): string {
+  const flattened = flattenDeepNesting(text, MAX_NESTING, 'xml');
+  if (flattened.droppedTags > 0) addRepair(repairs, 'flattened-deep-nesting');
+  return flattened.text;
 }
 
 /** Characters XML 1.0 forbids anywhere (NUL, C0 controls but tab/newline/CR, U+FFFE/FFFF); sax lets them into titles. */
