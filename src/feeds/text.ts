@@ -1,11 +1,13 @@
 /**
- * Plain text from feed HTML: tags stripped, entities decoded, whitespace folded, and the common
+ * Plain text from feed HTML: tags stripped, entities decoded, control characters removed,
+ * whitespace folded, and the common
  * double-encoding damage (UTF-8 read as windows-1252, "animarÃ¡n") undone.
  */
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Element } from 'domhandler';
 import { windows1252Byte } from './windows-1252.js';
 import { flattenDeepNesting, MAX_NESTING } from './nesting.js';
+import { withoutControls } from '../safe-text.js';
 
 /** Elements whose text is never content. */
 const SKIPPED = new Set(['script', 'style', 'noscript', 'iframe', 'head', 'template', 'svg', 'object']);
@@ -67,7 +69,12 @@ export function htmlToText(html: string | null | undefined): string {
     collectText(parseDocument(bounded, { decodeEntities: true }).children, parts);
     text = parts.join('');
   }
-  return foldWhitespace(repairMojibake(text));
+  return plainLine(repairMojibake(text));
+}
+
+/** One line of displayable text: control and bidi characters out (only now, after every entity is decoded), whitespace folded. */
+export function plainLine(text: string): string {
+  return foldWhitespace(withoutControls(text));
 }
 
 /** A UTF-8 lead byte read as windows-1252 followed by a continuation byte read the same way. */

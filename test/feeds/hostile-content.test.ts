@@ -63,3 +63,39 @@ describe('deeply nested markup costs at most that item', () => {
     expect(htmlToText(nested(50_000))).toBe('deep text');
   });
 });
+
+/** Any C0 control but tab and newline, DEL, any C1 control, bidi embeddings/overrides/isolates. */
+const CONTROL_OR_BIDI = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('terminal escapes in feed text never reach a Story', () => {
+  const ESCAPES = [
+    ['decimal ESC', '&#27;[2J'],
+    ['hex ESC', '&#x1b;]0;pwned&#x7;'],
+    ['decimal C1 CSI', '&#155;2J'],
+    ['hex C1 CSI', '&#x9b;2J'],
+    ['hex C1 OSC', '&#x9d;8;;https://evil.example&#x9c;'],
+    ['double-escaped ESC', '&amp;#27;[2J'],
+    ['double-escaped hex ESC', '&amp;#x1B;[31m'],
+    ['raw C1 CSI', '\u009b2J'],
+    ['right-to-left override', '&#x202e;gpj.exe'],
+    ['bidi isolate', '&#x2067;cba&#x2069;'],
+  ] as const;
+
+  it.each(ESCAPES)('%s in title, description, category, item source and feed title', async (_name, hostile) => {
+    const item = `<item><guid>bad</guid><title>Title ${hostile} end</title><description>Summary ${hostile} end</description><category>Cat ${hostile}</category><source url="https://s.example/">Source ${hostile}</source><link>https://outlet.example/a${hostile}</link></item>`;
+    const document = `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${hostile}</title>${item}<item><guid>two</guid><title>Two</title></item></channel></rss>`;
+    const stories = await storiesOf(document);
+    expect(stories).toHaveLength(2);
+    for (const story of stories) {
+      for (const text of [story.title, story.summary, story.source, story.link ?? '', ...story.categories]) {
+        expect(text).not.toMatch(CONTROL_OR_BIDI);
+      }
+    }
+    expect(stories[0]?.title).toMatch(/^Title .*end$/);
+    expect(stories[1]?.source).toMatch(/^Feed /);
+  });
+
+  it('tab and newline in a summary still separate words', () => {
+    expect(htmlToText('one&#9;two&#10;three&#27;four')).toBe('one two threefour');
+  });
+});
