@@ -3,6 +3,7 @@
  */
 import { DomUtils, ElementType, parseDocument } from 'htmlparser2';
 import { formatFor, HTML_CARRIERS, notAFeed } from './parse-clean-text.js';
+import { printableExcerpt } from '../safe-text.js';
 
 type DomDocument = ReturnType<typeof parseDocument>;
 type DomNode = DomDocument['children'][number];
@@ -26,7 +27,7 @@ export function repairTree(text: string): RepairedTree {
   if (top === undefined) throw notAFeed('the document has no root element');
   const root = elementsUnder(document).find((element) => feedKindOf(element, top) !== null);
   const kind = root === undefined ? null : feedKindOf(root, top);
-  if (root === undefined || kind === null) throw notAFeed(`the document's root element is <${top.name}>`);
+  if (root === undefined || kind === null) throw notAFeed(`the document's root element is <${printableExcerpt(top.name, 40)}>`);
   const repairs = ['lenient-reserialise'];
   if (root !== top) repairs.push('embedded-feed-root');
   removeCommentsAndDirectives(root);

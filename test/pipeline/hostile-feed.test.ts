@@ -105,3 +105,24 @@ describe('terminal escapes hidden in character references', () => {
     expect(printed).not.toMatch(CONTROL_OR_BIDI);
   });
 });
+
+describe('a body that is not text', () => {
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256))]);
+  const NOISE = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 197 + (i >> 3)) % 256));
+
+  it.each([
+    ['a PNG served as image/png', PNG, 'image/png'],
+    ['a PNG served as text/xml', PNG, 'text/xml'],
+    ['bytes with a < served as a feed', Buffer.concat([NOISE.subarray(0, 100), Buffer.from('<'), NOISE]), 'application/rss+xml'],
+    ['noise served with no type', NOISE, ''],
+  ])('%s is logged as feed_not_a_feed with a printable, bounded reason', async (_name, body, contentType) => {
+    server.route('/feed.xml', (_req, res) => {
+      res.writeHead(200, contentType ? { 'content-type': contentType } : {}).end(body);
+    });
+    const { report, logs } = await pollOnce('/feed.xml');
+    expect(report.feeds[0]).toMatchObject({ status: 'failed', error: { code: 'feed_not_a_feed' } });
+    const warning = logs.find((line) => line['msg'] === 'feed poll failed');
+    expect(warning).toMatchObject({ level: 'warn', feed_id: 'hostile', code: 'feed_not_a_feed' });
+    expect(warning?.['reason']).toMatch(/^[\x20-\x7e]{1,200}$/);
+  });
+});
