@@ -28,6 +28,7 @@ export function toParsedFeed(raw: RawOutput, format: string, repairs: string[], 
     link,
     language: textOf(raw['language']) ?? textOf(raw['wwDcLanguage']) ?? textOf(attrs['xml:lang']),
     items,
+    droppedItems: Math.max(0, raw.items.length - MAX_ITEMS),
     repairs,
   };
 }

@@ -110,7 +110,7 @@ function item(overrides: Partial<ParsedItem>): ParsedItem {
 describe('normaliseFeed', () => {
   const now = Date.UTC(2026, 10, 28, 12);
   const feed = (items: ParsedItem[], extra: Partial<ParsedFeed> = {}): ParsedFeed => ({
-    format: 'rss2', title: 'Feed Title', link: 'https://outlet.example/', language: null, items, repairs: [], ...extra,
+    format: 'rss2', title: 'Feed Title', link: 'https://outlet.example/', language: null, items, droppedItems: 0, repairs: [], ...extra,
   });
 
   it('produces a stable, plain-text story', () => {

@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { openRuntime, consoleSubscription } from '../../src/app/runtime.js';
 import { buildTargets, runPollCycle, type CycleReport } from '../../src/pipeline/poll-cycle.js';
+import { MAX_ITEMS } from '../../src/feeds/parse.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 
 const packageRoot = resolve(import.meta.dirname, '../..');
@@ -124,5 +125,16 @@ describe('a body that is not text', () => {
     const warning = logs.find((line) => line['msg'] === 'feed poll failed');
     expect(warning).toMatchObject({ level: 'warn', feed_id: 'hostile', code: 'feed_not_a_feed' });
     expect(warning?.['reason']).toMatch(/^[\x20-\x7e]{1,200}$/);
+  });
+});
+
+describe('a feed longer than the item cap', () => {
+  it(`is cut at ${MAX_ITEMS} items, and the cut is logged with the count dropped`, async () => {
+    const items = Array.from({ length: MAX_ITEMS + 7 }, (_, i) => `<item><guid>i${i}</guid><title>Item ${i}</title></item>`).join('');
+    serve('/feed.xml', rssDocument(items));
+    const { report, logs } = await pollOnce('/feed.xml');
+    expect(report.feeds[0]).toMatchObject({ stories: MAX_ITEMS, error: null });
+    const warning = logs.find((line) => line['level'] === 'warn');
+    expect(warning).toMatchObject({ feed_id: 'hostile', dropped_items: 7, kept_items: MAX_ITEMS });
   });
 });
