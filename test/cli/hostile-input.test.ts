@@ -67,3 +67,38 @@ describe('wirewatch poll with human-readable logs', () => {
     expect(result.stderr.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROL_OR_BIDI);
   });
 });
+
+describe('hostile feeds through poll --once and check', () => {
+  const good = Array.from({ length: 10 }, (_, i) => `<item><guid>g${i}</guid><title>Suspect ${i} extradited</title></item>`).join('');
+  const deep = `<item><guid>bad</guid><title>Deep extradited &#x9b;2J</title><description>${'&lt;b&gt;'.repeat(5_000)}text</description></item>`;
+  const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet &#27;[2J</title>${good}${deep}</channel></rss>`;
+
+  beforeAll(() => {
+    server.route('/hostile.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed);
+    });
+    server.route('/binary.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end('\u009b2J\u001b]0;pwned\u0007 not markup');
+    });
+  });
+
+  it('poll --once --dry-run prints all eleven alerts and exits 0', async () => {
+    const result = await runCli(['poll', '--once', '--dry-run', '--feed', server.url('/hostile.xml')], {
+      env: { STORE_URL: 'memory://', WIREWATCH_CONFIG: config },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/^■ /gm)).toHaveLength(11);
+    expect(result.stdout).toContain('■ Deep extradited');
+    expect(result.stdout).not.toMatch(CONTROL_OR_BIDI);
+  });
+
+  it('check reports the hostile feed ok and the binary one failed, with no control character in the table', async () => {
+    const path = join(dir, 'check.yaml');
+    writeFileSync(path, `feeds:\n  - id: hostile\n    url: ${server.url('/hostile.xml')}\n  - id: binary\n    url: ${server.url('/binary.xml')}\nwatchlists: []\n`);
+    const result = await runCli(['check'], { env: { WIREWATCH_CONFIG: path, STORE_URL: 'memory://' } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^hostile\s+ok\s+11\s/m);
+    expect(result.stdout).toMatch(/^binary\s+failed\s+-\s+\S+\s+feed_not_a_feed: /m);
+    expect(result.stdout).not.toMatch(CONTROL_OR_BIDI);
+  });
+});
