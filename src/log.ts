@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
+import { escapeControlsInJson, visibleControlsInJson } from './safe-text.js';
 
 export type { Logger } from 'pino';
 
@@ -47,6 +48,10 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Log lines quote feed text (error reasons, causes). JSON escapes C0 controls but not C1 or
+      // bidi ones; pino-pretty decodes every escape again for the terminal, so there they are
+      // turned into visible text.
+      hooks: { streamWrite: usePretty && options.destination === undefined ? visibleControlsInJson : escapeControlsInJson },
     },
     destination,
   );

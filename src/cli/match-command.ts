@@ -9,6 +9,7 @@ import { compileWatchlists, type MatchInput, type Matcher } from '../watch/match
 import { explainMatch, listMatches } from '../watch/explain.js';
 import { htmlToText } from '../feeds/text.js';
 import { primaryLanguage } from '../feeds/language.js';
+import { withoutControls } from '../safe-text.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
 
@@ -56,10 +57,11 @@ export function matchLine(line: string, matcher: Matcher): Record<string, unknow
   };
 }
 
+/** Human-readable, so for a terminal: the input is anyone's JSON, and its control characters must not act on the terminal. */
 function explainLine(line: string, number: number, matcher: Matcher, names: ReadonlyMap<string, string>): string {
   const story = readStoryLine(line);
-  if (!story.ok) return `${number}. error: ${story.error}\n\n`;
-  return `${number}. ${story.input.title}\n${explainMatch(story.input, matcher.match(story.input), names)}\n\n`;
+  if (!story.ok) return withoutControls(`${number}. error: ${story.error}\n\n`);
+  return withoutControls(`${number}. ${story.input.title}\n${explainMatch(story.input, matcher.match(story.input), names)}\n\n`);
 }
 
 export async function matchCommand({ io, values, loadConfig }: CommandContext): Promise<number> {

@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import { alertToJson, markHighlights, type Alert } from '../alerts/alert.js';
 import type { AlertSink } from './sink.js';
+import { escapeControlsInJson, withoutControls } from '../safe-text.js';
 
 function formatTime(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -34,7 +35,12 @@ export function describeMatches(alert: Alert): string {
     .join('; ');
 }
 
+/** The alert as text for a terminal: no control or bidi character in it can act on the terminal. */
 export function renderAlertText(alert: Alert): string {
+  return withoutControls(alertLines(alert));
+}
+
+function alertLines(alert: Alert): string {
   const { story } = alert;
   const lines = [
     `■ ${story.title}`,
@@ -50,7 +56,7 @@ export function createConsoleSink(options: { out: Writable; format: 'text' | 'js
   return {
     name: 'console',
     deliver: async (alert) => {
-      const text = options.format === 'json' ? `${JSON.stringify(alertToJson(alert))}\n` : renderAlertText(alert);
+      const text = options.format === 'json' ? `${escapeControlsInJson(JSON.stringify(alertToJson(alert)))}\n` : renderAlertText(alert);
       if (!options.out.write(text)) await new Promise((resolve) => options.out.once('drain', resolve));
     },
   };

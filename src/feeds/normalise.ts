@@ -5,7 +5,7 @@
 import type { ParsedFeed, ParsedItem } from './types.js';
 import type { Story } from './story.js';
 import { canonicalLink } from './link.js';
-import { htmlToText, foldWhitespace, repairMojibake } from './text.js';
+import { htmlToText, plainLine, repairMojibake } from './text.js';
 import { detectLanguage, primaryLanguage } from './language.js';
 import { parseFeedDate } from './dates.js';
 import { earlierStoryIds, resolveIdentity, storyId } from './identity.js';
@@ -41,7 +41,7 @@ function itemSummary(item: ParsedItem): string {
 export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Story[] {
   const base = feed.link && context.documentUrl ? safeUrl(feed.link, context.documentUrl) : context.documentUrl;
   const feedLanguage = primaryLanguage(context.feedLanguage) ?? primaryLanguage(feed.language);
-  const feedSource = foldWhitespace(context.feedName ?? repairMojibake(feed.title ?? '')) || hostOf(context.documentUrl);
+  const feedSource = plainLine(context.feedName ?? repairMojibake(feed.title ?? '')) || hostOf(context.documentUrl);
   const prepared = feed.items.map((item) => {
     const title = clip(htmlToText(item.title), MAX_TITLE_CHARS);
     const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
@@ -67,9 +67,9 @@ export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Stor
       published: new Date(publishedMs ?? context.now).toISOString(),
       publishedFrom: publishedMs === null ? 'first-seen' : 'feed',
       language: primaryLanguage(item.language) ?? feedLanguage ?? detectLanguage(`${title} ${summary}`),
-      categories: [...new Set(item.categories.map((c) => foldWhitespace(c)).filter(Boolean))],
+      categories: [...new Set(item.categories.map((c) => plainLine(c)).filter(Boolean))],
       imageUrl: canonicalLink(item.imageUrl, base),
-      source: (item.sourceName && foldWhitespace(item.sourceName)) || feedSource,
+      source: (item.sourceName && plainLine(item.sourceName)) || feedSource,
     });
   }
   return stories;

@@ -3,6 +3,8 @@
  */
 import { decodeHTMLStrict } from 'entities';
 import { WirewatchError } from '../errors.js';
+import { flattenDeepNesting, MAX_NESTING } from './nesting.js';
+import { printableExcerpt } from '../safe-text.js';
 
 export interface CleanText {
   text: string;
@@ -13,12 +15,38 @@ export interface CleanText {
 
 export function cleanUpText(input: string): CleanText {
   if (input.trim() === '') throw notAFeed('the document is empty');
+  const binary = binaryEvidence(input);
+  if (binary !== null) throw notAFeed(binary);
   if (!input.includes('<')) {
-    throw notAFeed(`the document contains no markup (it starts with ${JSON.stringify(input.trim().slice(0, 40))})`);
+    throw notAFeed(`the document contains no markup (it starts with ${JSON.stringify(printableExcerpt(input.trim().slice(0, 40), 40))})`);
   }
   const repairs: string[] = [];
-  const text = fixEntities(stripProlog(removeControlCharacters(stripLeadingJunk(input, repairs), repairs)), repairs);
+  const text = flattenNesting(fixEntities(stripProlog(removeControlCharacters(stripLeadingJunk(input, repairs), repairs)), repairs), repairs);
   return { text, format: formatOfRootTag(text), repairs };
+}
+
+/** Elements nested past MAX_NESTING lose their tags (text kept): see nesting.ts for why. */
+function flattenNesting(text: string, repairs: string[]): string {
+  const flattened = flattenDeepNesting(text, MAX_NESTING, 'xml');
+  if (flattened.droppedTags > 0) addRepair(repairs, 'flattened-deep-nesting');
+  return flattened.text;
+}
+
+/** How much of the start of a document is looked at for binary content. */
+const BINARY_SAMPLE_CHARS = 4096;
+/** Controls no text format uses (tab, newline, form feed, CR excepted) and the replacement character of undecodable bytes. */
+const BINARY_CHARACTERS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufffd]/g;
+
+/**
+ * Images, archives and other binary bodies served as feeds: decoded as text they are full of
+ * control characters and undecodable bytes (random bytes: one in eight), text feeds have none or a
+ * stray few. The reason names counts only, never the bytes.
+ */
+function binaryEvidence(text: string): string | null {
+  const sample = text.slice(0, BINARY_SAMPLE_CHARS);
+  const suspicious = sample.match(BINARY_CHARACTERS)?.length ?? 0;
+  if (suspicious < 16 || suspicious < sample.length * 0.05) return null;
+  return `the body is binary data, not text (${suspicious} control or undecodable characters in its first ${sample.length})`;
 }
 
 /** Characters XML 1.0 forbids anywhere (NUL, C0 controls but tab/newline/CR, U+FFFE/FFFF); sax lets them into titles. */
@@ -149,6 +177,7 @@ export function hasInlineMarkup(text: string): boolean {
   return /<(?:title|subtitle|description|summary|content|content:encoded)(?:\s[^<>]*)?(?<!\/)>[^<]*<[A-Za-z]/.test(text);
 }
 
+/** `what` may quote the document: only through printableExcerpt. */
 export function notAFeed(what: string): WirewatchError {
   return new WirewatchError('feed_not_a_feed', `not a feed: ${what}`);
 }

@@ -28,6 +28,7 @@ export function toParsedFeed(raw: RawOutput, format: string, repairs: string[], 
     link,
     language: textOf(raw['language']) ?? textOf(raw['wwDcLanguage']) ?? textOf(attrs['xml:lang']),
     items,
+    droppedItems: Math.max(0, raw.items.length - MAX_ITEMS),
     repairs,
   };
 }
@@ -143,17 +144,39 @@ function textOf(value: unknown): string | null {
   return text === '' ? null : text;
 }
 
+/** Marks where collectText puts a space between sibling texts. */
+const SEPARATOR = Symbol('separator');
+
+/**
+ * Text of an xml2js value: a string, the `_` text of an element with attributes, the first of an
+ * array, or the texts of an element's children (all of each child list) joined by spaces. An
+ * explicit stack, not recursion: elements in a feed can nest arbitrarily deep.
+ */
 function collectText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.length > 0 ? collectText(value[0]) : '';
-  if (typeof value !== 'object' || value === null) return '';
-  const record = value as Raw;
-  if (typeof record['_'] === 'string') return record['_'];
-  return Object.entries(record)
-    .filter(([key]) => key !== '$')
-    .map(([, child]) => (Array.isArray(child) ? child.map(collectText).join(' ') : collectText(child)))
-    .join(' ');
+  const parts: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (next === SEPARATOR) parts.push(' ');
+    else if (typeof next === 'string') parts.push(next);
+    else if (typeof next === 'number') parts.push(String(next));
+    else if (Array.isArray(next)) {
+      if (next.length > 0) stack.push(next[0]);
+    } else if (typeof next === 'object' && next !== null) {
+      const record = next as Raw;
+      if (typeof record['_'] === 'string') {
+        parts.push(record['_']);
+        continue;
+      }
+      // Children pushed in reverse, each separated by a space, each child list read whole.
+      const children = Object.entries(record).filter(([key]) => key !== '$').flatMap(([, child]) => (Array.isArray(child) ? child : [child]));
+      children.forEach((child, index) => {
+        stack.push(children[children.length - 1 - index]);
+        if (index < children.length - 1) stack.push(SEPARATOR);
+      });
+    }
+  }
+  return parts.join('');
 }
 
 /** HTML bodies are kept as published (untrimmed) unless blank. */

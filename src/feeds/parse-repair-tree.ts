@@ -2,8 +2,8 @@
  * Feed parsing, part of parse.ts: lenient repair: parse as tolerant XML, find the feed root, re-serialise it well-formed.
  */
 import { DomUtils, ElementType, parseDocument } from 'htmlparser2';
-import { WirewatchError } from '../errors.js';
 import { formatFor, HTML_CARRIERS, notAFeed } from './parse-clean-text.js';
+import { printableExcerpt } from '../safe-text.js';
 
 type DomDocument = ReturnType<typeof parseDocument>;
 type DomNode = DomDocument['children'][number];
@@ -18,10 +18,8 @@ export interface RepairedTree {
 
 const ATOM_NAMESPACES = new Set(['http://www.w3.org/2005/Atom', 'http://purl.org/atom/ns#']);
 
+/** `text` comes from cleanUpText, so its nesting is already bounded (nesting.ts). */
 export function repairTree(text: string): RepairedTree {
-  if (nestingDepthExceeds(text, MAX_DEPTH)) {
-    throw new WirewatchError('feed_parse_error', `elements are nested more than ${MAX_DEPTH} levels deep`);
-  }
   // htmlparser2 in xmlMode never rejects input: it closes what is left open at the end (truncated
   // documents), pops mismatched end tags, and keeps names, prefixes and CDATA as written.
   const document = parseDocument(text, { xmlMode: true });
@@ -29,7 +27,7 @@ export function repairTree(text: string): RepairedTree {
   if (top === undefined) throw notAFeed('the document has no root element');
   const root = elementsUnder(document).find((element) => feedKindOf(element, top) !== null);
   const kind = root === undefined ? null : feedKindOf(root, top);
-  if (root === undefined || kind === null) throw notAFeed(`the document's root element is <${top.name}>`);
+  if (root === undefined || kind === null) throw notAFeed(`the document's root element is <${printableExcerpt(top.name, 40)}>`);
   const repairs = ['lenient-reserialise'];
   if (root !== top) repairs.push('embedded-feed-root');
   removeCommentsAndDirectives(root);
@@ -144,38 +142,6 @@ function hideUnparseableDates(entries: DomElement[]): number {
     hidden += 1;
   }
   return hidden;
-}
-
-/**
- * Real documents nest a few dozen levels (a few hundred with unclosed <br>s in raw HTML). Thousands
- * mean a broken generator or an attack: htmlparser2's open-element stack makes parsing them
- * quadratic (80,000 levels: over a second), and the recursive serialisers overflow the call stack
- * at about 3,000.
- */
-const MAX_DEPTH = 2_000;
-/** Skips CDATA, comments, declarations; captures a tag's slash, name and self-closing slash. No part can cross a '<', so no backtracking blow-up. */
-const TAG_TOKEN = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<[!?][^<>]*>?|<(\/?)([A-Za-z_][^\s/<>]*)[^<>]*?(\/?)>/g;
-
-/** Tracks open elements the way htmlparser2's xmlMode does (an end tag closes up to its match, a stray one is ignored), in linear time. */
-function nestingDepthExceeds(text: string, limit: number): boolean {
-  const open: string[] = [];
-  const openCounts = new Map<string, number>();
-  for (const [, endSlash, name, selfClosing] of text.matchAll(TAG_TOKEN)) {
-    if (name === undefined || selfClosing === '/') continue;
-    if (endSlash !== '/') {
-      open.push(name);
-      openCounts.set(name, (openCounts.get(name) ?? 0) + 1);
-      if (open.length > limit) return true;
-    } else if ((openCounts.get(name) ?? 0) > 0) {
-      // Close everything opened since the matching start tag.
-      let closed: string | undefined;
-      do {
-        closed = open.pop();
-        if (closed !== undefined) openCounts.set(closed, (openCounts.get(closed) ?? 1) - 1);
-      } while (closed !== undefined && closed !== name);
-    }
-  }
-  return false;
 }
 
 /** Lenient parsing accepts tag and attribute names XML does not (`<img alt="a"" />` gives an attribute named `"`); rss-parser would reject them again. */

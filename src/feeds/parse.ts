@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import { WirewatchError } from '../errors.js';
+import { printableExcerpt } from '../safe-text.js';
 import type { ParsedFeed } from './types.js';
 import { cleanUpText, hasInlineMarkup, mentionsEntries } from './parse-clean-text.js';
 import { repairTree } from './parse-repair-tree.js';
@@ -117,8 +118,9 @@ function asParseError(error: unknown, strictError: unknown): WirewatchError {
   });
 }
 
+/** The parser's message, one bounded printable line: sax quotes the offending character, which can be anything. */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').trim();
+  return printableExcerpt(message.replace(/\s+/g, ' ').trim(), 300);
 }
 

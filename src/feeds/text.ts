@@ -1,10 +1,13 @@
 /**
- * Plain text from feed HTML: tags stripped, entities decoded, whitespace folded, and the common
+ * Plain text from feed HTML: tags stripped, entities decoded, control characters removed,
+ * whitespace folded, and the common
  * double-encoding damage (UTF-8 read as windows-1252, "animarÃ¡n") undone.
  */
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Element } from 'domhandler';
 import { windows1252Byte } from './windows-1252.js';
+import { flattenDeepNesting, MAX_NESTING } from './nesting.js';
+import { withoutControls } from '../safe-text.js';
 
 /** Elements whose text is never content. */
 const SKIPPED = new Set(['script', 'style', 'noscript', 'iframe', 'head', 'template', 'svg', 'object']);
@@ -21,22 +24,35 @@ export function foldWhitespace(text: string): string {
   return text.replace(/[\s\u00a0\u200b\ufeff]+/g, ' ').trim();
 }
 
+type Visit = AnyNode | string;
+
+/** The text under `nodes`, in document order. An explicit stack, not recursion: feed HTML can nest arbitrarily deep. */
 function collectText(nodes: AnyNode[], out: string[]): void {
-  for (const node of nodes) {
-    if (node.type === 'text') {
-      out.push((node as unknown as { data: string }).data);
-    } else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
-      const element = node as Element;
-      const name = element.name.toLowerCase();
-      if (SKIPPED.has(name) || NOISE_CLASSES.test(element.attribs['class'] ?? '')) continue;
-      const block = BLOCKS.has(name);
-      if (block) out.push(' ');
-      collectText(element.children, out);
-      if (block) out.push(' ');
-    } else if (node.type === 'cdata') {
-      collectText((node as unknown as { children: AnyNode[] }).children, out);
+  const stack: Visit[] = [...nodes].reverse();
+  for (let visit = stack.pop(); visit !== undefined; visit = stack.pop()) {
+    if (typeof visit === 'string') {
+      out.push(visit);
+      continue;
     }
+    const children = childrenToRead(visit, out);
+    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index] as Visit);
   }
+}
+
+/** Emits a node's own text (and a block's leading space); returns what to read inside it, a block's trailing space last. */
+function childrenToRead(node: AnyNode, out: string[]): Visit[] {
+  if (node.type === 'text') {
+    out.push((node as unknown as { data: string }).data);
+    return [];
+  }
+  if (node.type === 'cdata') return (node as unknown as { children: AnyNode[] }).children;
+  if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') return [];
+  const element = node as Element;
+  const name = element.name.toLowerCase();
+  if (SKIPPED.has(name) || NOISE_CLASSES.test(element.attribs['class'] ?? '')) return [];
+  if (!BLOCKS.has(name)) return element.children;
+  out.push(' ');
+  return [...element.children, ' '];
 }
 
 const LOOKS_LIKE_MARKUP = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>|&(#\d+|#x[0-9a-f]+|[a-z]+\d*);/i;
@@ -48,10 +64,17 @@ export function htmlToText(html: string | null | undefined): string {
   // Some feeds escape their HTML twice; a second pass turns the leftover "<p>" text into text.
   for (let pass = 0; pass < 2 && LOOKS_LIKE_MARKUP.test(text); pass++) {
     const parts: string[] = [];
-    collectText(parseDocument(text, { decodeEntities: true }).children, parts);
+    // Bounded first: htmlparser2 is quadratic in nesting depth.
+    const bounded = flattenDeepNesting(text, MAX_NESTING, 'html').text;
+    collectText(parseDocument(bounded, { decodeEntities: true }).children, parts);
     text = parts.join('');
   }
-  return foldWhitespace(repairMojibake(text));
+  return plainLine(repairMojibake(text));
+}
+
+/** One line of displayable text: control and bidi characters out (only now, after every entity is decoded), whitespace folded. */
+export function plainLine(text: string): string {
+  return foldWhitespace(withoutControls(text));
 }
 
 /** A UTF-8 lead byte read as windows-1252 followed by a continuation byte read the same way. */

@@ -29,6 +29,8 @@ export interface ParsedFeed {
   link: string | null;
   language: string | null;
   items: ParsedItem[];
+  /** Items past MAX_ITEMS, left unread (the caller logs them; feeds list newest first). */
+  droppedItems: number;
   /** Repairs applied to get a parse (e.g. 'escaped-raw-ampersand', 'lenient-reserialise'); empty when the document was clean. */
   repairs: string[];
 }

@@ -17,7 +17,7 @@ import { asWirewatchError, type WirewatchError } from '../errors.js';
 import { sha1Hex } from '../hash.js';
 import type { FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
 import { decodeFeedBody } from '../feeds/decode.js';
-import { parseFeedDocument } from '../feeds/parse.js';
+import { MAX_ITEMS, parseFeedDocument } from '../feeds/parse.js';
 import { normaliseFeed } from '../feeds/normalise.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
@@ -77,7 +77,16 @@ export interface FeedOutcome {
 export type FetchedStories =
   | { kind: 'not-modified' }
   | { kind: 'unchanged' }
-  | { kind: 'stories'; stories: Story[]; bodyHash: string; etag: string | null; lastModified: string | null; repairs: string[] };
+  | {
+      kind: 'stories';
+      stories: Story[];
+      bodyHash: string;
+      etag: string | null;
+      lastModified: string | null;
+      repairs: string[];
+      /** Items past the parser's cap, not read. */
+      droppedItems: number;
+    };
 
 /** Fetch and turn the body into Stories; a 304 or an identical body costs no parse. */
 export async function fetchStories(
@@ -106,7 +115,7 @@ export async function fetchStories(
     documentUrl: response.finalUrl,
     now: context.clock.now(),
   });
-  return { kind: 'stories', stories, bodyHash, etag: response.etag, lastModified: response.lastModified, repairs: parsed.repairs };
+  return { kind: 'stories', stories, bodyHash, etag: response.etag, lastModified: response.lastModified, repairs: parsed.repairs, droppedItems: parsed.droppedItems };
 }
 
 export function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<FeedOutcome> = {}): FeedOutcome {
@@ -239,6 +248,9 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
     return outcome(target, fetched.kind);
   }
   if (fetched.repairs.length > 0) log.debug({ repairs: fetched.repairs }, 'feed needed repairs to parse');
+  if (fetched.droppedItems > 0) {
+    log.warn({ dropped_items: fetched.droppedItems, kept_items: MAX_ITEMS }, 'feed lists more items than are read; the rest were dropped');
+  }
 
   const seen = state ? await repositories.seen.get(target.feed.id) : undefined;
   const { current, fresh } = splitNew(fetched.stories, seen);

@@ -72,3 +72,27 @@ describe('console sink', () => {
     });
   });
 });
+
+describe('console sink: control characters', () => {
+  const CONTROL_OR_BIDI = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  const hostile: Alert = {
+    ...alert,
+    story: { ...story, title: 'Title \u001b[2J\u009b31m\u202eevil', source: 'Src \u001b]0;title\u0007', link: 'https://example.org/\u009b2J' },
+    summary: 'Sum \u001b[2J mary \u009d8;;https://evil.example\u009c',
+  };
+
+  it('text output carries no control or bidi characters, and keeps its line breaks', () => {
+    const text = renderAlertText(hostile);
+    expect(text).not.toMatch(CONTROL_OR_BIDI);
+    expect(text.startsWith('■ Title [2J31mevil\n  Src ]0;title · ')).toBe(true);
+  });
+
+  it('JSON output escapes them, so the values survive and a terminal sees none', async () => {
+    const out = new PassThrough();
+    let printed = '';
+    out.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+    await createConsoleSink({ out, format: 'json' }).deliver(hostile);
+    expect(printed).not.toMatch(CONTROL_OR_BIDI);
+    expect((JSON.parse(printed) as { story: { title: string } }).story.title).toBe(hostile.story.title);
+  });
+});

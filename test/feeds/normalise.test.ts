@@ -120,7 +120,7 @@ function item(overrides: Partial<ParsedItem>): ParsedItem {
 }
 
 const feed = (items: ParsedItem[], extra: Partial<ParsedFeed> = {}): ParsedFeed => ({
-  format: 'rss2', title: 'Feed Title', link: 'https://outlet.example/', language: null, items, repairs: [], ...extra,
+  format: 'rss2', title: 'Feed Title', link: 'https://outlet.example/', language: null, items, droppedItems: 0, repairs: [], ...extra,
 });
 
 describe('normaliseFeed', () => {

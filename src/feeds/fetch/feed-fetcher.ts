@@ -8,7 +8,7 @@ import { Transform, Writable, type Readable, type TransformCallback } from 'node
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Agent, request as httpRequest, type buildConnector, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, request as httpRequest, type buildConnector, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../clock.js';
 import { WirewatchError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
@@ -274,6 +274,13 @@ function classifyFailure(error: unknown, url: URL, deadline: Deadline, callerSig
   }
   // The caller cancelled: hand back its own reason, this is not a feed failure.
   if (callerSignal?.aborted) return callerSignal.reason;
+  // undici's parser error carries no usable code (its HPE_ code is often unset): classified by class.
+  if (error instanceof undiciErrors.HTTPParserError) {
+    return new WirewatchError('feed_network', `network error fetching ${where}: the response is not valid HTTP`, {
+      cause: error,
+      details: { code: 'HPE' },
+    });
+  }
   const code = errorCode(error);
   if (code !== undefined && DNS_CODES.has(code)) {
     return new WirewatchError('feed_dns', `could not resolve ${url.hostname} (${code})`, { cause: error, details: { code } });
