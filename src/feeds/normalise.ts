@@ -19,6 +19,8 @@ export interface NormaliseContext {
   /** The URL the document was fetched from (final URL after redirects): base for relative links. */
   documentUrl: string | null;
   now: number;
+  /** Told about an item that could not be normalised (it is skipped). */
+  onItemError?: (index: number, error: unknown) => void;
 }
 
 /** Longest summary kept on a Story; summaries for alerts are cut further, at sentence ends. */
@@ -38,40 +40,61 @@ function itemSummary(item: ParsedItem): string {
   return summary.length >= 40 ? summary : htmlToText(item.contentHtml) || summary;
 }
 
+interface FeedShared {
+  base: string | null;
+  feedLanguage: string | null;
+  feedSource: string;
+}
+
+/** One item → one Story, or null when it holds nothing a person could read. */
+function normaliseItem(item: ParsedItem, shared: FeedShared, context: NormaliseContext): Story | null {
+  const title = clip(htmlToText(item.title), MAX_TITLE_CHARS);
+  const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
+  const link = canonicalLink(item.link, shared.base);
+  if (!title && !summary && !link) return null;
+  const identity = resolveIdentity({ guid: item.guid, link, title, date: item.date });
+  const publishedMs = parseFeedDate(item.date, context.now);
+  return {
+    id: storyId(context.feedId, identity),
+    feedId: context.feedId,
+    identity,
+    earlierIds: earlierStoryIds(context.feedId, identity),
+    title: title || clip(summary, 120) || (link ?? ''),
+    link,
+    summary,
+    published: new Date(publishedMs ?? context.now).toISOString(),
+    publishedFrom: publishedMs === null ? 'first-seen' : 'feed',
+    language: primaryLanguage(item.language) ?? shared.feedLanguage ?? detectLanguage(`${title} ${summary}`),
+    categories: [...new Set(item.categories.map((c) => plainLine(c)).filter(Boolean))],
+    imageUrl: canonicalLink(item.imageUrl, shared.base),
+    source: (item.sourceName && plainLine(item.sourceName)) || shared.feedSource,
+  };
+}
+
+/**
+ * Every item of a parsed feed as a Story. An item that cannot be normalised costs that item
+ * alone: it is reported to `onItemError` (the caller logs it) and the rest go on.
+ */
 export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Story[] {
-  const base = feed.link && context.documentUrl ? safeUrl(feed.link, context.documentUrl) : context.documentUrl;
-  const feedLanguage = primaryLanguage(context.feedLanguage) ?? primaryLanguage(feed.language);
-  const feedSource = plainLine(context.feedName ?? repairMojibake(feed.title ?? '')) || hostOf(context.documentUrl);
-  const prepared = feed.items.map((item) => {
-    const title = clip(htmlToText(item.title), MAX_TITLE_CHARS);
-    const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
-    return { item, title, summary, link: canonicalLink(item.link, base) };
-  });
+  const shared: FeedShared = {
+    base: feed.link && context.documentUrl ? safeUrl(feed.link, context.documentUrl) : context.documentUrl,
+    feedLanguage: primaryLanguage(context.feedLanguage) ?? primaryLanguage(feed.language),
+    feedSource: plainLine(context.feedName ?? repairMojibake(feed.title ?? '')) || hostOf(context.documentUrl),
+  };
   const stories: Story[] = [];
   const ids = new Set<string>();
-  for (const { item, title, summary, link } of prepared) {
-    if (!title && !summary && !link) continue; // nothing a person could read
-    const identity = resolveIdentity({ guid: item.guid, link, title, date: item.date });
-    const id = storyId(context.feedId, identity);
-    if (ids.has(id)) continue; // the same item twice in one document: the first one counts
-    ids.add(id);
-    const publishedMs = parseFeedDate(item.date, context.now);
-    stories.push({
-      id,
-      feedId: context.feedId,
-      identity,
-      earlierIds: earlierStoryIds(context.feedId, identity),
-      title: title || clip(summary, 120) || (link ?? ''),
-      link,
-      summary,
-      published: new Date(publishedMs ?? context.now).toISOString(),
-      publishedFrom: publishedMs === null ? 'first-seen' : 'feed',
-      language: primaryLanguage(item.language) ?? feedLanguage ?? detectLanguage(`${title} ${summary}`),
-      categories: [...new Set(item.categories.map((c) => plainLine(c)).filter(Boolean))],
-      imageUrl: canonicalLink(item.imageUrl, base),
-      source: (item.sourceName && plainLine(item.sourceName)) || feedSource,
-    });
-  }
+  feed.items.forEach((item, index) => {
+    let story: Story | null;
+    try {
+      story = normaliseItem(item, shared, context);
+    } catch (error) {
+      context.onItemError?.(index, error);
+      return;
+    }
+    if (!story || ids.has(story.id)) return; // the same item twice in one document: the first one counts
+    ids.add(story.id);
+    stories.push(story);
+  });
   return stories;
 }
 

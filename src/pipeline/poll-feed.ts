@@ -86,7 +86,15 @@ export type FetchedStories =
       repairs: string[];
       /** Items past the parser's cap, not read. */
       droppedItems: number;
+      /** Items that could not be normalised: skipped, the rest of the feed goes on. */
+      failedItems: FailedItem[];
     };
+
+export interface FailedItem {
+  /** Position in the document, from 0. */
+  index: number;
+  error: WirewatchError;
+}
 
 /** Fetch and turn the body into Stories; a 304 or an identical body costs no parse. */
 export async function fetchStories(
@@ -108,14 +116,25 @@ export async function fetchStories(
   if (state?.bodyHash === bodyHash) return { kind: 'unchanged' };
   const decoded = decodeFeedBody(response.body, response.contentType, { maxBytes: context.maxBytes });
   const parsed = await parseFeedDocument(decoded.text, { baseUrl: response.finalUrl });
+  const failedItems: FailedItem[] = [];
   const stories = normaliseFeed(parsed, {
     feedId: target.feed.id,
     feedName: target.feed.name,
     feedLanguage: target.feed.language,
     documentUrl: response.finalUrl,
     now: context.clock.now(),
+    onItemError: (index, error) => failedItems.push({ index, error: asWirewatchError(error) }),
   });
-  return { kind: 'stories', stories, bodyHash, etag: response.etag, lastModified: response.lastModified, repairs: parsed.repairs, droppedItems: parsed.droppedItems };
+  return {
+    kind: 'stories',
+    stories,
+    bodyHash,
+    etag: response.etag,
+    lastModified: response.lastModified,
+    repairs: parsed.repairs,
+    droppedItems: parsed.droppedItems,
+    failedItems,
+  };
 }
 
 export function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<FeedOutcome> = {}): FeedOutcome {
@@ -250,6 +269,9 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
   if (fetched.repairs.length > 0) log.debug({ repairs: fetched.repairs }, 'feed needed repairs to parse');
   if (fetched.droppedItems > 0) {
     log.warn({ dropped_items: fetched.droppedItems, kept_items: MAX_ITEMS }, 'feed lists more items than are read; the rest were dropped');
+  }
+  for (const { index, error } of fetched.failedItems) {
+    log.warn({ item_index: index, code: error.code, err: error }, 'feed item could not be read; skipped, the rest of the feed goes on');
   }
 
   const seen = state ? await repositories.seen.get(target.feed.id) : undefined;

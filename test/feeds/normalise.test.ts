@@ -174,3 +174,16 @@ describe('normaliseFeed', () => {
     expect(normaliseFeed(feed([item({ guid: 'x' })]), { feedId: 'f', feedName: null, feedLanguage: null, documentUrl: null, now })).toEqual([]);
   });
 });
+
+describe('normaliseFeed isolates a bad item', () => {
+  it('skips an item that cannot be normalised, reports it, and keeps the rest', () => {
+    const failures: number[] = [];
+    const broken = { ...item({ guid: 'bad', title: 'Bad' }), categories: null } as unknown as ParsedItem;
+    const stories = normaliseFeed(feed([item({ guid: 'a', title: 'First' }), broken, item({ guid: 'b', title: 'Last' })]), {
+      feedId: 'f', feedName: null, feedLanguage: 'en', documentUrl: null, now: 0,
+      onItemError: (index) => failures.push(index),
+    });
+    expect(stories.map((s) => s.title)).toEqual(['First', 'Last']);
+    expect(failures).toEqual([1]);
+  });
+});
