@@ -125,7 +125,7 @@ function sourceNameOf(value: unknown): string | null {
 // ---------------------------------------------------------------------------------------------
 
 function recordOf(value: unknown): Raw {
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   return typeof first === 'object' && first !== null ? (first as Raw) : {};
 }
 
@@ -169,7 +169,7 @@ function collectText(value: unknown): string {
         continue;
       }
       // Children pushed in reverse, each separated by a space, each child list read whole.
-      const children = Object.entries(record).filter(([key]) => key !== '$').flatMap(([, child]) => (Array.isArray(child) ? child : [child]));
+      const children = Object.entries(record).filter(([key]) => key !== '$').flatMap(([, child]): unknown[] => (Array.isArray(child) ? (child as unknown[]) : [child]));
       children.forEach((child, index) => {
         stack.push(children[children.length - 1 - index]);
         if (index < children.length - 1) stack.push(SEPARATOR);

@@ -4,7 +4,7 @@
  * double-encoding damage (UTF-8 read as windows-1252, "animarÃ¡n") undone.
  */
 import { parseDocument } from 'htmlparser2';
-import type { AnyNode, Element } from 'domhandler';
+import { isCDATA, isTag, isText, type AnyNode } from 'domhandler';
 import { windows1252Byte } from './windows-1252.js';
 import { flattenDeepNesting, MAX_NESTING } from './nesting.js';
 import { withoutControls } from '../safe-text.js';
@@ -41,13 +41,13 @@ function collectText(nodes: AnyNode[], out: string[]): void {
 
 /** Emits a node's own text (and a block's leading space); returns what to read inside it, a block's trailing space last. */
 function childrenToRead(node: AnyNode, out: string[]): Visit[] {
-  if (node.type === 'text') {
-    out.push((node as unknown as { data: string }).data);
+  if (isText(node)) {
+    out.push(node.data);
     return [];
   }
-  if (node.type === 'cdata') return (node as unknown as { children: AnyNode[] }).children;
-  if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') return [];
-  const element = node as Element;
+  if (isCDATA(node)) return node.children;
+  if (!isTag(node)) return []; // tags, scripts and styles are elements; comments and directives are not read
+  const element = node;
   const name = element.name.toLowerCase();
   if (SKIPPED.has(name) || NOISE_CLASSES.test(element.attribs['class'] ?? '')) return [];
   if (!BLOCKS.has(name)) return element.children;

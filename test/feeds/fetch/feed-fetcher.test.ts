@@ -6,7 +6,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/clock.js';
-import { WirewatchError } from '../../../src/errors.js';
 import {
   FEED_ACCEPT,
   createFeedFetcher,

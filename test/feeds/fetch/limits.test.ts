@@ -4,7 +4,6 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WirewatchError } from '../../../src/errors.js';
 import { createFeedFetcher, type FeedFetcher, type FeedFetcherOptions } from '../../../src/feeds/fetch/feed-fetcher.js';
 import { failure, testFetcherOptions } from '../../helpers/fetcher.js';
 import { startLoopbackServer, type LoopbackServer } from '../../helpers/loopback-server.js';

@@ -6,7 +6,6 @@
 import type { Socket } from 'node:net';
 import { buildConnector } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WirewatchError } from '../../../src/errors.js';
 import { createGuardedConnector, parseFeedUrl, type ResolveHost } from '../../../src/feeds/fetch/address-guard.js';
 import { createFeedFetcher, type FeedFetcher, type FeedFetcherOptions } from '../../../src/feeds/fetch/feed-fetcher.js';
 import { failure, testFetcherOptions } from '../../helpers/fetcher.js';
