@@ -31,8 +31,11 @@ const ALLOWED: Record<string, string[]> = {
   delivery: ['alerts', 'feeds', 'watch'],
   pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store'],
   config: ['watch', 'feeds'],
-  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts'],
-  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery'],
+  commands: ['feeds', 'watch', 'store', 'alerts'],
+  http: [],
+  chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
+  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http'],
+  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 
