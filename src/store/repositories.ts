@@ -7,13 +7,18 @@
  *   delivery:<channel>:<dedupe key> DeliveryRecord   a story that reached a channel (TTL)
  *   sub:<channel>                   Subscription     what a channel follows
  *   sub-index                       string[]         the channels that have one
- *   watchlists:<channel>            WatchlistDefinition[]  a channel's own watchlists
+ *   watchlists:<tenant>             WatchlistDefinition[]  a tenant's own watchlists
+ *   feeds:<tenant>                  TenantFeed[]     feeds a tenant added from chat
+ *   tenant-index                    string[]         the tenants that own watchlists or feeds
+ *
+ * Records that are read, changed and written back are written under a per-key lock.
  */
 import type { KeyValueStore } from './key-value-store.js';
 import type { WatchlistDefinition } from '../watch/definition.js';
 import { LIMITS } from '../watch/limits.js';
 import { WirewatchError } from '../errors.js';
 import { sha1Hex } from '../hash.js';
+import { createKeyedLock, type KeyedLock } from './keyed-lock.js';
 
 export interface FeedError {
   code: string;
@@ -69,14 +74,35 @@ export interface DeliveryRecord {
 }
 
 export interface Subscription {
-  /** "console", later "discord:<guild>:<channel>" or "slack:<team>:<channel>". */
+  /** "console", "discord:<guild>:<channel>" or "slack:<team>:<channel>". */
   channel: string;
-  /** Feed ids the channel follows; "*" for every configured feed. */
+  /** Who owns the watchlists and feeds it names: "discord:<guild>", "slack:<team>"; null for the console. */
+  tenant?: string | null;
+  /** Feed ids the channel follows (the tenant's own ids or the config file's); "*" for all of both. */
   feeds: string[] | '*';
-  /** Watchlist ids (the channel's own or the shipped ones) that decide what is posted. */
+  /** Watchlist ids (the tenant's own or the shipped ones) that decide what is posted. */
   watchlists: string[];
   createdAt: number;
   updatedAt: number;
+  /** Set when the platform refused delivery for good (no access, unknown channel): nothing is sent until it is cleared. */
+  paused?: SubscriptionProblem | null;
+  /** The last delivery that failed, kept for `status`. */
+  lastFailure?: SubscriptionProblem | null;
+}
+
+export interface SubscriptionProblem {
+  code: string;
+  reason: string;
+  at: number;
+}
+
+/** A feed a tenant added from chat. Its `url` is what is fetched; `id` is the tenant's name for it. */
+export interface TenantFeed {
+  id: string;
+  url: string;
+  name: string | null;
+  addedBy: string;
+  addedAt: number;
 }
 
 const urlKey = (url: string): string => sha1Hex(url).slice(0, 24);
@@ -123,22 +149,39 @@ export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs:
   };
 }
 
-export function createSubscriptionRepository(store: KeyValueStore) {
+export function createSubscriptionRepository(store: KeyValueStore, lock: KeyedLock) {
   // The channels that have a subscription, kept in one key so listing them (every poll cycle)
-  // costs one read instead of a scan of the whole store. Read-modify-write: one writer at a time,
-  // which holds while commands run in one process (replicas will need an atomic set).
+  // costs one read instead of a scan of the whole store.
   const index = async (): Promise<string[]> => (await store.get<string[]>('sub-index')) ?? [];
-  return {
-    get: (channel: string): Promise<Subscription | undefined> => store.get<Subscription>(`sub:${channel}`),
-    put: async (subscription: Subscription): Promise<void> => {
+  const get = (channel: string): Promise<Subscription | undefined> => store.get<Subscription>(`sub:${channel}`);
+  const put = (subscription: Subscription): Promise<void> =>
+    lock.run('sub-index', async () => {
       await store.set(`sub:${subscription.channel}`, subscription);
       const channels = await index();
       if (!channels.includes(subscription.channel)) await store.set('sub-index', [...channels, subscription.channel]);
-    },
-    delete: async (channel: string): Promise<void> => {
-      await store.set('sub-index', (await index()).filter((c) => c !== channel));
-      await store.delete(`sub:${channel}`);
-    },
+    });
+  return {
+    get,
+    put,
+    /** Reads, changes and writes one channel's subscription under the lock; `change` returning null deletes it. */
+    update: (channel: string, change: (current: Subscription | undefined) => Subscription | null): Promise<Subscription | null> =>
+      lock.run('sub-index', async () => {
+        const next = change(await get(channel));
+        if (next === null) {
+          await store.set('sub-index', (await index()).filter((c) => c !== channel));
+          await store.delete(`sub:${channel}`);
+          return null;
+        }
+        await store.set(`sub:${channel}`, next);
+        const channels = await index();
+        if (!channels.includes(channel)) await store.set('sub-index', [...channels, channel]);
+        return next;
+      }),
+    delete: (channel: string): Promise<void> =>
+      lock.run('sub-index', async () => {
+        await store.set('sub-index', (await index()).filter((c) => c !== channel));
+        await store.delete(`sub:${channel}`);
+      }),
     list: async (): Promise<Subscription[]> => {
       const subscriptions = await store.getMany<Subscription>((await index()).map((channel) => `sub:${channel}`));
       return subscriptions.filter((s): s is Subscription => s !== undefined).sort((a, b) => a.channel.localeCompare(b.channel));
@@ -146,29 +189,73 @@ export function createSubscriptionRepository(store: KeyValueStore) {
   };
 }
 
-export function createWatchlistRepository(store: KeyValueStore) {
-  const key = (channel: string) => `watchlists:${channel}`;
+/** Registers a tenant in the tenant index (once), so a poll cycle can list every tenant's records. */
+async function rememberTenant(store: KeyValueStore, lock: KeyedLock, tenant: string): Promise<void> {
+  await lock.run('tenant-index', async () => {
+    const tenants = (await store.get<string[]>('tenant-index')) ?? [];
+    if (!tenants.includes(tenant)) await store.set('tenant-index', [...tenants, tenant]);
+  });
+}
+
+export function createTenantRepository(store: KeyValueStore) {
   return {
-    list: async (channel: string): Promise<WatchlistDefinition[]> => (await store.get<WatchlistDefinition[]>(key(channel))) ?? [],
-    /** Adds or replaces one; a new one beyond the per-channel limit is refused with query_limit. */
-    put: async (channel: string, definition: WatchlistDefinition): Promise<void> => {
-      const existing = (await store.get<WatchlistDefinition[]>(key(channel))) ?? [];
-      const replacing = existing.some((w) => w.id === definition.id);
-      if (!replacing && existing.length >= LIMITS.watchlistsPerChannel) {
-        throw new WirewatchError(
-          'query_limit',
-          `this channel already has ${existing.length} watchlists, the most allowed; remove one before adding "${definition.id}"`,
-          { details: { limit: LIMITS.watchlistsPerChannel } },
-        );
-      }
-      await store.set(key(channel), [...existing.filter((w) => w.id !== definition.id), definition]);
-    },
-    delete: async (channel: string, id: string): Promise<boolean> => {
-      const existing = (await store.get<WatchlistDefinition[]>(key(channel))) ?? [];
-      const kept = existing.filter((w) => w.id !== id);
-      await store.set(key(channel), kept);
-      return kept.length !== existing.length;
-    },
+    /** Every tenant that owns watchlists or feeds. */
+    list: async (): Promise<string[]> => (await store.get<string[]>('tenant-index')) ?? [],
+  };
+}
+
+export function createWatchlistRepository(store: KeyValueStore, lock: KeyedLock) {
+  const key = (tenant: string) => `watchlists:${tenant}`;
+  const list = async (tenant: string): Promise<WatchlistDefinition[]> => (await store.get<WatchlistDefinition[]>(key(tenant))) ?? [];
+  return {
+    list,
+    /** Lists of several tenants in one read, in the same order. */
+    listMany: async (tenants: string[]): Promise<WatchlistDefinition[][]> =>
+      (await store.getMany<WatchlistDefinition[]>(tenants.map(key))).map((lists) => lists ?? []),
+    /**
+     * Reads, changes and writes one tenant's watchlists under the lock. `change` gets the
+     * current list and returns the new one (or throws to refuse); a list longer than the
+     * tenant limit is refused with query_limit.
+     */
+    update: (tenant: string, change: (current: WatchlistDefinition[]) => WatchlistDefinition[]): Promise<WatchlistDefinition[]> =>
+      lock.run(key(tenant), async () => {
+        const current = await list(tenant);
+        const next = change(current);
+        if (next.length > current.length && next.length > LIMITS.watchlistsPerTenant) {
+          throw new WirewatchError(
+            'query_limit',
+            `this server already has ${current.length} watchlists, the most allowed; remove one before adding another`,
+            { details: { limit: LIMITS.watchlistsPerTenant } },
+          );
+        }
+        await store.set(key(tenant), next);
+        await rememberTenant(store, lock, tenant);
+        return next;
+      }),
+  };
+}
+
+export function createTenantFeedRepository(store: KeyValueStore, lock: KeyedLock) {
+  const key = (tenant: string) => `feeds:${tenant}`;
+  const list = async (tenant: string): Promise<TenantFeed[]> => (await store.get<TenantFeed[]>(key(tenant))) ?? [];
+  return {
+    list,
+    listMany: async (tenants: string[]): Promise<TenantFeed[][]> =>
+      (await store.getMany<TenantFeed[]>(tenants.map(key))).map((feeds) => feeds ?? []),
+    /** Like the watchlists' update: under the lock, with the per-tenant limit. */
+    update: (tenant: string, change: (current: TenantFeed[]) => TenantFeed[]): Promise<TenantFeed[]> =>
+      lock.run(key(tenant), async () => {
+        const current = await list(tenant);
+        const next = change(current);
+        if (next.length > current.length && next.length > LIMITS.feedsPerTenant) {
+          throw new WirewatchError('query_limit', `this server already has ${current.length} feeds, the most allowed; remove one first`, {
+            details: { limit: LIMITS.feedsPerTenant },
+          });
+        }
+        await store.set(key(tenant), next);
+        await rememberTenant(store, lock, tenant);
+        return next;
+      }),
   };
 }
 
@@ -177,6 +264,8 @@ export type SeenRepository = ReturnType<typeof createSeenRepository>;
 export type DeliveryRepository = ReturnType<typeof createDeliveryRepository>;
 export type SubscriptionRepository = ReturnType<typeof createSubscriptionRepository>;
 export type WatchlistRepository = ReturnType<typeof createWatchlistRepository>;
+export type TenantFeedRepository = ReturnType<typeof createTenantFeedRepository>;
+export type TenantRepository = ReturnType<typeof createTenantRepository>;
 
 export interface Repositories {
   feedStates: FeedStateRepository;
@@ -184,14 +273,19 @@ export interface Repositories {
   deliveries: DeliveryRepository;
   subscriptions: SubscriptionRepository;
   watchlists: WatchlistRepository;
+  tenantFeeds: TenantFeedRepository;
+  tenants: TenantRepository;
 }
 
 export function createRepositories(store: KeyValueStore, options: { seenTtlMs: number; deliveryTtlMs: number }): Repositories {
+  const lock = createKeyedLock();
   return {
     feedStates: createFeedStateRepository(store),
     seen: createSeenRepository(store, { ttlMs: options.seenTtlMs }),
     deliveries: createDeliveryRepository(store, { ttlMs: options.deliveryTtlMs }),
-    subscriptions: createSubscriptionRepository(store),
-    watchlists: createWatchlistRepository(store),
+    subscriptions: createSubscriptionRepository(store, lock),
+    watchlists: createWatchlistRepository(store, lock),
+    tenantFeeds: createTenantFeedRepository(store, lock),
+    tenants: createTenantRepository(store),
   };
 }

@@ -7,8 +7,12 @@ export const LIMITS = {
   queryLength: 2000,
   /** Terms, phrases and aliases in one watchlist, its exclusions and inline entities included. */
   termsPerWatchlist: 300,
-  /** Watchlists one channel may have. */
+  /** Watchlists one channel may subscribe to. */
   watchlistsPerChannel: 25,
+  /** Watchlists one tenant (a Discord server, a Slack workspace) may own. */
+  watchlistsPerTenant: 100,
+  /** Feeds one tenant may add from chat. */
+  feedsPerTenant: 50,
   /** Largest NEAR/n. */
   nearDistance: 50,
   /** Letters before a "*": "ex*" would match half the dictionary. */

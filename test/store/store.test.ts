@@ -97,28 +97,36 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     await repos.subscriptions.delete(channel);
     expect(await repos.subscriptions.get(channel)).toBeUndefined();
     expect((await repos.subscriptions.list()).map((s) => s.channel)).not.toContain(channel);
-
-    await repos.watchlists.put(channel, { id: 'w1', name: 'One', terms: ['a'] });
-    await repos.watchlists.put(channel, { id: 'w2', name: 'Two', terms: ['b'] });
-    await repos.watchlists.put(channel, { id: 'w1', name: 'One, renamed', terms: ['c'] });
-    expect(await repos.watchlists.list(channel)).toEqual([
-      { id: 'w2', name: 'Two', terms: ['b'] },
-      { id: 'w1', name: 'One, renamed', terms: ['c'] },
-    ]);
-    expect(await repos.watchlists.delete(channel, 'w2')).toBe(true);
-    expect(await repos.watchlists.delete(channel, 'w2')).toBe(false);
   });
 
-  it.skipIf(backend.skip)('refuses a channel’s watchlist beyond the per-channel limit, but allows replacing one', async () => {
+  it.skipIf(backend.skip)('keeps a tenant’s watchlists and feeds, and loses no write when commands arrive together', async () => {
     const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
-    const channel = unique('slack:T:C');
-    for (let i = 0; i < LIMITS.watchlistsPerChannel; i++) await repos.watchlists.put(channel, { id: `w${i}`, name: 'W', terms: ['x'] });
-    await expect(repos.watchlists.put(channel, { id: 'one-more', name: 'W', terms: ['x'] })).rejects.toMatchObject({
+    const tenant = unique('discord:1');
+    const add = (id: string) => repos.watchlists.update(tenant, (current) => [...current, { id, name: id, terms: ['x'] }]);
+    await Promise.all(['w1', 'w2', 'w3', 'w4', 'w5'].map(add));
+    expect((await repos.watchlists.list(tenant)).map((w) => w.id).sort()).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+    const feed = (id: string) => ({ id, url: `https://example.org/${id}.xml`, name: null, addedBy: 'u', addedAt: 1 });
+    await Promise.all(['a', 'b', 'c'].map((id) => repos.tenantFeeds.update(tenant, (current) => [...current, feed(id)])));
+    expect((await repos.tenantFeeds.list(tenant)).map((f) => f.id).sort()).toEqual(['a', 'b', 'c']);
+    expect(await repos.tenants.list()).toContain(tenant);
+
+    const channels = [1, 2, 3, 4].map((n) => unique(`discord:1:${n}`));
+    await Promise.all(channels.map((channel) => repos.subscriptions.put({ channel, tenant, feeds: '*', watchlists: ['w1'], createdAt: 1, updatedAt: 1 })));
+    const listed = (await repos.subscriptions.list()).map((s) => s.channel);
+    for (const channel of channels) expect(listed).toContain(channel);
+  });
+
+  it.skipIf(backend.skip)('refuses a tenant’s watchlist beyond the per-tenant limit, but allows replacing one', async () => {
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
+    const tenant = unique('slack:T');
+    const many = Array.from({ length: LIMITS.watchlistsPerTenant }, (_, i) => ({ id: `w${i}`, name: 'W', terms: ['x'] }));
+    await repos.watchlists.update(tenant, () => many);
+    await expect(repos.watchlists.update(tenant, (current) => [...current, { id: 'one-more', name: 'W', terms: ['x'] }])).rejects.toMatchObject({
       code: 'query_limit',
-      message: `this channel already has ${LIMITS.watchlistsPerChannel} watchlists, the most allowed; remove one before adding "one-more"`,
+      message: `this server already has ${LIMITS.watchlistsPerTenant} watchlists, the most allowed; remove one before adding another`,
     });
-    await repos.watchlists.put(channel, { id: 'w0', name: 'Replaced', terms: ['y'] });
-    expect((await repos.watchlists.list(channel)).find((w) => w.id === 'w0')?.name).toBe('Replaced');
+    await repos.watchlists.update(tenant, (current) => current.map((w) => (w.id === 'w0' ? { ...w, name: 'Replaced' } : w)));
+    expect((await repos.watchlists.list(tenant)).find((w) => w.id === 'w0')?.name).toBe('Replaced');
   });
 
   it.skipIf(backend.skip)('expires entries with a TTL', async () => {
