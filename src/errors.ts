@@ -24,6 +24,13 @@ export type ErrorCode =
   | 'query_syntax'
   | 'query_limit'
   | 'watchlist_invalid'
+  // chat commands: what a person typed was wrong (command_invalid) or is not theirs to do (command_refused)
+  | 'command_invalid'
+  | 'command_refused'
+  // delivery to a chat platform: how a send failed decides what happens next
+  | 'delivery_transient'
+  | 'delivery_rate_limited'
+  | 'delivery_permanent'
   // storage
   | 'store_unavailable'
   | 'store_write_failed'

@@ -9,7 +9,9 @@ import { WirewatchError } from '../errors.js';
 import { environmentSchema, type Environment } from './environment.js';
 import { formatPath, loadConfigFile, type FeedDefinition } from './file.js';
 import type { EntityDefinition, WatchlistDefinition } from '../watch/definition.js';
-import type { FeedSource } from '../feeds/feed-source.js';
+import { feedIdFromUrl, type FeedSource } from '../feeds/feed-source.js';
+
+export { feedIdFromUrl };
 
 export { parseDuration, parseByteSize } from './durations.js';
 
@@ -39,15 +41,6 @@ export interface Config {
 }
 
 /** A feed id people can read in logs: host plus path, slugged. */
-export function feedIdFromUrl(url: string): string {
-  const parsed = new URL(url);
-  const slug = `${parsed.hostname.replace(/^www\./, '')}${parsed.pathname}`
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return slug.slice(0, 64).replace(/-+$/, '') || 'feed';
-}
-
 function withIds(feeds: FeedDefinition[]): FeedSource[] {
   const used = new Set(feeds.map((feed) => feed.id).filter((id): id is string => Boolean(id)));
   return feeds.map((feed) => {

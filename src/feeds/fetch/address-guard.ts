@@ -256,7 +256,7 @@ async function resolveOrFail(hostname: string, resolve: ResolveHost): Promise<st
 }
 
 /** The addresses a connection to `hostname` may use, in order; throws when any is refused. */
-async function verifiedAddresses(hostname: string, options: GuardedConnectorOptions): Promise<string[]> {
+async function verifiedAddresses(hostname: string, options: Pick<GuardedConnectorOptions, 'resolve' | 'allowPrivate'>): Promise<string[]> {
   if (isIP(hostname) !== 0) {
     if (!options.allowPrivate) assertPublicAddress(hostname, hostname);
     return [hostname];
@@ -266,6 +266,17 @@ async function verifiedAddresses(hostname: string, options: GuardedConnectorOpti
   // private answer is a rebinding setup, and a later connection could get the other one.
   if (!options.allowPrivate) for (const address of addresses) assertPublicAddress(address, hostname);
   return addresses;
+}
+
+/**
+ * The guard's verdict on a URL a person gave, without connecting: parses it (http and https
+ * only), resolves the host, and refuses private destinations unless `allowPrivate`. The fetcher
+ * checks again on every connection and redirect; this is for telling the person at once.
+ */
+export async function checkFeedDestination(raw: string, options: Pick<GuardedConnectorOptions, 'resolve' | 'allowPrivate'>): Promise<URL> {
+  const url = parseFeedUrl(raw);
+  await verifiedAddresses(bareHostname(url), options);
+  return url;
 }
 
 function asError(error: unknown): Error {

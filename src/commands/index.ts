@@ -1,0 +1,3 @@
+export { createCommandHandler } from './handler.js';
+export type { CommandServices, CycleSummary } from './services.js';
+export * from './types.js';

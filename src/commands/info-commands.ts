@@ -1,0 +1,46 @@
+/** `status` and `help`: open to everyone in the channel. */
+import { code, ok } from './reply.js';
+import type { CommandServices } from './services.js';
+import type { CommandReply, CommandRequest, Inline, ReplyLine } from './types.js';
+
+const when = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const ids = (list: readonly string[]): Inline[] => list.flatMap((id, i): Inline[] => [...(i > 0 ? [', '] : []), code(id)]);
+
+export async function status(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
+  const subscription = await services.repositories.subscriptions.get(request.channel);
+  const cycle = services.lastCycle();
+  const lastPoll: ReplyLine = cycle
+    ? `Last poll: ${when(cycle.finishedAt)}, ${cycle.feeds} feed(s), ${cycle.failed} failed, ${cycle.alerts} alert(s).`
+    : 'No poll has finished since the service started.';
+  if (!subscription) return ok('This channel has no subscription.', ['Start one with ', code('/wirewatch subscribe watchlists:<ids>'), '.'], lastPoll);
+  const lines: ReplyLine[] = [
+    ['Watchlists: ', ...ids(subscription.watchlists)],
+    subscription.feeds === '*' ? 'Feeds: every feed of the config file and of this server.' : ['Feeds: ', ...ids(subscription.feeds)],
+    lastPoll,
+  ];
+  if (subscription.paused) {
+    lines.push(
+      ['Paused since ', when(subscription.paused.at), ': ', code(subscription.paused.code), ` ${subscription.paused.reason}`],
+      ['Nothing is sent here until this is fixed; then run ', code('/wirewatch subscribe'), ' again to resume.'],
+    );
+  }
+  if (subscription.lastFailure) {
+    lines.push(['Last failed delivery: ', when(subscription.lastFailure.at), ' ', code(subscription.lastFailure.code), ` ${subscription.lastFailure.reason}`]);
+  }
+  return ok(...lines);
+}
+
+const HELP: readonly ReplyLine[] = [
+  'wirewatch posts news that matches this server’s watchlists, once per story, with why it matched.',
+  [code('subscribe watchlists:<ids> [feeds:<ids>]'), ' — alerts for these watchlists in this channel'],
+  [code('unsubscribe [watchlists:<ids>]'), ' — stop some or all of them'],
+  [code('watch list [watchlist:<id>]'), ' · ', code('watch test text:<text>'), ' — see the watchlists; would this text fire?'],
+  [code('watch create id:<id> query:<query>'), ' · ', code('watch add'), ' · ', code('watch remove'), ' — edit this server’s watchlists'],
+  [code('feeds list'), ' · ', code('feeds add url:<url> [name:<name>]'), ' · ', code('feeds remove feed:<id>'), ' — the feeds and their health'],
+  [code('status'), ' — this channel’s subscription, the last poll, any pause'],
+  'Changing anything needs the Manage Channels permission; list, test, status and help are open to everyone.',
+];
+
+export async function help(_request: CommandRequest, _services: CommandServices): Promise<CommandReply> {
+  return Promise.resolve(ok(...HELP));
+}
