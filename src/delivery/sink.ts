@@ -1,10 +1,54 @@
 import type { Alert } from '../alerts/alert.js';
+import { WirewatchError } from '../errors.js';
 
 /**
- * Where alerts go. The console sink prints them; the chat adapters (later) post them. A sink
- * throws when an alert did not arrive, so the pipeline can keep the story for the next cycle.
+ * Where alerts go: the console, a Discord channel, a Slack channel. A sink throws when an alert
+ * did not arrive — a DeliveryError when it can say how, so the pipeline knows what to do next.
  */
 export interface AlertSink {
   readonly name: string;
   deliver(alert: Alert): Promise<void>;
+}
+
+/**
+ * How a send failed, which decides what happens next:
+ *   transient     5xx, timeouts, network: try again later
+ *   rate_limited  the platform asked us to wait `retryAfterMs`
+ *   permanent     no access, unknown channel, the bot removed: pause the subscription with the
+ *                 reason and make no more requests for it until someone fixes it
+ */
+export type DeliveryFailure = 'transient' | 'rate_limited' | 'permanent';
+
+const CODES = {
+  transient: 'delivery_transient',
+  rate_limited: 'delivery_rate_limited',
+  permanent: 'delivery_permanent',
+} as const;
+
+export class DeliveryError extends WirewatchError {
+  readonly failure: DeliveryFailure;
+  readonly retryAfterMs: number | null;
+
+  constructor(failure: DeliveryFailure, message: string, options: { cause?: unknown; retryAfterMs?: number | null; details?: Record<string, unknown> } = {}) {
+    super(CODES[failure], message, { cause: options.cause, ...(options.details ? { details: options.details } : {}) });
+    this.name = 'DeliveryError';
+    this.failure = failure;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+}
+
+/**
+ * One sink over several: each alert goes to the sink whose prefix its channel key starts with
+ * ("console", "discord:", "slack:"). A channel no sink serves is a permanent failure: its
+ * subscription is paused rather than retried forever.
+ */
+export function createRoutingSink(routes: readonly { prefix: string; sink: AlertSink }[]): AlertSink {
+  return {
+    name: routes.map((route) => route.sink.name).join('+') || 'none',
+    deliver: async (alert) => {
+      const route = routes.find((r) => alert.channel === r.prefix || alert.channel.startsWith(r.prefix));
+      if (!route) throw new DeliveryError('permanent', `no sink delivers to "${alert.channel}" (is its platform's token set?)`);
+      await route.sink.deliver(alert);
+    },
+  };
 }
