@@ -106,16 +106,30 @@ export const environmentSchema = z
     FEED_BACKOFF_MAX: duration('6h', { min: MINUTE, max: 30 * DAY }),
     CONTACT_URL: z.url({ message: 'must be a URL people can reach you at' }).default('https://github.com/wirewatch/wirewatch'),
     SHUTDOWN_TIMEOUT: duration('8s', { min: 0, max: 10 * MINUTE }),
+    HTTP_PORT: z.coerce.number({ message: 'must be a port number' }).int('must be a port number').min(0).max(65535, 'must be a port number').default(8080),
+    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    DISCORD_TOKEN: z.string().min(1).optional(),
+    DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'the application id: 17 to 20 digits').optional(),
+    DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the application public key: 64 hex characters').optional(),
+    DISCORD_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://discord.com/api' }).default('https://discord.com/api'),
   })
   .superRefine((e, ctx) => {
     // Settings that only make sense together; each problem names the setting to change.
     const order = (smaller: keyof typeof e, larger: keyof typeof e, why: string) => {
-      if ((e[smaller] as number) > (e[larger] as number)) ctx.addIssue({ code: 'custom', path: [smaller], message: `must not exceed ${larger} (${why})` });
+      const [a, b] = [e[smaller], e[larger]];
+      // A setting that already failed its own check is not compared.
+      if (typeof a === 'number' && typeof b === 'number' && a > b) ctx.addIssue({ code: 'custom', path: [smaller], message: `must not exceed ${larger} (${why})` });
     };
     order('FETCH_CONNECT_TIMEOUT', 'FETCH_TIMEOUT', 'the connect time is part of the total');
     order('FEED_BACKOFF_BASE', 'FEED_BACKOFF_MAX', 'the first wait is the shortest');
     order('MAX_ITEM_AGE', 'SEEN_TTL', 'a story forgotten while still young enough to alert would alert again');
     order('MAX_ITEM_AGE', 'DELIVERY_TTL', 'a delivery forgotten while its story could still alert could be posted again');
+    if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is needed with DISCORD_TOKEN (the application id from the developer portal)' });
+    }
+    if (e.DISCORD_PUBLIC_KEY && !e.DISCORD_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is needed with DISCORD_PUBLIC_KEY (alerts are posted with the bot token)' });
+    }
   });
 
 export type Environment = z.output<typeof environmentSchema>;

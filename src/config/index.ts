@@ -38,6 +38,18 @@ export interface Config {
   };
   log: { level: Environment['LOG_LEVEL']; format: Environment['LOG_FORMAT'] };
   shutdownTimeoutMs: number;
+  http: { port: number; host: string };
+  /** Null when no DISCORD_TOKEN is set. */
+  discord: DiscordSettings | null;
+}
+
+export interface DiscordSettings {
+  token: string;
+  applicationId: string;
+  /** Set: interactions arrive as signed HTTP POSTs (no gateway); unset: over the gateway. */
+  publicKey: string | null;
+  /** The REST base URL (a REST proxy, or a fake in tests). */
+  apiUrl: string;
 }
 
 /** A feed id people can read in logs: host plus path, slugged. */
@@ -118,5 +130,10 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY ?? null, apiUrl: e.DISCORD_API_URL }
+        : null,
   });
 }

@@ -98,6 +98,24 @@ describe('loadConfig', () => {
     expect(problems[0]).toMatch(message);
   });
 
+  it('reads the Discord settings, and refuses incomplete or malformed ones', () => {
+    const config = loadConfig({
+      env: { DISCORD_TOKEN: 'bot-token', DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_PUBLIC_KEY: 'ab'.repeat(32), HTTP_PORT: '0' },
+      packageRoot,
+    });
+    expect(config.discord).toEqual({ token: 'bot-token', applicationId: '123456789012345678', publicKey: 'ab'.repeat(32), apiUrl: 'https://discord.com/api' });
+    expect(config.http).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(loadConfig({ env: {}, packageRoot }).discord).toBeNull();
+    expect(problemsOf(() => loadConfig({ env: { DISCORD_TOKEN: 'x', DISCORD_PUBLIC_KEY: 'zz', HTTP_PORT: '99999' }, packageRoot }))).toEqual([
+      'environment HTTP_PORT: must be a port number',
+      'environment DISCORD_PUBLIC_KEY: the application public key: 64 hex characters',
+      'environment DISCORD_APPLICATION_ID: is needed with DISCORD_TOKEN (the application id from the developer portal)',
+    ]);
+    expect(problemsOf(() => loadConfig({ env: { DISCORD_TOKEN: 'x' }, packageRoot }))).toEqual([
+      'environment DISCORD_APPLICATION_ID: is needed with DISCORD_TOKEN (the application id from the developer portal)',
+    ]);
+  });
+
   it('refuses settings that contradict each other, naming the one to change', () => {
     const problems = problemsOf(() =>
       loadConfig({
