@@ -4,6 +4,7 @@ import { COMMAND_NAMES } from '../../../src/commands/types.js';
 import { commandDefinition } from '../../../src/chat/discord/commands-definition.js';
 import { canManageChannels, toAutocompleteRequest, toCommandRequest } from '../../../src/chat/discord/interactions-mapping.js';
 import { renderReply } from '../../../src/chat/discord/interactions-reply.js';
+import { toDiscordChoices } from '../../../src/chat/discord/interactions-dispatch.js';
 import { autocompleteInteraction, CHANNEL_ID, commandInteraction, GUILD_ID, USER_ID } from './fixtures.js';
 
 describe('toCommandRequest', () => {
@@ -120,5 +121,24 @@ describe('commandDefinition', () => {
     const shown = optionsOf(path).map((o) => `${o.name}${o.required ? '!' : ''}${o.autocomplete ? '*' : ''}`);
     expect(shown.join(', ')).toBe(expected);
     for (const o of optionsOf(path)) expect(o.type).toBe(3);
+  });
+});
+
+describe('toDiscordChoices', () => {
+  it('keeps at most 25, drops values Discord would refuse, shortens long names without splitting a character', () => {
+    const long = `${'x'.repeat(98)}😀tail`;
+    const choices = toDiscordChoices([
+      { name: 'ok', value: 'ok' },
+      { name: 'too long a value', value: 'v'.repeat(101) },
+      { name: '', value: 'empty_name' },
+      { name: long, value: 'long_name' },
+      ...Array.from({ length: 30 }, (_, i) => ({ name: `n${i}`, value: `v${i}` })),
+    ]);
+    expect(choices).toHaveLength(25);
+    expect(choices.slice(0, 3)).toEqual([
+      { name: 'ok', value: 'ok' },
+      { name: 'empty_name', value: 'empty_name' },
+      { name: `${'x'.repeat(98)}…`, value: 'long_name' },
+    ]);
   });
 });
