@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'store_unavailable'
   | 'store_write_failed'
   | 'store_url_invalid'
+  // chat platforms
+  | 'discord_reply_failed'
   // anything else, wrapped by asWirewatchError
   | 'internal';
 

@@ -1,0 +1,9 @@
+/** Discord slash commands: the definition, its registration, and the two ways interactions arrive. */
+export { COMMAND_NAME, commandDefinition } from './commands-definition.js';
+export { registerCommands, type RegisterCommandsOptions } from './commands-register.js';
+export { toCommandRequest, toAutocompleteRequest, type Mapped } from './interactions-mapping.js';
+export { renderReply, type DiscordReplyMessage } from './interactions-reply.js';
+export { DEFAULT_DEFER_AFTER_MS, type DispatchOptions } from './interactions-dispatch.js';
+export { discordInteractionsRoute, INTERACTIONS_PATH, type DiscordInteractionsRoute, type InteractionsRouteOptions } from './interactions-http.js';
+export { attachGatewayHandler, GATEWAY_INTENTS } from './gateway.js';
+export { parsePublicKey } from './verify.js';
