@@ -9,10 +9,13 @@ import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../clock.js';
 import { openStore, createRepositories, type KeyValueStore, type Repositories } from '../store/index.js';
 import { createFeedFetcher, type FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
-import { compileWatchlists, type Matcher } from '../watch/matcher.js';
+import { compileWatchlists, type WatchlistMatcher } from '../watch/matcher.js';
 import { createConsoleSink } from '../delivery/console-sink.js';
-import type { AlertSink } from '../delivery/sink.js';
+import { createRoutingSink, type AlertSink } from '../delivery/sink.js';
 import type { PollContext } from '../pipeline/poll-feed.js';
+import { createWatchlistSync, type WatchlistSync } from '../pipeline/watchlist-sync.js';
+import { createCommandHandler, type CommandHandler, type CycleSummary } from '../commands/index.js';
+import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guard.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -21,9 +24,15 @@ export interface Runtime {
   store: KeyValueStore;
   repositories: Repositories;
   fetcher: FeedFetcher;
-  matcher: Matcher;
+  matcher: WatchlistMatcher;
+  /** Brings the matcher in step with the watchlists a cycle needs (chat commands change them). */
+  watchlistSync: WatchlistSync;
   sink: AlertSink;
   pollContext: PollContext;
+  /** The platform-neutral command core that chat adapters drive. */
+  commands: CommandHandler;
+  /** The last finished poll cycle (`status` shows it); set by the service after each cycle. */
+  lastCycle: CycleSummary | null;
   close(): Promise<void>;
 }
 
@@ -35,6 +44,8 @@ export interface RuntimeOptions {
   storeUrl?: string;
   /** Where alerts go; the console sink on `stdout` when omitted. */
   sink?: AlertSink;
+  /** Chat sinks by channel-key prefix ("discord:"), next to the console's. */
+  chatSinks?: readonly { prefix: string; sink: AlertSink }[];
   clock?: Clock;
 }
 
@@ -55,7 +66,8 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     clock,
   });
   const matcher = compileWatchlists(config.watchlists, config.entities);
-  const sink = options.sink ?? createConsoleSink({ out: options.stdout, format: options.outputFormat });
+  const consoleSink = createConsoleSink({ out: options.stdout, format: options.outputFormat });
+  const sink = options.sink ?? createRoutingSink([{ prefix: 'console', sink: consoleSink }, ...(options.chatSinks ?? [])]);
   const pollContext: PollContext = {
     fetcher,
     repositories,
@@ -73,7 +85,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     maxBytes: config.fetch.maxBytes,
     fetchConcurrency: config.fetch.concurrency,
   };
-  return {
+  const runtime: Runtime = {
     config,
     logger,
     clock,
@@ -81,13 +93,24 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     repositories,
     fetcher,
     matcher,
+    watchlistSync: createWatchlistSync(matcher, config.watchlists),
     sink,
     pollContext,
+    lastCycle: null,
+    commands: createCommandHandler({
+      repositories,
+      shipped: { feeds: config.feeds, watchlists: config.watchlists, entities: config.entities },
+      checkFeedUrl: (raw) => checkFeedDestination(raw, { resolve: systemResolve, allowPrivate: config.fetch.allowPrivate }),
+      clock,
+      logger,
+      lastCycle: () => runtime.lastCycle,
+    }),
     close: async () => {
       await fetcher.close();
       await store.close();
     },
   };
+  return runtime;
 }
 
 /** With no chat adapter configured, the console follows every configured feed and watchlist. */

@@ -5,7 +5,8 @@
  */
 import type { Config } from '../config/index.js';
 import { openRuntime, consoleSubscription, type Runtime } from '../app/runtime.js';
-import { buildTargets, runPollCycle } from '../pipeline/poll-cycle.js';
+import { runPollCycle } from '../pipeline/poll-cycle.js';
+import { planCycle } from '../pipeline/cycle-plan.js';
 import { assertWritable } from '../store/index.js';
 import { startPollScheduler } from '../pipeline/scheduler.js';
 import { EXIT } from './io.js';
@@ -37,9 +38,29 @@ export function startupBanner(config: Readonly<Config>, storeDescription: string
 
 async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: number }): Promise<void> {
   const { config, clock, logger } = runtime;
-  // Subscriptions are read every cycle: chat commands (later) change them while we run.
-  const subscriptions = [consoleSubscription(config), ...(await runtime.repositories.subscriptions.list())];
-  await runPollCycle(buildTargets(config.feeds, subscriptions), runtime.pollContext, { dryRun: false, ignoreBackoff: false, signal });
+  // Subscriptions, tenants' watchlists and feeds are read every cycle: chat commands change them
+  // while we run, and a change applies from the next cycle.
+  const stored = await runtime.repositories.subscriptions.list();
+  const subscriptions = config.discord ? stored : [consoleSubscription(config), ...stored];
+  const plan = await planCycle({
+    configFeeds: config.feeds,
+    shippedWatchlists: config.watchlists,
+    subscriptions,
+    repositories: runtime.repositories,
+  });
+  const synced = runtime.watchlistSync.apply(plan.watchlists);
+  if (synced.compiled + synced.removed > 0) logger.debug(synced, 'watchlists recompiled');
+  const report = await runPollCycle(plan.targets, { ...runtime.pollContext, watchlistNames: plan.watchlistNames }, {
+    dryRun: false,
+    ignoreBackoff: false,
+    signal,
+  });
+  runtime.lastCycle = {
+    finishedAt: clock.now(),
+    feeds: report.feeds.length,
+    failed: report.feeds.filter((feed) => feed.status === 'failed').length,
+    alerts: report.alerts,
+  };
   if (clock.now() - lastSweep.at >= SWEEP_INTERVAL_MS) {
     lastSweep.at = clock.now();
     const removed = await runtime.store.sweepExpired(clock.now());

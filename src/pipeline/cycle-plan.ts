@@ -27,10 +27,13 @@ export interface PlanInput {
   configFeeds: readonly FeedSource[];
   /** The config file's watchlists: visible to every tenant. */
   shippedWatchlists: readonly WatchlistDefinition[];
-  /** Active subscriptions; paused ones are left out here. */
-  subscriptions: readonly Subscription[];
+  /** Subscriptions; paused ones are left out here. */
+  subscriptions: readonly PlannedSubscription[];
   repositories: Pick<Repositories, 'watchlists' | 'tenantFeeds'>;
 }
+
+/** What planning reads of a subscription (the console's has no tenant and is never paused). */
+export type PlannedSubscription = Pick<Subscription, 'channel' | 'feeds' | 'watchlists'> & Partial<Pick<Subscription, 'tenant' | 'paused'>>;
 
 export const scopedWatchlistId = (tenant: string, id: string): string => `${tenant}/${id}`;
 

@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/log.js';
 import { openRuntime, consoleSubscription, type Runtime } from '../../src/app/runtime.js';
 import { buildTargets, runPollCycle, type CycleReport } from '../../src/pipeline/poll-cycle.js';
 import type { AlertSink } from '../../src/delivery/sink.js';
+import { createConsoleSink } from '../../src/delivery/console-sink.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { storyId } from '../../src/feeds/identity.js';
@@ -68,7 +69,8 @@ async function harness(config: Readonly<Config>, clock: ReturnType<typeof manual
   const stdout = new PassThrough();
   let printed = '';
   stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
-  const runtime = await openRuntime(config, { logger: silentLogger(), stdout, outputFormat: 'json', clock, ...(sink ? { sink } : {}) });
+  // Every channel prints on the captured stream: these tests are about the pipeline, not routing.
+  const runtime = await openRuntime(config, { logger: silentLogger(), stdout, outputFormat: 'json', clock, sink: sink ?? createConsoleSink({ out: stdout, format: 'json' }) });
   return {
     runtime,
     output: () => printed,
