@@ -11,6 +11,8 @@ export type ParsedValues = Record<string, string | boolean | (string | boolean)[
 export interface CommandContext {
   io: CliIo;
   values: ParsedValues;
+  /** Words after the command that are not options (`discord register`). */
+  positionals: readonly string[];
   /** Loads and validates configuration (throws config_invalid). */
   loadConfig: (configFile?: string) => Readonly<Config>;
   createLogger: (config: Readonly<Config>) => Logger;

@@ -13,6 +13,7 @@ import { runCommand } from './run-command.js';
 import { pollCommand } from './poll-command.js';
 import { matchCommand } from './match-command.js';
 import { checkCommand } from './check-command.js';
+import { discordCommand } from './discord-command.js';
 
 const STORE_FAILURES = new Set<ErrorCode>(['store_unavailable', 'store_write_failed', 'store_url_invalid']);
 
@@ -30,10 +31,14 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   },
   match: { config: { type: 'string' }, explain: { type: 'boolean' } },
   check: {},
+  discord: { guild: { type: 'string' } },
 };
 
+/** Commands that take a subcommand word (`discord register`). */
+const TAKES_POSITIONALS = new Set(['discord']);
+
 function usageError(io: CliIo, message: string, command?: string): number {
-  const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check  (wirewatch --help)';
+  const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check | discord register  (wirewatch --help)';
   io.stderr.write(`wirewatch: ${message}. Usage: ${usage}\n`);
   return EXIT.usage;
 }
@@ -53,8 +58,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (!options) return usageError(io, `unknown command "${command}"`);
 
   let values: ParsedValues;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options: { ...COMMON, ...options }, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...options }, strict: true, allowPositionals: TAKES_POSITIONALS.has(command) }));
   } catch (error) {
     return usageError(io, (error as Error).message.split('\n')[0]!.replace(/\.$/, ''), command);
   }
@@ -70,6 +76,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const context: CommandContext = {
     io,
     values,
+    positionals,
     loadConfig: (configFile) =>
       loadConfig({ env: io.env, packageRoot: io.packageRoot, ...(configFile ? { configFile } : {}) }),
     createLogger: (config) =>
@@ -86,6 +93,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await pollCommand(context);
       case 'match':
         return await matchCommand(context);
+      case 'discord':
+        return await discordCommand(context);
       default:
         return await checkCommand(context);
     }

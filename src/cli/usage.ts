@@ -3,6 +3,7 @@ export const COMMAND_USAGE: Record<string, string> = {
   poll: 'wirewatch poll --once [--feed URL]... [--dry-run] [--json]',
   match: 'wirewatch match [--config FILE] [--explain] < stories.jsonl',
   check: 'wirewatch check',
+  discord: 'wirewatch discord register [--guild ID]',
 };
 
 export const USAGE = `wirewatch — news alerts for Discord and Slack
@@ -21,6 +22,9 @@ Usage:
       --explain prints why instead: each clause, term or alias, field and offsets.
   ${COMMAND_USAGE['check']}
       Validates the configuration, opens the store, tries each feed once, prints a table.
+  ${COMMAND_USAGE['discord']}
+      Creates the /wirewatch slash command: in one server (--guild, at once) or
+      globally. Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.
 
 Options for every command: --help, --version.
 Settings come from environment variables (see .env.example) and the config file
