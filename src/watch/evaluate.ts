@@ -31,11 +31,52 @@ export interface Evidence {
   role: 'term' | 'alias' | 'context';
 }
 
-/** Words between two hits in the same field (0 when adjacent or overlapping). */
-function gap(a: Evidence, b: Evidence): number {
-  if (a.lastWord < b.firstWord) return b.firstWord - a.lastWord - 1;
-  if (b.lastWord < a.firstWord) return a.firstWord - b.lastWord - 1;
-  return 0;
+/** Appends `from` to `into` one by one: a spread (`push(...from)`) overflows the stack on large arrays. */
+export function appendAll<T>(into: T[], from: readonly T[]): T[] {
+  for (let i = 0; i < from.length; i++) into.push(from[i]!);
+  return into;
+}
+
+/** The order evidence is reported in: by field, then by position. */
+const FIELD_ORDER: Record<Field, number> = { title: 0, summary: 1, source: 2, link: 3 };
+
+function byPosition(a: Evidence, b: Evidence): number {
+  return FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start || a.end - b.end;
+}
+
+/**
+ * The members of `xs` that have a partner in `ys` at most `distance` words away in the same
+ * field. Two hits are that close when y.firstWord ≤ x.lastWord + distance + 1 and
+ * y.lastWord ≥ x.firstWord − distance − 1. With `ys` sorted by first word and a running maximum
+ * of their last words, each x is one binary search: O((|xs| + |ys|) log |ys|), where comparing
+ * every pair took minutes on a long story repeating its terms.
+ */
+function withPartner(xs: readonly Evidence[], ys: readonly Evidence[], distance: number): Evidence[] {
+  const byField = new Map<Field, { first: Int32Array; maxLast: Int32Array }>();
+  for (const field of new Set(ys.map((y) => y.field))) {
+    const sorted = ys.filter((y) => y.field === field).sort((a, b) => a.firstWord - b.firstWord);
+    const first = new Int32Array(sorted.length);
+    const maxLast = new Int32Array(sorted.length);
+    sorted.forEach((y, i) => {
+      first[i] = y.firstWord;
+      maxLast[i] = Math.max(y.lastWord, i > 0 ? maxLast[i - 1]! : y.lastWord);
+    });
+    byField.set(field, { first, maxLast });
+  }
+  return xs.filter((x) => {
+    const candidates = byField.get(x.field);
+    if (!candidates) return false;
+    // The last y starting no later than x.lastWord + distance + 1.
+    const limit = x.lastWord + distance + 1;
+    let low = 0;
+    let high = candidates.first.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (candidates.first[middle]! <= limit) low = middle + 1;
+      else high = middle;
+    }
+    return low > 0 && candidates.maxLast[low - 1]! >= x.firstWord - distance - 1;
+  });
 }
 
 export class StoryEvaluation {
@@ -61,7 +102,7 @@ export class StoryEvaluation {
         for (const child of node.children) {
           const evidence = this.evaluate(child);
           if (evidence === null) return null;
-          all.push(...evidence);
+          appendAll(all, evidence);
         }
         return all;
       }
@@ -69,7 +110,7 @@ export class StoryEvaluation {
         let any: Evidence[] | null = null;
         for (const child of node.children) {
           const evidence = this.evaluate(child);
-          if (evidence !== null) (any ??= []).push(...evidence);
+          if (evidence !== null) appendAll((any ??= []), evidence);
         }
         return any;
       }
@@ -85,13 +126,9 @@ export class StoryEvaluation {
     const a = positional(this.evaluate(left));
     const b = a && positional(this.evaluate(right));
     if (!a || !b) return null;
-    const kept = new Set<Evidence>();
-    for (const x of a) {
-      for (const y of b) {
-        if (x.field === y.field && gap(x, y) <= distance) kept.add(x).add(y);
-      }
-    }
-    return kept.size === 0 ? null : [...kept];
+    // A hit on both sides (`x NEAR x`, overlapping groups) is kept once.
+    const kept = new Set(appendAll(withPartner(a, b, distance), withPartner(b, a, distance)));
+    return kept.size === 0 ? null : [...kept].sort(byPosition);
   }
 
   /** An entity is evaluated once per story and fields; each clause that names it gets the evidence relabelled. */

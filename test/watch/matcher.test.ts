@@ -243,11 +243,12 @@ describe('limits', () => {
     const result = watchlistDefinitionSchema.safeParse({
       id: 'big',
       name: 'Big',
+      terms: Array.from({ length: LIMITS.termsPerWatchlist - 100 }, (_, i) => `w${i}`),
       query: Array.from({ length: 200 }, (_, i) => `t${i}`).join(' OR '),
       exclude: Array.from({ length: 150 }, (_, i) => `x${i}`).join(' OR '),
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe(`the watchlist has 350 terms; the most is ${LIMITS.termsPerWatchlist}`);
+    expect(result.error?.issues[0]?.message).toBe(`the watchlist has ${LIMITS.termsPerWatchlist + 250} terms; the most is ${LIMITS.termsPerWatchlist}`);
   });
 
   it('refuses a bad query with its column, as the config file reports it', () => {
