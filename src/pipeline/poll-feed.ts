@@ -21,7 +21,7 @@ import { parseFeedDocument } from '../feeds/parse.js';
 import { normaliseFeed } from '../feeds/normalise.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
-import { buildAlert, dedupeKeys, type Alert } from '../alerts/alert.js';
+import { StoryAlerts, dedupeKeys, type Alert } from '../alerts/alert.js';
 import type { AlertSink } from '../delivery/sink.js';
 import type { FeedState, Repositories, SeenRecord } from '../store/repositories.js';
 import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
@@ -123,28 +123,36 @@ export function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<F
   };
 }
 
-/** Alerts for the stories, one per (story, subscribed channel whose watchlists matched), oldest story first. */
-export function alertsFor(stories: readonly Story[], target: FeedTarget, context: Pick<PollContext, 'matcher' | 'watchlistNames'>): Alert[] {
-  const alerts: Alert[] = [];
+/**
+ * Alerts for the stories, one per (story, subscribed channel whose watchlists matched), oldest
+ * story first. Built story by story as they are consumed, so a feed's alerts are never all held
+ * at once, and each story's shared work (summary sentences, grouped matches) is done once for all
+ * its channels.
+ */
+export function* alertsFor(
+  stories: readonly Story[],
+  target: FeedTarget,
+  context: Pick<PollContext, 'matcher' | 'watchlistNames'>,
+): Generator<Alert> {
+  const subscribers = target.subscribers.map((subscriber) => ({ channel: subscriber.channel, wanted: new Set(subscriber.watchlists) }));
   const oldestFirst = [...stories].sort((a, b) => a.published.localeCompare(b.published));
   for (const story of oldestFirst) {
     const result = context.matcher.match(story);
     if (result.watchlists.length === 0) continue;
-    for (const subscriber of target.subscribers) {
-      const wanted = new Set(subscriber.watchlists);
-      const watchlists = result.watchlists.filter((id) => wanted.has(id));
-      if (watchlists.length === 0) continue;
-      const matches = result.matches.filter((m) => wanted.has(m.watchlist));
-      alerts.push(buildAlert(subscriber.channel, story, { watchlists, matches }, context.watchlistNames));
+    const builder = new StoryAlerts(story, result, context.watchlistNames);
+    for (const { channel, wanted } of subscribers) {
+      const alert = builder.forChannel(channel, wanted);
+      if (alert) yield alert;
     }
   }
-  return alerts;
 }
 
-async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean, log: Logger) {
+async function deliverAll(alerts: Iterable<Alert>, context: PollContext, dryRun: boolean, log: Logger) {
   const failedStories = new Set<string>();
   let delivered = 0;
+  let attempted = 0;
   for (const alert of alerts) {
+    attempted++;
     const keys = dedupeKeys(alert.story);
     const storyLog = log.child({ story_id: alert.story.id, channel_id: alert.channel });
     try {
@@ -172,7 +180,7 @@ async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean
       storyLog.error({ code: coded.code, err: coded }, 'alert delivery failed; the story stays unseen and is retried next cycle');
     }
   }
-  return { delivered, failedStories };
+  return { delivered, attempted, failedStories };
 }
 
 /** Stories the feed holds that the seen-record does not, with first-seen dates carried over for the rest. */
@@ -240,13 +248,13 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
     (story) => now - Date.parse(story.published) <= context.maxItemAgeMs,
   );
   const alerts = alertsFor(candidates, target, context);
-  const { delivered, failedStories } = await deliverAll(alerts, context, options.dryRun, log);
+  const { delivered, attempted, failedStories } = await deliverAll(alerts, context, options.dryRun, log);
   if (state) {
     await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, failedStories, now), now);
     await repositories.feedStates.put(stateAfter(state, failedStories.size === 0));
   }
   if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts: delivered }, 'feed polled');
-  return outcome(target, 'polled', { ...counts, alerts: delivered, deliveryFailures: alerts.length - delivered });
+  return outcome(target, 'polled', { ...counts, alerts: delivered, deliveryFailures: attempted - delivered });
 }
 
 async function failed(

@@ -1,0 +1,58 @@
+/**
+ * Matching one very long, repetitive story with the shipped watchlists: a title repeating
+ * "Tariffs on Mexico. " to 90 KB, 180 KB, 360 KB and 720 KB, matched and listed as `wirewatch
+ * match` does. Near-linear evaluation means each doubling of the size about doubles the time
+ * (until the cap on occurrences per term is reached, after which the time is that of folding and
+ * scanning alone). The baseline, in the same process, is one ordinary headline.
+ */
+import { resolve } from 'node:path';
+import { loadConfigFile } from '../src/config/file.js';
+import { compileWatchlists, type MatchInput, type WatchlistMatcher } from '../src/watch/matcher.js';
+import { listMatches } from '../src/watch/explain.js';
+
+/** BENCH_LONG_SIZES=45,90 measures other sizes (an older build would take minutes at 360 KB). */
+const SIZES_KB = (process.env['BENCH_LONG_SIZES'] ?? '90,180,360,720').split(',').map(Number);
+const HEADLINE = 'Tariffs on Mexico. ';
+
+export interface LongStoryRow {
+  kilobytes: number;
+  ms: number;
+  watchlists: string[];
+}
+
+function timeOnce(matcher: WatchlistMatcher, input: MatchInput): { ms: number; watchlists: string[] } {
+  const started = performance.now();
+  const result = matcher.match(input);
+  listMatches(result.matches);
+  return { ms: performance.now() - started, watchlists: result.watchlists };
+}
+
+export function benchLongStory(projectRoot: string): { rows: LongStoryRow[]; headlineMs: number } {
+  const config = loadConfigFile(resolve(projectRoot, 'config/default.yaml'));
+  if (!config.ok) throw new Error(`config/default.yaml does not load: ${JSON.stringify(config.problems)}`);
+  const matcher = compileWatchlists(config.value.watchlists, config.value.entities);
+  const headline: MatchInput = { title: 'Trump announces new tariffs on Mexico', summary: '', language: 'en' };
+  for (let i = 0; i < 1000; i++) matcher.match(headline); // warm-up
+  const started = performance.now();
+  for (let i = 0; i < 1000; i++) matcher.match(headline);
+  const headlineMs = (performance.now() - started) / 1000;
+  const rows = SIZES_KB.map((kilobytes) => {
+    const title = HEADLINE.repeat(Math.round((kilobytes * 1024) / HEADLINE.length));
+    const input: MatchInput = { title, summary: '', language: 'en' };
+    timeOnce(matcher, input); // warm-up at this size
+    const runs = [0, 1, 2].map(() => timeOnce(matcher, input));
+    const best = runs.reduce((a, b) => (a.ms <= b.ms ? a : b));
+    return { kilobytes, ms: best.ms, watchlists: best.watchlists };
+  });
+  return { rows, headlineMs };
+}
+
+export function formatLongStoryRows({ rows, headlineMs }: { rows: LongStoryRow[]; headlineMs: number }): string {
+  const lines = ['| title | match + list, ms | × previous size | × one headline | watchlists |', '|---:|---:|---:|---:|---|'];
+  rows.forEach((row, i) => {
+    const growth = i === 0 ? '' : `${(row.ms / rows[i - 1]!.ms).toFixed(1)}×`;
+    lines.push(`| ${row.kilobytes} KB | ${row.ms.toFixed(0)} | ${growth} | ${Math.round(row.ms / headlineMs).toLocaleString('en')}× | ${row.watchlists.join(', ')} |`);
+  });
+  lines.push('', `one headline: ${(headlineMs * 1000).toFixed(1)} µs`);
+  return lines.join('\n');
+}
