@@ -11,7 +11,7 @@ import { compileWatchlists, type MatchInput, type WatchlistMatcher } from '../sr
 import { listMatches } from '../src/watch/explain.js';
 
 /** BENCH_LONG_SIZES=45,90 measures other sizes (an older build would take minutes at 360 KB). */
-const SIZES_KB = (process.env['BENCH_LONG_SIZES'] ?? '90,180,360,720').split(',').map(Number);
+const SIZES_KB = (process.env['BENCH_LONG_SIZES'] ?? '5,10,20,40,90,180,360,720').split(',').map(Number);
 const HEADLINE = 'Tariffs on Mexico. ';
 
 export interface LongStoryRow {

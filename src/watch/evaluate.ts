@@ -89,9 +89,7 @@ export class StoryEvaluation {
     switch (node.kind) {
       case 'term': {
         const found = this.hitsOf(node.pattern, node.fields);
-        return found.length === 0
-          ? null
-          : found.map((hit) => ({ ...this.position(hit), term: node.text, clause: node.clause, entity: null, role: 'term' as const }));
+        return found.length === 0 ? null : found.map((hit) => evidenceOf(hit, node.text, node.clause, null, 'term'));
       }
       case 'entity':
         return this.entity(node.entity, node.fields, node.clause);
@@ -140,35 +138,42 @@ export class StoryEvaluation {
       result = this.entityUncached(entity, fields);
       this.entityMemo.set(key, result);
     }
-    return result && result.map((e) => ({ ...e, clause }));
+    return result && result.map((e) => relabelled(e, clause, e.entity, e.role));
   }
 
   private entityUncached(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
     if (entity.exclude && this.evaluate(entity.exclude) !== null) return null;
     const asEvidence = (aliases: CompiledAlias[]) =>
       aliases.flatMap((alias) =>
-        this.hitsOf(alias.pattern, fields).map((hit) => ({
-          ...this.position(hit),
-          term: alias.text,
-          clause: '',
-          entity: entity.id,
-          role: 'alias' as const,
-        })),
+        this.hitsOf(alias.pattern, fields).map((hit) => evidenceOf(hit, alias.text, '', entity.id, 'alias')),
       );
     const plain = asEvidence(entity.aliases);
     const ambiguous = asEvidence(entity.ambiguousAliases);
-    if (plain.length > 0) return [...plain, ...ambiguous];
+    if (plain.length > 0) return appendAll(plain, ambiguous);
     if (ambiguous.length === 0 || !entity.context) return null;
     const context = this.evaluate(entity.context);
     if (context === null) return null;
-    return [...ambiguous, ...context.map((e) => ({ ...e, entity: entity.id, role: 'context' as const }))];
+    return appendAll(ambiguous, context.map((e) => relabelled(e, e.clause, entity.id, 'context')));
   }
 
-  private hitsOf(pattern: number, fields: readonly Field[]): FieldHit[] {
-    return (this.hits.get(pattern) ?? []).filter((hit) => fields.includes(hit.field));
+  private hitsOf(pattern: number, fields: readonly Field[]): readonly FieldHit[] {
+    const hits = this.hits.get(pattern);
+    if (!hits) return NO_HITS;
+    // Usually every hit is in a wanted field: the list itself, no copy.
+    return hits.every((hit) => fields.includes(hit.field)) ? hits : hits.filter((hit) => fields.includes(hit.field));
   }
+}
 
-  private position(hit: FieldHit) {
-    return { field: hit.field, start: hit.start, end: hit.end, firstWord: hit.firstWord, lastWord: hit.lastWord };
-  }
+const NO_HITS: readonly FieldHit[] = [];
+
+/*
+ * Evidence objects are made by these two functions only, always with the same properties in the
+ * same order: object spreads here made a story matching 1,000 watchlists several times slower.
+ */
+function evidenceOf(hit: FieldHit, term: string, clause: string, entity: string | null, role: Evidence['role']): Evidence {
+  return { term, clause, field: hit.field, start: hit.start, end: hit.end, firstWord: hit.firstWord, lastWord: hit.lastWord, entity, role };
+}
+
+function relabelled(e: Evidence, clause: string, entity: string | null, role: Evidence['role']): Evidence {
+  return { term: e.term, clause, field: e.field, start: e.start, end: e.end, firstWord: e.firstWord, lastWord: e.lastWord, entity, role };
 }

@@ -75,6 +75,29 @@ function patternsOf(node: CompiledNode, into: Set<number>): void {
  * needs no 1,000 lines of explanation.
  */
 function keptEvidence(evidence: readonly Evidence[]): Evidence[] {
+  return evidence.length <= 32 ? keptFew(evidence) : keptMany(evidence);
+}
+
+const sameSpan = (a: Evidence, b: Evidence) =>
+  a.start === b.start && a.end === b.end && a.field === b.field && a.role === b.role && a.entity === b.entity;
+const sameTerm = (a: Evidence, b: Evidence) => a.term === b.term && a.field === b.field && a.role === b.role && a.entity === b.entity;
+
+/** The common case, a few pieces of evidence: compared pairwise, no keys built. */
+function keptFew(evidence: readonly Evidence[]): Evidence[] {
+  const kept: Evidence[] = [];
+  for (const e of evidence) {
+    let duplicate = false;
+    let sameTermCount = 0;
+    for (const k of kept) {
+      if (sameSpan(e, k)) duplicate = true;
+      if (sameTerm(e, k)) sameTermCount++;
+    }
+    if (!duplicate && sameTermCount < LIMITS.evidencePerTerm) kept.push(e);
+  }
+  return kept;
+}
+
+function keptMany(evidence: readonly Evidence[]): Evidence[] {
   const seen = new Set<string>();
   const perTerm = new Map<string, number>();
   const kept: Evidence[] = [];
