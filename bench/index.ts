@@ -4,12 +4,16 @@
  *   npm run bench -- match    only the matcher
  *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
+ *   npm run bench -- long     one very long repetitive story, doubling in size
+ *   npm run bench -- tenants  10,000 watchlists in one matcher
+ *   npm run bench -- alerts   500 stories × 1,000 matching watchlists (each layout in its own process)
  *
  * Each benchmark runs in its own process and imports only what it measures: the matcher was
  * measured up to 40% slower in a process that had merely loaded the network and Redis client
  * libraries the poll benchmark needs (see BENCHMARKS.md).
  */
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const only = process.argv[2];
@@ -30,12 +34,30 @@ if (only === 'match') {
   console.log(await benchNestingShare());
   console.log('');
   console.log(benchDeepHtml());
+} else if (only === 'long') {
+  const { benchLongStory, formatLongStoryRows } = await import('./long-story.js');
+  console.log(`\n## One long repetitive story, shipped watchlists (node ${process.version})\n`);
+  console.log(formatLongStoryRows(benchLongStory(resolve(import.meta.dirname, '../..'))));
+} else if (only === 'tenants') {
+  const { benchTenants, formatTenants } = await import('./tenants.js');
+  console.log(`\n## 10,000 watchlists of ten terms (node ${process.version})\n`);
+  console.log(formatTenants(benchTenants()));
+} else if (only === 'alerts') {
+  console.log(`\n## 500 stories × 1,000 watchlists that all match (node ${process.version})\n`);
+  console.log('| layout | alerts | time | alerts/s | stories/s | peak RSS |\n|---|---:|---:|---:|---:|---:|');
+  for (const layout of ['one-channel', 'many-channels']) {
+    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'alerts-layout', layout], { stdio: 'inherit' });
+    if (run.status !== 0) process.exit(run.status ?? 1);
+  }
+} else if (only === 'alerts-layout') {
+  const { benchAlerts, formatAlerts } = await import('./tenants.js');
+  console.log(formatAlerts(benchAlerts(process.argv[3] as 'one-channel' | 'many-channels')));
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'poll', 'hostile']) {
+  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, poll or hostile`);
+  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants or alerts`);
   process.exit(2);
 }

@@ -5,7 +5,7 @@
 import type { Story } from '../feeds/story.js';
 import type { MatchResult, TermMatch } from '../watch/matcher.js';
 import { listMatches } from '../watch/explain.js';
-import { summarise, type Span } from './summary.js';
+import { SummarySource, type Span, type Summary } from './summary.js';
 import { sha1Hex } from '../hash.js';
 
 export interface AlertWatchlist {
@@ -34,22 +34,96 @@ export function dedupeKeys(story: Story): string[] {
   return keys;
 }
 
+/**
+ * Builds the alerts of one story for every channel it goes to. What depends on the story alone is
+ * done once — its sentences, its matches grouped by watchlist — and a summary is computed once per
+ * distinct set of highlighted spans, so a story matching many watchlists for many channels costs
+ * each channel only the selection of its own watchlists.
+ */
+export class StoryAlerts {
+  private source: SummarySource | null = null;
+  private readonly summaries = new Map<string, Summary>();
+  private readonly matchesByWatchlist = new Map<string, TermMatch[]>();
+  /** Each fired watchlist's place in the result, which is definition order. */
+  private readonly position = new Map<string, number>();
+  private readonly labels: AlertWatchlist[];
+
+  constructor(
+    private readonly story: Story,
+    private readonly result: MatchResult,
+    watchlistNames: ReadonlyMap<string, string>,
+  ) {
+    result.watchlists.forEach((id, index) => this.position.set(id, index));
+    this.labels = result.watchlists.map((id) => ({ id, name: watchlistNames.get(id) ?? id }));
+    for (const match of result.matches) {
+      const list = this.matchesByWatchlist.get(match.watchlist);
+      if (list) list.push(match);
+      else this.matchesByWatchlist.set(match.watchlist, [match]);
+    }
+  }
+
+  /** The alert for a channel following `wanted`, or null when none of them fired. */
+  forChannel(channel: string, wanted: ReadonlySet<string>): Alert | null {
+    const indexes = this.firedAmong(wanted);
+    if (indexes.length === 0) return null;
+    // A channel following every watchlist that fired shares the result's own list.
+    const matches = indexes.length === this.labels.length ? this.result.matches : indexes.flatMap((i) => this.matchesByWatchlist.get(this.labels[i]!.id) ?? []);
+    const summary = this.summaryFor(matches);
+    return {
+      channel,
+      story: this.story,
+      watchlists: indexes.map((i) => this.labels[i]!),
+      matches,
+      summary: summary.text,
+      summaryHighlights: summary.highlights,
+    };
+  }
+
+  /** Indexes of the fired watchlists the channel follows, in definition order; the smaller side is walked. */
+  private firedAmong(wanted: ReadonlySet<string>): number[] {
+    if (wanted.size < this.labels.length) {
+      const indexes: number[] = [];
+      for (const id of wanted) {
+        const index = this.position.get(id);
+        if (index !== undefined) indexes.push(index);
+      }
+      return indexes.sort((a, b) => a - b);
+    }
+    return this.labels.flatMap((label, index) => (wanted.has(label.id) ? [index] : []));
+  }
+
+  private summaryFor(matches: readonly TermMatch[]): Summary {
+    const spans = matches.filter((m) => m.field === 'summary');
+    const key = [...new Set(spans.map((span) => `${span.start}:${span.end}`))].sort().join(',');
+    let summary = this.summaries.get(key);
+    if (!summary) {
+      this.source ??= new SummarySource(this.story.summary, this.story.title, this.story.language);
+      summary = this.source.summarise(spans);
+      this.summaries.set(key, summary);
+    }
+    return summary;
+  }
+}
+
+/** One alert: the story, the watchlists of `result` that fired, and a summary with their spans. */
 export function buildAlert(
   channel: string,
   story: Story,
   result: MatchResult,
   watchlistNames: ReadonlyMap<string, string>,
 ): Alert {
-  const spans = result.matches.filter((m) => m.field === 'summary');
-  const summary = summarise(story.summary, story.title, spans, { language: story.language });
-  return {
+  return new StoryAlerts(story, result, watchlistNames).forChannel(channel, new Set(result.watchlists)) ?? {
     channel,
     story,
-    watchlists: result.watchlists.map((id) => ({ id, name: watchlistNames.get(id) ?? id })),
-    matches: result.matches,
-    summary: summary.text,
-    summaryHighlights: summary.highlights,
+    watchlists: [],
+    matches: [],
+    ...emptySummary(story),
   };
+}
+
+function emptySummary(story: Story): { summary: string; summaryHighlights: Span[] } {
+  const summary = new SummarySource(story.summary, story.title, story.language).summarise([]);
+  return { summary: summary.text, summaryHighlights: summary.highlights };
 }
 
 /** Wraps each highlighted span in `before`/`after` (e.g. "**" for Markdown bold). */

@@ -21,7 +21,7 @@ interface Row {
 function table(rows: Row[]): string {
   const header: Row = { feed: 'FEED', status: 'STATUS', stories: 'STORIES', time: 'TIME', detail: 'DETAIL' };
   const all = [header, ...rows];
-  const width = (key: keyof Row) => Math.max(...all.map((row) => row[key].length));
+  const width = (key: keyof Row) => all.reduce((widest, row) => Math.max(widest, row[key].length), 0);
   const keys: (keyof Row)[] = ['feed', 'status', 'stories', 'time'];
   return all
     .map((row) => `${keys.map((key) => row[key].padEnd(width(key))).join('  ')}  ${row.detail}`.trimEnd())

@@ -5,7 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { compileWatchlists, type MatchInput, type Matcher } from '../watch/matcher.js';
+import { compileWatchlists, type MatchInput, type MatchResult, type Matcher } from '../watch/matcher.js';
+import { asWirewatchError } from '../errors.js';
 import { explainMatch, listMatches } from '../watch/explain.js';
 import { htmlToText } from '../feeds/text.js';
 import { primaryLanguage } from '../feeds/language.js';
@@ -47,21 +48,37 @@ export function readStoryLine(line: string): { ok: true; input: MatchInput } | {
   };
 }
 
+/**
+ * Matches one story, or says why it could not: a line that makes matching itself fail costs that
+ * line (an "error" like any unreadable line), never the lines after it.
+ */
+function matchStory(input: MatchInput, matcher: Matcher): { ok: true; result: MatchResult } | { ok: false; error: string } {
+  try {
+    return { ok: true, result: matcher.match(input) };
+  } catch (error) {
+    const coded = asWirewatchError(error);
+    return { ok: false, error: `matching failed (${coded.code}): ${coded.message}` };
+  }
+}
+
 export function matchLine(line: string, matcher: Matcher): Record<string, unknown> {
   const story = readStoryLine(line);
   if (!story.ok) return { error: story.error };
-  const result = matcher.match(story.input);
+  const matched = matchStory(story.input, matcher);
+  if (!matched.ok) return { error: matched.error };
   return {
-    watchlists: result.watchlists,
-    matches: listMatches(result.matches).map(({ watchlist, term, field }) => ({ watchlist, term, field })),
+    watchlists: matched.result.watchlists,
+    matches: listMatches(matched.result.matches).map(({ watchlist, term, field }) => ({ watchlist, term, field })),
   };
 }
 
 /** Human-readable, so for a terminal: the input is anyone's JSON, and its control characters must not act on the terminal. */
-function explainLine(line: string, number: number, matcher: Matcher, names: ReadonlyMap<string, string>): string {
+function explainLine(line: string, number: number, matcher: Matcher, names: ReadonlyMap<string, string>): { text: string; failed: boolean } {
   const story = readStoryLine(line);
-  if (!story.ok) return withoutControls(`${number}. error: ${story.error}\n\n`);
-  return withoutControls(`${number}. ${story.input.title}\n${explainMatch(story.input, matcher.match(story.input), names)}\n\n`);
+  if (!story.ok) return { text: withoutControls(`${number}. error: ${story.error}\n\n`), failed: true };
+  const matched = matchStory(story.input, matcher);
+  if (!matched.ok) return { text: withoutControls(`${number}. error: ${matched.error}\n\n`), failed: true };
+  return { text: withoutControls(`${number}. ${story.input.title}\n${explainMatch(story.input, matched.result, names)}\n\n`), failed: false };
 }
 
 export async function matchCommand({ io, values, loadConfig }: CommandContext): Promise<number> {
@@ -76,8 +93,9 @@ export async function matchCommand({ io, values, loadConfig }: CommandContext): 
     number++;
     let text: string;
     if (explain) {
-      text = explainLine(line, number, matcher, names);
-      if (text.includes('. error: ')) bad++;
+      const explained = explainLine(line, number, matcher, names);
+      text = explained.text;
+      if (explained.failed) bad++;
     } else {
       const output = matchLine(line, matcher);
       if ('error' in output) bad++;

@@ -6,11 +6,15 @@ import { readFileSync, statSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import {
+  entityCycles,
   entityDefinitionSchema,
+  termsUsed,
   unknownEntityReferences,
   unknownEntityReferencesOfEntity,
   watchlistDefinitionSchema,
+  type EntityDefinition,
 } from '../watch/definition.js';
+import { LIMITS } from '../watch/limits.js';
 
 export const FEED_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
@@ -55,9 +59,10 @@ export const configFileSchema = z
       })
       .default([]),
     /** Named entities shared by all watchlists: referenced as @id in queries or by id in `entities`. */
-    entities: z.array(entityDefinitionSchema).default([]),
+    entities: z.array(entityDefinitionSchema).check(atMost(LIMITS.entitiesInFile, 'entities')).default([]),
     watchlists: z
       .array(watchlistDefinitionSchema)
+      .check(atMost(LIMITS.watchlistsInFile, 'watchlists'))
       .superRefine((lists, ctx) => uniqueIds(lists, ctx, 'watchlist'))
       .default([]),
   })
@@ -80,7 +85,38 @@ export const configFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['entities', index, ...problem.path], message: problem.message });
       }
     });
+    for (const cycle of entityCycles(file.entities)) ctx.addIssue(cycleIssue(['entities'], cycle));
+    const library = new Map(file.entities.map((entity) => [entity.id, entity]));
+    file.watchlists.forEach((watchlist, index) => {
+      const inline = (watchlist.entities ?? []).filter((e): e is EntityDefinition => typeof e !== 'string');
+      for (const cycle of entityCycles(inline)) {
+        // The cycle's index is among the inline entities; the path needs its place in the whole list.
+        const place = watchlist.entities!.indexOf(inline[cycle.index]!);
+        ctx.addIssue(cycleIssue(['watchlists', index, 'entities'], { ...cycle, index: place }));
+      }
+      const count = termsUsed(watchlist, library);
+      if (count > LIMITS.termsPerWatchlist) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['watchlists', index],
+          message: `the watchlist has ${count} terms, phrases and aliases (its entities' included); the most is ${LIMITS.termsPerWatchlist}`,
+        });
+      }
+    });
   });
+
+/** A length check whose message says how many there are. */
+function atMost<T>(limit: number, what: string) {
+  return (ctx: z.core.ParsePayload<T[]>) => {
+    if (ctx.value.length > limit) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `${ctx.value.length} ${what}; the most is ${limit}` });
+    }
+  };
+}
+
+function cycleIssue(at: (string | number)[], cycle: { index: number; field: string; ids: string[] }) {
+  return { code: 'custom' as const, path: [...at, cycle.index, cycle.field], message: `entity cycle ${cycle.ids.join(' → ')}` };
+}
 
 export type ConfigFile = z.output<typeof configFileSchema>;
 export type FeedDefinition = z.output<typeof feedSchema>;

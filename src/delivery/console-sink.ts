@@ -20,14 +20,18 @@ const TERMS_SHOWN = 6;
  * Context words that only confirmed an ambiguous alias are left to `wirewatch match --explain`.
  */
 export function describeMatches(alert: Alert): string {
+  // Grouped in one pass over the matches, not one pass per watchlist.
+  const byWatchlist = new Map<string, Map<string, Set<string>>>();
+  for (const match of alert.matches) {
+    if (match.role === 'context') continue;
+    let fieldsByTerm = byWatchlist.get(match.watchlist);
+    if (!fieldsByTerm) byWatchlist.set(match.watchlist, (fieldsByTerm = new Map()));
+    const label = `${match.entity ? `@${match.entity} ` : ''}"${match.term}"`;
+    fieldsByTerm.set(label, (fieldsByTerm.get(label) ?? new Set()).add(match.field));
+  }
   return alert.watchlists
     .map((watchlist) => {
-      const fieldsByTerm = new Map<string, Set<string>>();
-      for (const match of alert.matches) {
-        if (match.watchlist !== watchlist.id || match.role === 'context') continue;
-        const label = `${match.entity ? `@${match.entity} ` : ''}"${match.term}"`;
-        fieldsByTerm.set(label, (fieldsByTerm.get(label) ?? new Set()).add(match.field));
-      }
+      const fieldsByTerm = byWatchlist.get(watchlist.id) ?? new Map<string, Set<string>>();
       const terms = [...fieldsByTerm].map(([label, fields]) => `${label} (${[...fields].join(', ')})`);
       const more = terms.length > TERMS_SHOWN ? `, +${terms.length - TERMS_SHOWN} more` : '';
       return `${watchlist.id}: ${terms.slice(0, TERMS_SHOWN).join(', ')}${more}`;

@@ -21,8 +21,8 @@ import { MAX_ITEMS, parseFeedDocument } from '../feeds/parse.js';
 import { normaliseFeed } from '../feeds/normalise.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
-import { buildAlert, dedupeKeys, type Alert } from '../alerts/alert.js';
-import type { AlertSink } from '../delivery/sink.js';
+import { StoryAlerts, dedupeKeys, type Alert } from '../alerts/alert.js';
+import { DeliveryError, type AlertSink } from '../delivery/sink.js';
 import type { FeedState, Repositories, SeenRecord, SeenTimes } from '../store/repositories.js';
 import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
 
@@ -151,26 +151,34 @@ export function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<F
   };
 }
 
-/** Alerts for the stories, one per (story, subscribed channel whose watchlists matched), oldest story first. */
-export function alertsFor(stories: readonly Story[], target: FeedTarget, context: Pick<PollContext, 'matcher' | 'watchlistNames'>): Alert[] {
-  const alerts: Alert[] = [];
+/**
+ * Alerts for the stories, one per (story, subscribed channel whose watchlists matched), oldest
+ * story first. Built story by story as they are consumed, so a feed's alerts are never all held
+ * at once, and each story's shared work (summary sentences, grouped matches) is done once for all
+ * its channels.
+ */
+export function* alertsFor(
+  stories: readonly Story[],
+  target: FeedTarget,
+  context: Pick<PollContext, 'matcher' | 'watchlistNames'>,
+): Generator<Alert> {
+  const subscribers = target.subscribers.map((subscriber) => ({ channel: subscriber.channel, wanted: new Set(subscriber.watchlists) }));
   const oldestFirst = [...stories].sort((a, b) => a.published.localeCompare(b.published));
   for (const story of oldestFirst) {
     const result = context.matcher.match(story);
     if (result.watchlists.length === 0) continue;
-    for (const subscriber of target.subscribers) {
-      const wanted = new Set(subscriber.watchlists);
-      const watchlists = result.watchlists.filter((id) => wanted.has(id));
-      if (watchlists.length === 0) continue;
-      const matches = result.matches.filter((m) => wanted.has(m.watchlist));
-      alerts.push(buildAlert(subscriber.channel, story, { watchlists, matches }, context.watchlistNames));
+    const builder = new StoryAlerts(story, result, context.watchlistNames);
+    for (const { channel, wanted } of subscribers) {
+      const alert = builder.forChannel(channel, wanted);
+      if (alert) yield alert;
     }
   }
-  return alerts;
 }
 
 interface DeliveryReport {
   delivered: number;
+  /** Alerts whose send was tried (not those a channel already had). */
+  attempted: number;
   failedStories: Set<string>;
   /** Set when the store refused a write: delivery stopped there, so nothing is posted twice. */
   storeError: WirewatchError | null;
@@ -178,20 +186,39 @@ interface DeliveryReport {
 
 const isStoreError = (error: WirewatchError) => error.code === 'store_write_failed' || error.code === 'store_unavailable';
 
-async function deliverAll(alerts: Alert[], context: PollContext, dryRun: boolean, log: Logger): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: 0, failedStories: new Set(), storeError: null };
+/**
+ * A platform refused a channel for good (no access, unknown channel): its subscription is paused
+ * with the reason, so no more requests are made for it until someone fixes it and subscribes
+ * again. A channel without a stored subscription (the console) has nothing to pause.
+ */
+async function pauseChannel(context: PollContext, channel: string, error: WirewatchError, log: Logger): Promise<void> {
+  await context.repositories.subscriptions.mark(channel, { paused: { code: error.code, reason: error.message, at: context.clock.now() } });
+  log.warn({ code: error.code, reason: error.message }, 'the platform refused this channel for good: its subscription is paused');
+}
+
+async function deliverAll(alerts: Iterable<Alert>, context: PollContext, dryRun: boolean, log: Logger): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, attempted: 0, failedStories: new Set(), storeError: null };
+  const paused = new Set<string>();
   for (const alert of alerts) {
+    if (paused.has(alert.channel)) continue;
     const keys = dedupeKeys(alert.story);
     const storyLog = log.child({ story_id: alert.story.id, channel_id: alert.channel });
     if (!dryRun && (await context.repositories.deliveries.delivered(alert.channel, keys))) {
       storyLog.debug('already delivered to this channel; skipped');
       continue;
     }
+    report.attempted++;
     try {
       await context.sink.deliver(alert);
     } catch (error) {
-      report.failedStories.add(alert.story.id);
       const coded = asWirewatchError(error);
+      if (error instanceof DeliveryError && error.failure === 'permanent' && !dryRun) {
+        paused.add(alert.channel);
+        await pauseChannel(context, alert.channel, coded, storyLog);
+        continue;
+      }
+      report.failedStories.add(alert.story.id);
+      if (!dryRun) await context.repositories.subscriptions.mark(alert.channel, { lastFailure: { code: coded.code, reason: coded.message, at: context.clock.now() } });
       storyLog.error({ code: coded.code, err: coded }, 'alert delivery failed; the story stays unseen and is retried next cycle');
       continue;
     }
@@ -296,18 +323,21 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
     (story) => now - Date.parse(story.published) <= context.maxItemAgeMs,
   );
   const alerts = alertsFor(candidates, target, context);
-  if (state && alerts.length > 0) {
+  const first = alerts.next();
+  if (state && !first.done) {
     // Prove the store takes writes before posting anything: a post that cannot be recorded
     // would be posted again next cycle, and the one after.
     const stopped = await storeRefusesWrites(() => repositories.feedStates.put({ ...state, lastAttemptAt: now }), log);
-    if (stopped) return outcome(target, 'failed', { ...counts, deliveryFailures: alerts.length, error: stopped });
+    if (stopped) return outcome(target, 'failed', { ...counts, error: stopped });
   }
-  const { delivered, failedStories, storeError } = await deliverAll(alerts, context, options.dryRun, log);
+  const { delivered, attempted, failedStories, storeError } = first.done
+    ? { delivered: 0, attempted: 0, failedStories: new Set<string>(), storeError: null }
+    : await deliverAll(prepend(first.value, alerts), context, options.dryRun, log);
   if (storeError) {
     return outcome(target, 'failed', {
       ...counts,
       alerts: delivered,
-      deliveryFailures: alerts.length - delivered,
+      deliveryFailures: attempted - delivered,
       error: { code: storeError.code, message: storeError.message },
     });
   }
@@ -316,7 +346,12 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
     await repositories.feedStates.put(stateAfter(state, failedStories.size === 0));
   }
   if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts: delivered }, 'feed polled');
-  return outcome(target, 'polled', { ...counts, alerts: delivered, deliveryFailures: alerts.length - delivered });
+  return outcome(target, 'polled', { ...counts, alerts: delivered, deliveryFailures: attempted - delivered });
+}
+
+function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
+  yield first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }
 
 /** Runs a store write; a refusal is logged plainly and returned, so the caller posts nothing. */

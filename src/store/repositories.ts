@@ -177,6 +177,12 @@ export function createSubscriptionRepository(store: KeyValueStore, lock: KeyedLo
         if (!channels.includes(channel)) await store.set('sub-index', [...channels, channel]);
         return next;
       }),
+    /** Records a pause or a failed delivery on a stored subscription; nothing happens for a channel without one. */
+    mark: (channel: string, problems: Pick<Subscription, 'paused'> | Pick<Subscription, 'lastFailure'>): Promise<void> =>
+      lock.run('sub-index', async () => {
+        const current = await get(channel);
+        if (current) await store.set(`sub:${channel}`, { ...current, ...problems });
+      }),
     delete: (channel: string): Promise<void> =>
       lock.run('sub-index', async () => {
         await store.set('sub-index', (await index()).filter((c) => c !== channel));

@@ -110,6 +110,36 @@ export function compileEntity(definition: EntityDefinition, automaton: PatternAu
   };
 }
 
+/**
+ * Compiles a set of entities that may name each other in any order: an entity is compiled when
+ * first asked for, so `@b` in a's context finds b even when b is defined after a. Ids not in the
+ * set go to `outer` (an inline entity may name the library). A cycle — refused by the config
+ * loader — leaves the reference matching nothing rather than recursing forever.
+ */
+export function compileEntities(
+  definitions: readonly EntityDefinition[],
+  automaton: PatternAutomaton,
+  outer: EntityLookup,
+): Map<string, CompiledEntity> {
+  const byId = new Map(definitions.map((definition) => [definition.id, definition]));
+  const compiled = new Map<string, CompiledEntity>();
+  const compiling = new Set<string>();
+  const lookup: EntityLookup = (id) => {
+    const done = compiled.get(id);
+    if (done) return done;
+    const definition = byId.get(id);
+    if (!definition) return outer(id);
+    if (compiling.has(id)) return undefined;
+    compiling.add(id);
+    const entity = compileEntity(definition, automaton, lookup);
+    compiling.delete(id);
+    compiled.set(id, entity);
+    return entity;
+  };
+  for (const definition of definitions) lookup(definition.id);
+  return compiled;
+}
+
 /** The leaves of a compiled tree (terms and entity references), with or without those under a NOT. */
 export function compiledLeaves(node: CompiledNode, throughNot: boolean): (CompiledTerm | CompiledEntityRef)[] {
   switch (node.kind) {
@@ -140,11 +170,9 @@ export function compileWatchlist(
   library: EntityLookup,
 ): CompiledWatchlist {
   // Inline entities are visible to this watchlist's own queries, ahead of the shared library.
-  const inline = new Map<string, CompiledEntity>();
+  const inlineDefinitions = (definition.entities ?? []).filter((entity): entity is EntityDefinition => typeof entity !== 'string');
+  const inline = compileEntities(inlineDefinitions, automaton, library);
   const lookup: EntityLookup = (id) => inline.get(id) ?? library(id);
-  for (const entity of definition.entities ?? []) {
-    if (typeof entity !== 'string') inline.set(entity.id, compileEntity(entity, automaton, lookup));
-  }
   const alternatives: CompiledNode[] = [];
   if (definition.query) alternatives.push(compileQuery(definition.query, automaton, lookup));
   for (const text of definition.terms ?? []) {

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { parseQuery as parseQueryText, type ParseResult } from './query/parser.js';
 import { leavesOf, type QueryNode, type TermNode } from './query/ast.js';
 import { LIMITS } from './limits.js';
+import { appendAll } from './evaluate.js';
 
 /**
  * A query is parsed by the schema, again to count its terms and check its entity references, and
@@ -60,15 +61,19 @@ export const entityDefinitionSchema = z
   .strictObject({
     id: z.string().regex(ENTITY_ID, 'lower-case letters, digits, "_" and "-"'),
     name: z.string().trim().min(1).max(120),
-    aliases: z.array(aliasText).max(100).default([]),
+    aliases: z.array(aliasText).default([]),
     /** Aliases that fire only together with `context`. */
-    ambiguous_aliases: z.array(aliasText).max(100).default([]),
+    ambiguous_aliases: z.array(aliasText).default([]),
     context: queryText.optional(),
     exclude: queryText.optional(),
   })
   .superRefine((entity, ctx) => {
-    if (entity.aliases.length + entity.ambiguous_aliases.length === 0) {
+    const aliases = entity.aliases.length + entity.ambiguous_aliases.length;
+    if (aliases === 0) {
       ctx.addIssue({ code: 'custom', path: ['aliases'], message: 'an entity needs at least one alias' });
+    }
+    if (aliases > LIMITS.aliasesPerEntity) {
+      ctx.addIssue({ code: 'custom', path: ['aliases'], message: `the entity has ${aliases} aliases; the most is ${LIMITS.aliasesPerEntity}` });
     }
     if (entity.ambiguous_aliases.length > 0 && !entity.context) {
       ctx.addIssue({ code: 'custom', path: ['context'], message: 'ambiguous aliases need a context query that must also match' });
@@ -161,7 +166,7 @@ export function unknownEntityReferencesOfEntity(entity: EntityDefinition, known:
 export function unknownEntityReferences(watchlist: WatchlistDefinition, known: ReadonlySet<string>): Problem[] {
   const problems = referencesIn(watchlist.query, ['query'], known);
   exclusionsOf(watchlist).forEach((query, index) =>
-    problems.push(...referencesIn(query, typeof watchlist.exclude === 'string' ? ['exclude'] : ['exclude', index], known)),
+    appendAll(problems, referencesIn(query, typeof watchlist.exclude === 'string' ? ['exclude'] : ['exclude', index], known)),
   );
   (watchlist.entities ?? []).forEach((entity, index) => {
     if (typeof entity === 'string') {
@@ -173,4 +178,92 @@ export function unknownEntityReferences(watchlist: WatchlistDefinition, known: R
     }
   });
   return problems;
+}
+
+/** The `@id` references of a query, in order of appearance. */
+function referencedIds(query: string | undefined): string[] {
+  const parsed = query ? parseQuery(query) : null;
+  if (!parsed?.ok) return [];
+  return leavesOf(parsed.query).flatMap((leaf) => (leaf.kind === 'entity' ? [leaf.id] : []));
+}
+
+export interface EntityCycle {
+  /** Index (in the list given) of the entity where the cycle was entered, and the query that leads on. */
+  index: number;
+  field: 'context' | 'exclude';
+  /** The ids around the cycle, the first repeated at the end: a → b → a. */
+  ids: string[];
+}
+
+/**
+ * Cycles among entities through their context and exclude queries (a's context uses @b, b's
+ * uses @a): such an entity could never be decided, so the config refuses it. References to ids
+ * outside `entities` are not followed (a watchlist's inline entities can name the library, but
+ * the library cannot name them back). Iterative depth-first search: each cycle found once.
+ */
+export function entityCycles(entities: readonly EntityDefinition[]): EntityCycle[] {
+  const indexOf = new Map<string, number>();
+  entities.forEach((entity, index) => indexOf.set(entity.id, index));
+  const edges = entities.map((entity) =>
+    (['context', 'exclude'] as const).flatMap((field) =>
+      referencedIds(entity[field]).flatMap((id) => (indexOf.has(id) ? [{ to: indexOf.get(id)!, field }] : [])),
+    ),
+  );
+  const state = new Uint8Array(entities.length); // 0 unvisited, 1 on the path, 2 done
+  const cycles: EntityCycle[] = [];
+  for (let root = 0; root < entities.length; root++) {
+    if (state[root] !== 0) continue;
+    const path: { node: number; next: number }[] = [{ node: root, next: 0 }];
+    state[root] = 1;
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      const edge = edges[top.node]![top.next++];
+      if (!edge) {
+        state[top.node] = 2;
+        path.pop();
+        continue;
+      }
+      if (state[edge.to] === 0) {
+        state[edge.to] = 1;
+        path.push({ node: edge.to, next: 0 });
+      } else if (state[edge.to] === 1) {
+        const from = path.findIndex((step) => step.node === edge.to);
+        const onCycle = path.slice(from);
+        const entry = onCycle[0]!;
+        // The query of the entry entity that leads on around the cycle.
+        const field = onCycle.length === 1 ? edge.field : edges[entry.node]![entry.next - 1]!.field;
+        cycles.push({ index: entry.node, field, ids: [...onCycle.map((step) => entities[step.node]!.id), entities[edge.to]!.id] });
+      }
+    }
+  }
+  return cycles;
+}
+
+/** Terms of a query that are not entity references. */
+function plainTermsIn(query: string | undefined): number {
+  const parsed = query ? parseQuery(query) : null;
+  return parsed?.ok ? leavesOf(parsed.query).filter((leaf) => leaf.kind === 'term').length : 0;
+}
+
+/**
+ * What a watchlist costs the matcher: its terms and phrases, plus the aliases and the context and
+ * exclusion terms of every entity it uses — named with @id, listed, inline, or reached through
+ * another entity's queries — each entity counted once however often it is named.
+ */
+export function termsUsed(watchlist: WatchlistDefinition, library: ReadonlyMap<string, EntityDefinition>): number {
+  const inline = new Map<string, EntityDefinition>();
+  for (const entity of watchlist.entities ?? []) if (typeof entity !== 'string') inline.set(entity.id, entity);
+  const queries = [watchlist.query, ...exclusionsOf(watchlist)];
+  let count = (watchlist.terms?.length ?? 0) + queries.reduce((sum, query) => sum + plainTermsIn(query), 0);
+  const pending = [...queries.flatMap(referencedIds), ...(watchlist.entities ?? []).map((e) => (typeof e === 'string' ? e : e.id))];
+  const counted = new Set<string>();
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    const entity = inline.get(id) ?? library.get(id);
+    if (!entity || counted.has(id)) continue;
+    counted.add(id);
+    count += entity.aliases.length + entity.ambiguous_aliases.length + plainTermsIn(entity.context) + plainTermsIn(entity.exclude);
+    appendAll(pending, [...referencedIds(entity.context), ...referencedIds(entity.exclude)]);
+  }
+  return count;
 }

@@ -20,7 +20,7 @@ export interface ListedMatch {
 export function listMatches(matches: readonly TermMatch[]): ListedMatch[] {
   const listed = new Map<string, ListedMatch>();
   for (const { watchlist, term, field, entity } of matches) {
-    const key = JSON.stringify([watchlist, term, field]);
+    const key = `${watchlist}\u0000${field}\u0000${term}`;
     if (!listed.has(key)) listed.set(key, { watchlist, term, field, entity });
   }
   return [...listed.values()];
@@ -45,15 +45,20 @@ function describeEvidence(match: TermMatch, input: MatchInput): string {
 /** A multi-line explanation of a match result; `none` when nothing fired. */
 export function explainMatch(input: MatchInput, result: MatchResult, names: ReadonlyMap<string, string> = new Map()): string {
   if (result.watchlists.length === 0) return '  no watchlist matched';
+  // Grouped in one pass: by watchlist, then by clause in order of first appearance.
+  const byWatchlist = new Map<string, Map<string, TermMatch[]>>();
+  for (const match of result.matches) {
+    let byClause = byWatchlist.get(match.watchlist);
+    if (!byClause) byWatchlist.set(match.watchlist, (byClause = new Map()));
+    const matches = byClause.get(match.clause);
+    if (matches) matches.push(match);
+    else byClause.set(match.clause, [match]);
+  }
   const lines: string[] = [];
   for (const id of result.watchlists) {
     const name = names.get(id);
     lines.push(`  ${id}${name ? ` (${name})` : ''}`);
-    const byClause = new Map<string, TermMatch[]>();
-    for (const match of result.matches.filter((m) => m.watchlist === id)) {
-      byClause.set(match.clause, [...(byClause.get(match.clause) ?? []), match]);
-    }
-    for (const [clause, matches] of byClause) {
+    for (const [clause, matches] of byWatchlist.get(id) ?? []) {
       const shown = clause.length > 70 ? `${clause.slice(0, 67)}…` : clause;
       lines.push(`    clause ${shown}`);
       for (const match of matches) lines.push(`      ${describeEvidence(match, input)}`);

@@ -5,10 +5,11 @@
  * changing one watchlist recompiles that one only).
  */
 import { PatternAutomaton } from './automaton.js';
-import { compileEntity, compiledLeaves, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
+import { compileEntities, compiledLeaves, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
 import { StoryEvaluation, type Evidence, type FieldHit } from './evaluate.js';
 import type { EntityDefinition, WatchlistDefinition } from './definition.js';
 import type { Field } from './query/ast.js';
+import { LIMITS } from './limits.js';
 
 export type MatchField = Field;
 
@@ -69,16 +70,48 @@ function patternsOf(node: CompiledNode, into: Set<number>): void {
 
 /**
  * Each span once per watchlist: alternatives that fold alike ("cartel*" OR "cártel*") or overlap
- * would report the same words twice; the first term that matched them is kept.
+ * would report the same words twice; the first term that matched them is kept. And each term or
+ * alias at most LIMITS.evidencePerTerm times per field: a story repeating a word 1,000 times
+ * needs no 1,000 lines of explanation.
  */
-function uniqueEvidence(evidence: Evidence[]): Evidence[] {
+function keptEvidence(evidence: readonly Evidence[]): Evidence[] {
+  return evidence.length <= 32 ? keptFew(evidence) : keptMany(evidence);
+}
+
+const sameSpan = (a: Evidence, b: Evidence) =>
+  a.start === b.start && a.end === b.end && a.field === b.field && a.role === b.role && a.entity === b.entity;
+const sameTerm = (a: Evidence, b: Evidence) => a.term === b.term && a.field === b.field && a.role === b.role && a.entity === b.entity;
+
+/** The common case, a few pieces of evidence: compared pairwise, no keys built. */
+function keptFew(evidence: readonly Evidence[]): Evidence[] {
+  const kept: Evidence[] = [];
+  for (const e of evidence) {
+    let duplicate = false;
+    let sameTermCount = 0;
+    for (const k of kept) {
+      if (sameSpan(e, k)) duplicate = true;
+      if (sameTerm(e, k)) sameTermCount++;
+    }
+    if (!duplicate && sameTermCount < LIMITS.evidencePerTerm) kept.push(e);
+  }
+  return kept;
+}
+
+function keptMany(evidence: readonly Evidence[]): Evidence[] {
   const seen = new Set<string>();
-  return evidence.filter((e) => {
-    const key = `${e.field}:${e.start}:${e.end}:${e.role}:${e.entity ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const perTerm = new Map<string, number>();
+  const kept: Evidence[] = [];
+  for (const e of evidence) {
+    const span = `${e.field}:${e.start}:${e.end}:${e.role}:${e.entity ?? ''}`;
+    if (seen.has(span)) continue;
+    seen.add(span);
+    const term = `${e.field}:${e.role}:${e.entity ?? ''}:${e.term}`;
+    const count = perTerm.get(term) ?? 0;
+    if (count >= LIMITS.evidencePerTerm) continue;
+    perTerm.set(term, count + 1);
+    kept.push(e);
+  }
+  return kept;
 }
 
 export class WatchlistMatcher implements Matcher {
@@ -129,8 +162,13 @@ export class WatchlistMatcher implements Matcher {
       const text = input[field];
       if (!text) continue;
       const found = this.automaton.scan(text);
+      // Occurrences beyond the cap are not looked at, so a story repeating a term costs a bounded amount.
+      const occurrences = new Map<number, number>();
       for (let k = 0; k < found.length; k++) {
         const hit = found[k]!;
+        const seen = occurrences.get(hit.pattern) ?? 0;
+        if (seen >= LIMITS.occurrencesPerTerm) continue;
+        occurrences.set(hit.pattern, seen + 1);
         const fieldHit: FieldHit = { pattern: hit.pattern, field, start: hit.start, end: hit.end, firstWord: hit.firstWord, lastWord: hit.lastWord };
         hits ??= new Map();
         const list = hits.get(hit.pattern);
@@ -153,7 +191,7 @@ export class WatchlistMatcher implements Matcher {
       if (evidence === null) continue;
       if (watchlist.exclude && evaluation.evaluate(watchlist.exclude) !== null) continue;
       result.watchlists.push(id);
-      for (const e of uniqueEvidence(evidence)) {
+      for (const e of keptEvidence(evidence)) {
         result.matches.push({ watchlist: id, term: e.term, field: e.field, start: e.start, end: e.end, clause: e.clause, entity: e.entity, role: e.role });
       }
     }
@@ -163,9 +201,8 @@ export class WatchlistMatcher implements Matcher {
   /** Compiles everything into a fresh automaton (at start, and when dead patterns pile up). */
   private rebuild(): void {
     this.automaton = new PatternAutomaton();
-    this.library = new Map();
+    this.library = compileEntities(this.entityDefinitions, this.automaton, () => undefined);
     const lookup = (id: string) => this.library.get(id);
-    for (const entity of this.entityDefinitions) this.library.set(entity.id, compileEntity(entity, this.automaton, lookup));
     this.compiled = new Map();
     for (const definition of this.definitions.values()) {
       this.compiled.set(definition.id, compileWatchlist(definition, this.automaton, lookup));

@@ -72,3 +72,21 @@ describe('truncateAtWord', () => {
     ['unbreakablewordthatislong', 10, 'unbreakab…'],
   ])('%s / %i → %s', (text, max, expected) => expect(truncateAtWord(text, max)).toBe(expected));
 });
+
+describe('summarise a long description full of matches', () => {
+  // Tens of thousands of sentences and matched spans; a generous timeout, no duration asserted.
+  it('chooses the sentences holding matches and bolds them', () => {
+    const filler = 'Nothing happened here today. ';
+    const matched = 'Tariffs rose. ';
+    let text = '';
+    const spans: { start: number; end: number }[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      if (i % 2 === 1) {
+        spans.push({ start: text.length, end: text.length + 7 });
+        text += matched;
+      } else text += filler;
+    }
+    const summary = summarise(text.trim(), 'Headline', spans);
+    expect(markHighlights(summary.text, summary.highlights, '*')).toBe('*Tariffs* rose. *Tariffs* rose. *Tariffs* rose.');
+  }, 120_000);
+});

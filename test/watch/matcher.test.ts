@@ -68,6 +68,18 @@ describe('operators', () => {
     expect(fires(query, story(text))).toBe(expected);
   });
 
+  // Many occurrences on both sides: the one close pair may be anywhere among them.
+  const far = (count: number) => Array.from({ length: count }, () => 'Mexico filler filler filler filler filler').join(' ');
+  it.each([
+    ['tariff* NEAR/1 Mexico', 'the close pair in the middle', true, `${far(200)} tariffs ${far(200)}`],
+    ['tariff* NEAR/4 Mexico', 'the nearest 5 words away', false, `${far(400)} tariffs`],
+    ['tariff* NEAR/5 Mexico', 'the nearest 5 words away', true, `${far(400)} tariffs`],
+    ['"new tariffs" NEAR/1 "Mexico City"', 'phrases 1 word apart', true, `${far(300)} Mexico City said new tariffs ${far(300)}`],
+    ['"new tariffs" NEAR/0 "Mexico City"', 'phrases 1 word apart', false, `${far(300)} Mexico City said new tariffs ${far(300)}`],
+  ])('%s among hundreds of occurrences, %s → %s', (query, _label, expected, text) => {
+    expect(fires(query, story(text))).toBe(expected);
+  });
+
   it('NEAR holds only within one field', () => {
     expect(fires('tariff* NEAR/3 Mexico', story('New tariffs announced', 'Mexico responds'))).toBe(false);
   });
@@ -243,11 +255,12 @@ describe('limits', () => {
     const result = watchlistDefinitionSchema.safeParse({
       id: 'big',
       name: 'Big',
+      terms: Array.from({ length: LIMITS.termsPerWatchlist - 100 }, (_, i) => `w${i}`),
       query: Array.from({ length: 200 }, (_, i) => `t${i}`).join(' OR '),
       exclude: Array.from({ length: 150 }, (_, i) => `x${i}`).join(' OR '),
     });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe(`the watchlist has 350 terms; the most is ${LIMITS.termsPerWatchlist}`);
+    expect(result.error?.issues[0]?.message).toBe(`the watchlist has ${LIMITS.termsPerWatchlist + 250} terms; the most is ${LIMITS.termsPerWatchlist}`);
   });
 
   it('refuses a bad query with its column, as the config file reports it', () => {

@@ -43,7 +43,7 @@ function foldPiece(piece: string, offset: number): string[] {
 function termNode(token: Extract<Token, { type: 'word' | 'phrase' }>, fields: readonly Field[]): TermNode {
   const textStart = token.type === 'phrase' ? token.start + 1 : token.start;
   const words: string[] = [];
-  for (const match of token.text.matchAll(/\S+/g)) words.push(...foldPiece(match[0], textStart + match.index));
+  for (const match of token.text.matchAll(/\S+/g)) for (const word of foldPiece(match[0], textStart + match.index)) words.push(word);
   if (words.length === 0) {
     const what = token.type === 'phrase' ? 'the phrase' : `"${token.text}"`;
     throw new QuerySyntaxError(`${what} has no letters or digits to match`, token.start);
