@@ -146,7 +146,7 @@ export function benchAlerts(layout: AlertLayout): AlertsResult {
   const watchlistNames = new Map(lists.map((list) => [list.id, list.name]));
   const ids = lists.map((list) => list.id);
   const target: FeedTarget = {
-    feed: { id: 'bench', url: 'http://127.0.0.1/feed.xml', name: 'Bench', language: 'en' } as FeedTarget['feed'],
+    feed: { id: 'bench', url: 'http://127.0.0.1/feed.xml', name: 'Bench', language: 'en' },
     trusted: true,
     subscribers: layout === 'one-channel' ? [{ channel: 'console', watchlists: ids }] : ids.map((id) => ({ channel: `channel-${id}`, watchlists: [id] })),
   };

@@ -25,7 +25,7 @@ export function describeMatches(alert: Alert): string {
   for (const match of alert.matches) {
     if (match.role === 'context') continue;
     let fieldsByTerm = byWatchlist.get(match.watchlist);
-    if (!fieldsByTerm) byWatchlist.set(match.watchlist, (fieldsByTerm = new Map()));
+    if (!fieldsByTerm) byWatchlist.set(match.watchlist, (fieldsByTerm = new Map<string, Set<string>>()));
     const label = `${match.entity ? `@${match.entity} ` : ''}"${match.term}"`;
     fieldsByTerm.set(label, (fieldsByTerm.get(label) ?? new Set()).add(match.field));
   }

@@ -49,7 +49,7 @@ export function explainMatch(input: MatchInput, result: MatchResult, names: Read
   const byWatchlist = new Map<string, Map<string, TermMatch[]>>();
   for (const match of result.matches) {
     let byClause = byWatchlist.get(match.watchlist);
-    if (!byClause) byWatchlist.set(match.watchlist, (byClause = new Map()));
+    if (!byClause) byWatchlist.set(match.watchlist, (byClause = new Map<string, TermMatch[]>()));
     const matches = byClause.get(match.clause);
     if (matches) matches.push(match);
     else byClause.set(match.clause, [match]);
