@@ -150,7 +150,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return;
     }
     const message = body as Record<string, unknown>;
-    const nonceKey = message.enforce_nonce === true && message.nonce !== undefined ? `${channelId}:${String(message.nonce as string | number)}` : null;
+    const nonce = nonceOf(message.nonce);
+    const nonceKey = message.enforce_nonce === true && nonce !== null ? `${channelId}:${nonce}` : null;
     const earlier = nonceKey ? nonces.get(nonceKey) : undefined;
     if (earlier) {
       json(res, 200, earlier, rateHeaders(bucket.remaining));
@@ -220,7 +221,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     requests,
     setChannel: (channelId, behaviour) => {
       // a copy: the counters inside are used up by requests
-      behaviours.set(channelId, typeof behaviour === 'object' ? (structuredClone(behaviour) as ChannelBehaviour) : behaviour);
+      behaviours.set(channelId, typeof behaviour === 'object' ? (structuredClone(behaviour)) : behaviour);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -228,6 +229,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+function nonceOf(value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
 function asObject(value: unknown): Record<string, unknown> {
@@ -243,7 +248,7 @@ function invalidMessage(body: unknown): string[] {
   if (content.length > 2000) problems.push('content');
   if (!content && embeds.length === 0) problems.push('content');
   if (embeds.length > 10) problems.push('embeds');
-  if (message.nonce !== undefined && String(message.nonce as string | number).length > 25) problems.push('nonce');
+  if (message.nonce !== undefined && (nonceOf(message.nonce) ?? 'x'.repeat(26)).length > 25) problems.push('nonce');
   let total = 0;
   const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
   embeds.forEach((embed, i) => {
