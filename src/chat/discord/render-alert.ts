@@ -1,0 +1,225 @@
+/**
+ * An alert as a Discord message: one embed, everything from the feed escaped so it can neither
+ * ping anyone, nor hide a link behind other text, nor restyle the message; every embed limit
+ * respected (Discord refuses the whole message with 400 Invalid Form Body otherwise). Pure.
+ */
+import { createHash } from 'node:crypto';
+import { embedLength, escapeMarkdown, type APIEmbed, type APIEmbedField, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import type { Alert } from '../../alerts/alert.js';
+import type { Span } from '../../alerts/summary.js';
+import { describeMatches } from '../../delivery/console-sink.js';
+import { sha1Hex } from '../../hash.js';
+import { withoutControls } from '../../safe-text.js';
+
+/** Discord's embed limits, in characters (measured here in UTF-16 units, which is never fewer). */
+export const EMBED_LIMITS = {
+  title: 256,
+  description: 4096,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  /** title + description + field names and values + footer + author name, over all embeds. */
+  total: 6000,
+} as const;
+
+/** Longest nonce Discord accepts. */
+export const NONCE_LENGTH = 25;
+
+/** Embed colours; a watchlist keeps its colour because it is picked by a hash of its id. */
+export const ALERT_COLOURS = [0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd, 0x17becf, 0xe377c2, 0x8c564b] as const;
+const NO_WATCHLIST_COLOUR = 0x95a5a6;
+
+/** Parts kept short so the summary gets the room. */
+const WHY_MAX = 512;
+const SOURCE_MAX = 256;
+const URL_MAX = 2048;
+const ELLIPSIS = '…';
+
+export interface RenderAlertOptions {
+  /**
+   * Title, link, source and time only: what is posted when Discord refused the full message as
+   * invalid, so the story still arrives.
+   */
+  minimal?: boolean;
+}
+
+export type DiscordAlertMessage = RESTPostAPIChannelMessageJSONBody & {
+  embeds: [APIEmbed];
+  allowed_mentions: { parse: [] };
+  nonce: string;
+  enforce_nonce: true;
+};
+
+/**
+ * The body for POST /channels/{id}/messages. No `content`: the whole alert is in the embed, and
+ * mentions in embeds never ping; `allowed_mentions: { parse: [] }` makes sure of it anyway.
+ */
+export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {}): DiscordAlertMessage {
+  const { story } = alert;
+  const title = truncateText(escapeFeedText(story.title).trim(), EMBED_LIMITS.title) || 'Untitled story';
+  const embed: APIEmbed = { title };
+  const url = httpUrl(story.link);
+  if (url) embed.url = url;
+  embed.color = alertColour(alert.watchlists);
+
+  const footer = truncateText(footerText(alert), EMBED_LIMITS.footer);
+  embed.footer = { text: footer };
+  const time = new Date(story.published);
+  if (!Number.isNaN(time.getTime())) embed.timestamp = time.toISOString();
+
+  if (!options.minimal) {
+    const fields = alertFields(alert);
+    if (fields.length > 0) embed.fields = fields;
+    const used = embedLength({ ...embed, description: '' });
+    embed.description = renderDescription(alert, Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - used));
+    if (!embed.description) delete embed.description;
+    const thumbnail = httpUrl(story.imageUrl);
+    if (thumbnail) embed.thumbnail = { url: thumbnail };
+  }
+
+  return {
+    embeds: [embed],
+    allowed_mentions: { parse: [] },
+    nonce: alertNonce(story.id, alert.channel),
+    enforce_nonce: true,
+  };
+}
+
+/** Same story, same channel, same nonce: Discord returns the first message for a repeat. */
+export function alertNonce(storyId: string, channel: string): string {
+  return createHash('sha256').update(`${storyId}\n${channel}`).digest('base64url').slice(0, NONCE_LENGTH);
+}
+
+export function alertColour(watchlists: readonly { id: string }[]): number {
+  const first = watchlists[0];
+  if (!first) return NO_WATCHLIST_COLOUR;
+  return ALERT_COLOURS[Number.parseInt(sha1Hex(first.id).slice(0, 8), 16) % ALERT_COLOURS.length]!;
+}
+
+/** Text from a feed (or a watchlist someone typed) for a place where Discord renders Markdown. */
+export function escapeFeedText(text: string): string {
+  return withoutMentions(
+    escapeMarkdown(withoutControls(text), { heading: true, bulletedList: true, numberedList: true })
+      // masked links [text](url) and their pieces, which escapeMarkdown leaves alone
+      .replace(/[[\]()]/g, '\\$&')
+      // block quotes and subtext at the start of a line
+      .replace(/^(\s*)(>|-#)/gm, '$1\\$2')
+  );
+}
+
+/** <@id> <@&id> <#id> <t:…> <:emoji:id> </cmd:id> <https://…> @everyone @here: a zero-width space after `<` and `@`. */
+function withoutMentions(text: string): string {
+  return text.replace(/</g, '<\u200b').replace(/@(?=everyone|here)/gi, '@\u200b');
+}
+
+/**
+ * At most `max` characters, cut at a word boundary (unless that loses more than half) with "…";
+ * never between the two halves of a surrogate pair, never leaving a lone escaping backslash.
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max < ELLIPSIS.length) return '';
+  return `${cutText(text, max - ELLIPSIS.length, false)}${ELLIPSIS}`;
+}
+
+function cutText(text: string, room: number, preferNothing: boolean): string {
+  if (room <= 0) return '';
+  let cut = Math.min(room, text.length);
+  if (cut < text.length && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
+  if (cut < text.length) {
+    const space = lastWhitespace(text, cut);
+    if (space > 0 && (space >= cut / 2 || preferNothing)) cut = space;
+    else if (preferNothing) return '';
+  }
+  return text.slice(0, cut).trimEnd().replace(/\\+$/, '');
+}
+
+/** Index of the last whitespace at or before `at`, or -1. */
+function lastWhitespace(text: string, at: number): number {
+  for (let i = Math.min(at, text.length - 1); i >= 0; i -= 1) if (/\s/.test(text[i]!)) return i;
+  return -1;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function httpUrl(value: string | null): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.href.length <= URL_MAX ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function alertFields(alert: Alert): APIEmbedField[] {
+  const fields: APIEmbedField[] = [];
+  const names = alert.watchlists.map((w) => escapeFeedText(w.name));
+  if (names.length > 0) fields.push({ name: 'Watchlists', value: truncateText(names.join(', '), EMBED_LIMITS.fieldValue), inline: true });
+  const source = truncateText(escapeFeedText(alert.story.source).trim(), SOURCE_MAX);
+  if (source) fields.push({ name: 'Source', value: source, inline: true });
+  return fields;
+}
+
+/**
+ * Footers render no Markdown, so escaping would show as backslashes: the source goes in as it is,
+ * minus control characters, with mention syntax broken all the same.
+ */
+function footerText(alert: Alert): string {
+  const { story } = alert;
+  const source = truncateText(withoutMentions(withoutControls(story.source)).trim(), SOURCE_MAX);
+  const time = `${story.published.slice(0, 16).replace('T', ' ')} UTC${story.publishedFrom === 'first-seen' ? ' (first seen)' : ''}`;
+  return source ? `${source} · ${time}` : time;
+}
+
+/** The summary with matched terms in bold, then why it matched; at most `max` characters. */
+function renderDescription(alert: Alert, max: number): string {
+  const why = alert.matches.length > 0 ? truncateText(`Matched: ${escapeFeedText(describeMatches(alert))}`, Math.min(WHY_MAX, max)) : '';
+  const summaryRoom = max - why.length - (why ? 2 : 0);
+  const summary = summaryRoom > ELLIPSIS.length ? renderSummary(alert.summary, alert.summaryHighlights, summaryRoom) : '';
+  return [summary, why].filter(Boolean).join('\n\n');
+}
+
+interface Piece {
+  text: string;
+  bold: boolean;
+}
+
+/** Escaped summary with `**bold**` highlights, truncated without leaving a bold run open. */
+export function renderSummary(summary: string, highlights: readonly Span[], max: number): string {
+  const pieces = splitHighlights(summary, highlights).map((p) => ({ text: escapeFeedText(p.text), bold: p.bold }));
+  const wrap = (p: Piece): string => (p.bold ? `**${p.text}**` : p.text);
+  const full = pieces.map(wrap).join('');
+  if (full.length <= max) return full;
+  let out = '';
+  for (const piece of pieces) {
+    const wrapped = wrap(piece);
+    if (out.length + wrapped.length + ELLIPSIS.length <= max) {
+      out += wrapped;
+      continue;
+    }
+    const room = max - out.length - ELLIPSIS.length - (piece.bold ? 4 : 0);
+    const cut = cutText(piece.text, room, out.length > 0);
+    if (cut) out += wrap({ text: cut, bold: piece.bold });
+    break;
+  }
+  return `${out.trimEnd()}${ELLIPSIS}`;
+}
+
+function splitHighlights(text: string, highlights: readonly Span[]): Piece[] {
+  const pieces: Piece[] = [];
+  let at = 0;
+  for (const span of [...highlights].sort((a, b) => a.start - b.start)) {
+    const start = Math.max(span.start, at);
+    const end = Math.min(span.end, text.length);
+    if (end <= start) continue;
+    if (start > at) pieces.push({ text: text.slice(at, start), bold: false });
+    pieces.push({ text: text.slice(start, end), bold: true });
+    at = end;
+  }
+  if (at < text.length) pieces.push({ text: text.slice(at), bold: false });
+  return pieces.filter((p) => p.text.length > 0);
+}

@@ -1,0 +1,106 @@
+/** Alerts for the Discord rendering and sink tests: an ordinary one and one built to attack the channel. */
+import type { Alert } from '../../../src/alerts/alert.js';
+import type { Story } from '../../../src/feeds/story.js';
+
+export const GUILD_ID = '123456789012345678';
+export const CHANNEL_ID = '234567890123456789';
+export const CHANNEL_KEY = `discord:${GUILD_ID}:${CHANNEL_ID}`;
+
+export const story: Story = {
+  id: 'abc123def456abc123de',
+  feedId: 'insightcrime',
+  identity: { kind: 'guid', key: 'g1' },
+  earlierIds: [],
+  title: 'El Mayo pleads guilty in Brooklyn',
+  link: 'https://example.org/el-mayo',
+  summary: 'The Sinaloa cartel co-founder appeared in court.',
+  published: '2026-11-27T10:15:00.000Z',
+  publishedFrom: 'feed',
+  language: 'en',
+  categories: [],
+  imageUrl: 'https://example.org/el-mayo.jpg',
+  source: 'InSight Crime',
+};
+
+export const alert: Alert = {
+  channel: CHANNEL_KEY,
+  story,
+  watchlists: [{ id: 'cartel_leaders', name: 'Cartel leaders' }],
+  matches: [
+    { watchlist: 'cartel_leaders', term: 'El Mayo', field: 'title', start: 0, end: 7, clause: '@el_mayo', entity: 'el_mayo', role: 'alias' },
+    { watchlist: 'cartel_leaders', term: 'Sinaloa cartel*', field: 'summary', start: 4, end: 18, clause: '@sinaloa_cartel', entity: 'sinaloa_cartel', role: 'alias' },
+  ],
+  summary: 'The Sinaloa cartel co-founder appeared in court.',
+  summaryHighlights: [{ start: 4, end: 18 }],
+};
+
+const ATTACK = '@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678> <t:1700000000:R> [click](https://evil.example) **bold** __u__ ~~s~~ ||spoiler|| `code` ```block```';
+
+/** 10 KB and more of hostile summary, with an astral-plane emoji wherever a cut may fall. */
+function hostileSummary(): string {
+  const words: string[] = [];
+  for (let i = 0; words.join(' ').length < 10_500; i += 1) words.push(i % 7 === 0 ? ATTACK : `word${i}😀😀`);
+  return words.join(' ');
+}
+
+const summary = hostileSummary();
+const cartel = summary.indexOf('word1😀');
+
+export const hostileAlert: Alert = {
+  channel: CHANNEL_KEY,
+  story: {
+    ...story,
+    id: 'ffff0000ffff0000ffff',
+    // no space near the title limit, and an emoji straddling it
+    title: `${ATTACK} # Heading > quote ${'x'.repeat(120)}😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀`,
+    link: 'javascript:alert(1)',
+    imageUrl: 'data:image/png;base64,AAAA',
+    source: '[Reuters](https://evil.example) @everyone <@&123456789012345678>',
+    summary,
+  },
+  watchlists: [
+    { id: 'evil', name: '<@&123456789012345678> [list](https://evil.example) @here' },
+    { id: 'cartel_leaders', name: 'Cartel leaders' },
+  ],
+  matches: [{ watchlist: 'evil', term: '[x](https://evil.example) @everyone', field: 'summary', start: cartel, end: cartel + 5, clause: 'x', entity: null, role: 'term' }],
+  summary,
+  summaryHighlights: [{ start: cartel, end: cartel + 5 }],
+};
+
+export interface EmbedLike {
+  title?: string;
+  description?: string;
+  url?: string;
+  fields?: { name: string; value: string }[];
+  footer?: { text: string };
+  thumbnail?: { url: string };
+}
+
+/** Text Discord renders as Markdown (the footer renders none). */
+export function markdownTexts(embed: EmbedLike): string[] {
+  return [embed.title ?? '', embed.description ?? '', ...(embed.fields ?? []).flatMap((f) => [f.name, f.value])];
+}
+
+/** Problems that would let the message ping, hide a link, break a limit or hold half a character. */
+export function unsafeParts(embed: EmbedLike): string[] {
+  const problems: string[] = [];
+  const all = [...markdownTexts(embed), embed.footer?.text ?? ''];
+  for (const text of all) {
+    if (/@(everyone|here)/i.test(text)) problems.push(`@everyone/@here in ${JSON.stringify(text.slice(0, 60))}`);
+    if (/<(?!\u200b)/.test(text)) problems.push(`live <…> syntax in ${JSON.stringify(text.slice(0, 60))}`);
+    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) problems.push('half a surrogate pair');
+  }
+  for (const text of markdownTexts(embed)) {
+    // every bracket or parenthesis escaped: preceded by an odd number of backslashes
+    if (/(?<!\\)(?:\\\\)*[[\]()]/.test(text)) problems.push(`unescaped bracket in ${JSON.stringify(text.slice(0, 60))}`);
+  }
+  const fields = embed.fields ?? [];
+  const total = (embed.title ?? '').length + (embed.description ?? '').length + (embed.footer?.text ?? '').length + fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+  if ((embed.title ?? '').length > 256) problems.push('title over 256');
+  if ((embed.description ?? '').length > 4096) problems.push('description over 4096');
+  if ((embed.footer?.text ?? '').length > 2048) problems.push('footer over 2048');
+  if (fields.some((f) => f.name.length > 256 || f.value.length > 1024)) problems.push('field over its limit');
+  if (total > 6000) problems.push(`embed total ${total} over 6000`);
+  for (const url of [embed.url, embed.thumbnail?.url]) if (url !== undefined && !/^https?:\/\//.test(url)) problems.push(`non-http url ${url}`);
+  return problems;
+}
