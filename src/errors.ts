@@ -31,6 +31,9 @@ export type ErrorCode =
   | 'delivery_transient'
   | 'delivery_rate_limited'
   | 'delivery_permanent'
+  // the service's own HTTP server, and chat platform connections
+  | 'http_unavailable'
+  | 'chat_login_failed'
   // storage
   | 'store_unavailable'
   | 'store_write_failed'

@@ -16,6 +16,7 @@ import type { PollContext } from '../pipeline/poll-feed.js';
 import { createWatchlistSync, type WatchlistSync } from '../pipeline/watchlist-sync.js';
 import { createCommandHandler, type CommandHandler, type CycleSummary } from '../commands/index.js';
 import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guard.js';
+import { createDiscordPlatform, type ChatPlatform } from './discord.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -31,6 +32,8 @@ export interface Runtime {
   pollContext: PollContext;
   /** The platform-neutral command core that chat adapters drive. */
   commands: CommandHandler;
+  /** The chat platforms configured (Discord when DISCORD_TOKEN is set); `run` starts them. */
+  platforms: ChatPlatform[];
   /** The last finished poll cycle (`status` shows it); set by the service after each cycle. */
   lastCycle: CycleSummary | null;
   close(): Promise<void>;
@@ -44,8 +47,7 @@ export interface RuntimeOptions {
   storeUrl?: string;
   /** Where alerts go; the console sink on `stdout` when omitted. */
   sink?: AlertSink;
-  /** Chat sinks by channel-key prefix ("discord:"), next to the console's. */
-  chatSinks?: readonly { prefix: string; sink: AlertSink }[];
+
   clock?: Clock;
 }
 
@@ -66,8 +68,17 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     clock,
   });
   const matcher = compileWatchlists(config.watchlists, config.entities);
+  const commands = createCommandHandler({
+    repositories,
+    shipped: { feeds: config.feeds, watchlists: config.watchlists, entities: config.entities },
+    checkFeedUrl: (raw) => checkFeedDestination(raw, { resolve: systemResolve, allowPrivate: config.fetch.allowPrivate }),
+    clock,
+    logger,
+    lastCycle: () => runtime.lastCycle,
+  });
+  const platforms = config.discord ? [createDiscordPlatform(config.discord, { commands, logger, clock })] : [];
   const consoleSink = createConsoleSink({ out: options.stdout, format: options.outputFormat });
-  const sink = options.sink ?? createRoutingSink([{ prefix: 'console', sink: consoleSink }, ...(options.chatSinks ?? [])]);
+  const sink = options.sink ?? createRoutingSink([{ prefix: 'console', sink: consoleSink }, ...platforms]);
   const pollContext: PollContext = {
     fetcher,
     repositories,
@@ -97,14 +108,8 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     sink,
     pollContext,
     lastCycle: null,
-    commands: createCommandHandler({
-      repositories,
-      shipped: { feeds: config.feeds, watchlists: config.watchlists, entities: config.entities },
-      checkFeedUrl: (raw) => checkFeedDestination(raw, { resolve: systemResolve, allowPrivate: config.fetch.allowPrivate }),
-      clock,
-      logger,
-      lastCycle: () => runtime.lastCycle,
-    }),
+    commands,
+    platforms,
     close: async () => {
       await fetcher.close();
       await store.close();

@@ -3,8 +3,7 @@
  * in one server, where it appears at once (development), or globally. Run once per deployment
  * and after upgrades that change the command, not at every start.
  */
-import { REST } from 'discord.js';
-import { registerCommands } from '../chat/discord/index.js';
+import { createDiscordRest, registerCommands } from '../chat/discord/index.js';
 import { WirewatchError } from '../errors.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
@@ -20,7 +19,7 @@ export async function discordCommand({ io, values, positionals, loadConfig, crea
   }
   const guildId = typeof values['guild'] === 'string' ? values['guild'] : undefined;
   if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) throw new WirewatchError('cli_usage', `--guild "${guildId}" is not a server id (17 to 20 digits)`);
-  const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
+  const rest = createDiscordRest({ token: config.discord.token, apiUrl: config.discord.apiUrl });
   try {
     await registerCommands({ rest, applicationId: config.discord.applicationId, ...(guildId ? { guildId } : {}) });
   } catch (error) {

@@ -8,6 +8,7 @@ import { openRuntime, consoleSubscription, type Runtime } from '../app/runtime.j
 import { runPollCycle } from '../pipeline/poll-cycle.js';
 import { planCycle } from '../pipeline/cycle-plan.js';
 import { assertWritable } from '../store/index.js';
+import { startHttpServer, type RunningHttpServer } from '../http/server.js';
 import { startPollScheduler } from '../pipeline/scheduler.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
@@ -19,8 +20,11 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 export function startupBanner(config: Readonly<Config>, storeDescription: string): string {
   const feeds = config.feeds.map((feed) => `    - ${feed.name ?? feed.id} (${new URL(feed.url).host})`).join('\n');
   const watchlists = config.watchlists.map((w) => `    - ${w.id}: ${w.name}`).join('\n');
+  const where = config.discord
+    ? `wirewatch is running. Alerts go to the Discord channels subscribed with /wirewatch subscribe${config.discord.publicKey ? ' (commands arrive on POST /discord/interactions)' : ''}.`
+    : `wirewatch is running. No chat token is set, so alerts are printed here.`;
   return [
-    `wirewatch is running. No chat token is set, so alerts are printed here.`,
+    where,
     `  config: ${config.configFile}`,
     `  store:  ${storeDescription}`,
     `  polls:  on "${config.poll.schedule}" (cron), stories older than ${Math.round(config.poll.maxItemAgeMs / 3_600_000)} h never alert`,
@@ -81,6 +85,19 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   io.stderr.write(startupBanner(config, `${runtime.store.kind} ${runtime.store.description}`));
   logger.info({ feeds: config.feeds.length, watchlists: config.watchlists.length, schedule: config.poll.schedule }, 'service started');
 
+  // The HTTP server runs when something is served on it (Discord's interactions endpoint today),
+  // so a first `npm start` binds no port.
+  const routes = runtime.platforms.flatMap((platform) => platform.routes);
+  let http: RunningHttpServer | null = null;
+  try {
+    if (routes.length > 0) http = await startHttpServer({ port: config.http.port, host: config.http.host, routes, logger });
+    for (const platform of runtime.platforms) await platform.start();
+  } catch (error) {
+    await http?.stop();
+    await runtime.close();
+    throw error;
+  }
+
   const lastSweep = { at: 0 };
   const scheduler = startPollScheduler({
     expression: config.poll.schedule,
@@ -99,6 +116,8 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   logger.info({ signal, deadline_ms: config.shutdownTimeoutMs }, 'shutting down: no new polls, finishing the one in flight');
   const { finishedInTime } = await scheduler.stop(config.shutdownTimeoutMs);
   if (!finishedInTime) logger.warn('the poll in flight did not finish in time and was aborted; it resumes next start');
+  await http?.stop();
+  for (const platform of runtime.platforms) await platform.stop();
   await runtime.close();
   logger.info('stopped');
   return EXIT.ok;

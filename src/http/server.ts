@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
-import { asWirewatchError } from '../errors.js';
+import { asWirewatchError, WirewatchError } from '../errors.js';
 
 export interface HttpRequest {
   method: string;
@@ -98,9 +98,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) =>
+      reject(
+        new WirewatchError('http_unavailable', `cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}); set HTTP_PORT to a free port`, {
+          cause: error,
+        }),
+      );
+    server.once('error', fail);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });

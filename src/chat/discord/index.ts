@@ -1,4 +1,4 @@
-/** Discord slash commands: the definition, its registration, and the two ways interactions arrive. */
+/** Discord: slash commands (definition, registration, the two ways interactions arrive) and alerts as embeds. */
 export { COMMAND_NAME, commandDefinition } from './commands-definition.js';
 export { registerCommands, type RegisterCommandsOptions } from './commands-register.js';
 export { toCommandRequest, toAutocompleteRequest, type Mapped } from './interactions-mapping.js';
@@ -7,3 +7,6 @@ export { DEFAULT_DEFER_AFTER_MS, type DispatchOptions } from './interactions-dis
 export { discordInteractionsRoute, INTERACTIONS_PATH, type DiscordInteractionsRoute, type InteractionsRouteOptions } from './interactions-http.js';
 export { attachGatewayHandler, GATEWAY_INTENTS } from './gateway.js';
 export { parsePublicKey } from './verify.js';
+export { createDiscordSink, classifyDiscordError, parseDiscordChannelKey, discordChannelKey, type DiscordSinkOptions, type DiscordChannelTarget } from './sink.js';
+export { renderAlertMessage, type DiscordAlertMessage } from './render-alert.js';
+export { createDiscordRest, type DiscordRestOptions } from './rest.js';

@@ -1,0 +1,62 @@
+/**
+ * Discord, composed from the settings: the alert sink (REST), and slash commands arriving either
+ * as signed HTTP POSTs (DISCORD_PUBLIC_KEY set: a route on the HTTP server, no gateway) or over
+ * the gateway (a discord.js Client with the Guilds intent only).
+ */
+import { Client } from 'discord.js';
+import type { DiscordSettings } from '../config/index.js';
+import type { Logger } from '../log.js';
+import type { Clock } from '../clock.js';
+import type { CommandHandler } from '../commands/index.js';
+import type { AlertSink } from '../delivery/sink.js';
+import type { HttpRoute } from '../http/server.js';
+import { WirewatchError } from '../errors.js';
+import { attachGatewayHandler, createDiscordRest, createDiscordSink, discordInteractionsRoute, GATEWAY_INTENTS } from '../chat/discord/index.js';
+
+export interface ChatPlatform {
+  /** Channel keys this platform serves start with it: "discord:". */
+  prefix: string;
+  sink: AlertSink;
+  routes: HttpRoute[];
+  /** Connects (the gateway); resolves once commands can arrive. */
+  start(): Promise<void>;
+  /** Stops taking commands and lets replies in flight finish. */
+  stop(): Promise<void>;
+}
+
+export function createDiscordPlatform(settings: DiscordSettings, deps: { commands: CommandHandler; logger: Logger; clock: Clock }): ChatPlatform {
+  const logger = deps.logger.child({ platform: 'discord' });
+  const rest = createDiscordRest({ token: settings.token, apiUrl: settings.apiUrl });
+  const sink = createDiscordSink({ rest, logger });
+  if (settings.publicKey) {
+    const route = discordInteractionsRoute({ publicKey: settings.publicKey, rest, clock: deps.clock, handler: deps.commands, logger });
+    return {
+      prefix: 'discord:',
+      sink,
+      routes: [route],
+      start: () => Promise.resolve(),
+      stop: () => route.idle(),
+    };
+  }
+  const client = new Client({ intents: [...GATEWAY_INTENTS], rest: { api: settings.apiUrl } });
+  const attached = attachGatewayHandler(client, { handler: deps.commands, logger });
+  return {
+    prefix: 'discord:',
+    sink,
+    routes: [],
+    start: async () => {
+      try {
+        await client.login(settings.token);
+      } catch (error) {
+        await client.destroy();
+        throw new WirewatchError('chat_login_failed', `could not connect to the Discord gateway: ${(error as Error).message}`, { cause: error });
+      }
+      logger.info('connected to the Discord gateway');
+    },
+    stop: async () => {
+      attached.detach();
+      await attached.idle();
+      await client.destroy();
+    },
+  };
+}
