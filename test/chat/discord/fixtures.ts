@@ -49,7 +49,7 @@ let interactionSeq = 1_350_000_000_000_000_000n;
 export function commandInteraction(
   path: readonly string[],
   options: Record<string, string> = {},
-  overrides: { permissions?: bigint; dm?: boolean; commandName?: string } = {},
+  overrides: { permissions?: bigint; dm?: boolean; commandName?: string; channelId?: string } = {},
 ): APIChatInputApplicationCommandInteraction {
   const leaves: APIApplicationCommandInteractionDataOption[] = Object.entries(options).map(([name, value]) => ({
     name,
@@ -69,7 +69,7 @@ export function autocompleteInteraction(path: readonly string[], focused: string
 function wrap(
   path: readonly string[],
   leaves: APIApplicationCommandInteractionDataOption[],
-  overrides: { permissions?: bigint; dm?: boolean; commandName?: string },
+  overrides: { permissions?: bigint; dm?: boolean; commandName?: string; channelId?: string },
   type: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete,
 ): unknown {
   const [first, second] = path;
@@ -107,8 +107,8 @@ function wrap(
     guild_id: GUILD_ID,
     guild: { id: GUILD_ID, features: [], locale: 'en-US' },
     guild_locale: 'en-US',
-    channel_id: CHANNEL_ID,
-    channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'news', flags: 0 },
+    channel_id: overrides.channelId ?? CHANNEL_ID,
+    channel: { id: overrides.channelId ?? CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'news', flags: 0 },
     member: member(permissions),
     authorizing_integration_owners: { 0: GUILD_ID },
     context: InteractionContextType.Guild,
