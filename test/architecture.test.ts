@@ -35,7 +35,7 @@ const ALLOWED: Record<string, string[]> = {
   http: [],
   chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
   app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http'],
-  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat'],
+  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 

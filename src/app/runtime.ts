@@ -16,7 +16,8 @@ import type { PollContext } from '../pipeline/poll-feed.js';
 import { createWatchlistSync, type WatchlistSync } from '../pipeline/watchlist-sync.js';
 import { createCommandHandler, type CommandHandler, type CycleSummary } from '../commands/index.js';
 import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guard.js';
-import { createDiscordPlatform, type ChatPlatform } from './discord.js';
+import { createDiscordPlatform } from '../chat/discord/index.js';
+import type { ChatPlatform } from '../chat/platform.js';
 
 export interface Runtime {
   config: Readonly<Config>;

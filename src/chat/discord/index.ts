@@ -10,3 +10,4 @@ export { parsePublicKey } from './verify.js';
 export { createDiscordSink, classifyDiscordError, parseDiscordChannelKey, discordChannelKey, type DiscordSinkOptions, type DiscordChannelTarget } from './sink.js';
 export { renderAlertMessage, type DiscordAlertMessage } from './render-alert.js';
 export { createDiscordRest, type DiscordRestOptions } from './rest.js';
+export { createDiscordPlatform, type DiscordPlatformSettings } from './platform.js';

@@ -4,27 +4,25 @@
  * the gateway (a discord.js Client with the Guilds intent only).
  */
 import { Client } from 'discord.js';
-import type { DiscordSettings } from '../config/index.js';
-import type { Logger } from '../log.js';
-import type { Clock } from '../clock.js';
-import type { CommandHandler } from '../commands/index.js';
-import type { AlertSink } from '../delivery/sink.js';
-import type { HttpRoute } from '../http/server.js';
-import { WirewatchError } from '../errors.js';
-import { attachGatewayHandler, createDiscordRest, createDiscordSink, discordInteractionsRoute, GATEWAY_INTENTS } from '../chat/discord/index.js';
+import type { Logger } from '../../log.js';
+import type { Clock } from '../../clock.js';
+import type { CommandHandler } from '../../commands/index.js';
+import { WirewatchError } from '../../errors.js';
+import type { ChatPlatform } from '../platform.js';
+import { createDiscordRest } from './rest.js';
+import { createDiscordSink } from './sink.js';
+import { discordInteractionsRoute } from './interactions-http.js';
+import { attachGatewayHandler, GATEWAY_INTENTS } from './gateway.js';
 
-export interface ChatPlatform {
-  /** Channel keys this platform serves start with it: "discord:". */
-  prefix: string;
-  sink: AlertSink;
-  routes: HttpRoute[];
-  /** Connects (the gateway); resolves once commands can arrive. */
-  start(): Promise<void>;
-  /** Stops taking commands and lets replies in flight finish. */
-  stop(): Promise<void>;
+/** The Discord settings the adapter needs (the config module's DISCORD_* variables). */
+export interface DiscordPlatformSettings {
+  token: string;
+  /** Set: slash commands arrive as signed HTTP POSTs; null: over the gateway. */
+  publicKey: string | null;
+  apiUrl: string;
 }
 
-export function createDiscordPlatform(settings: DiscordSettings, deps: { commands: CommandHandler; logger: Logger; clock: Clock }): ChatPlatform {
+export function createDiscordPlatform(settings: DiscordPlatformSettings, deps: { commands: CommandHandler; logger: Logger; clock: Clock }): ChatPlatform {
   const logger = deps.logger.child({ platform: 'discord' });
   const rest = createDiscordRest({ token: settings.token, apiUrl: settings.apiUrl });
   const sink = createDiscordSink({ rest, logger });
