@@ -161,18 +161,37 @@ export function* alertsFor(
   stories: readonly Story[],
   target: FeedTarget,
   context: Pick<PollContext, 'matcher' | 'watchlistNames'>,
+  onStoryError: (story: Story, error: WirewatchError) => void = () => undefined,
 ): Generator<Alert> {
   const subscribers = target.subscribers.map((subscriber) => ({ channel: subscriber.channel, wanted: new Set(subscriber.watchlists) }));
   const oldestFirst = [...stories].sort((a, b) => a.published.localeCompare(b.published));
   for (const story of oldestFirst) {
-    const result = context.matcher.match(story);
-    if (result.watchlists.length === 0) continue;
-    const builder = new StoryAlerts(story, result, context.watchlistNames);
-    for (const { channel, wanted } of subscribers) {
-      const alert = builder.forChannel(channel, wanted);
-      if (alert) yield alert;
+    // A story that cannot be matched or summarised costs that story, not the feed's others.
+    let alerts: Alert[];
+    try {
+      alerts = storyAlerts(story, subscribers, context);
+    } catch (error) {
+      onStoryError(story, asWirewatchError(error));
+      continue;
     }
+    yield* alerts;
   }
+}
+
+function storyAlerts(
+  story: Story,
+  subscribers: readonly { channel: string; wanted: ReadonlySet<string> }[],
+  context: Pick<PollContext, 'matcher' | 'watchlistNames'>,
+): Alert[] {
+  const result = context.matcher.match(story);
+  if (result.watchlists.length === 0) return [];
+  const builder = new StoryAlerts(story, result, context.watchlistNames);
+  const alerts: Alert[] = [];
+  for (const { channel, wanted } of subscribers) {
+    const alert = builder.forChannel(channel, wanted);
+    if (alert) alerts.push(alert);
+  }
+  return alerts;
 }
 
 interface DeliveryReport {
@@ -322,7 +341,9 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
   const candidates = (options.dryRun ? current : fresh).filter(
     (story) => now - Date.parse(story.published) <= context.maxItemAgeMs,
   );
-  const alerts = alertsFor(candidates, target, context);
+  const alerts = alertsFor(candidates, target, context, (story, error) =>
+    log.error({ story_id: story.id, code: error.code, err: error }, 'story could not be matched; skipped, the rest of the feed goes on'),
+  );
   const first = alerts.next();
   if (state && !first.done) {
     // Prove the store takes writes before posting anything: a post that cannot be recorded
