@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   entityCycles,
   entityDefinitionSchema,
+  entityNestingDepths,
   termsUsed,
   unknownEntityReferences,
   unknownEntityReferencesOfEntity,
@@ -86,6 +87,16 @@ export const configFileSchema = z
       }
     });
     for (const cycle of entityCycles(file.entities)) ctx.addIssue(cycleIssue(['entities'], cycle));
+    // One issue, at the entity whose references go deepest: a long chain is one mistake.
+    const depths = entityNestingDepths(file.entities);
+    const deepest = depths.reduce((best, depth, index) => (depth > (depths[best] ?? 0) ? index : best), 0);
+    if ((depths[deepest] ?? 0) > LIMITS.entityNesting) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['entities', deepest, 'context'],
+        message: `entity references nest ${depths[deepest]} deep from here (an entity naming an entity naming …); at most ${LIMITS.entityNesting}`,
+      });
+    }
     const library = new Map(file.entities.map((entity) => [entity.id, entity]));
     file.watchlists.forEach((watchlist, index) => {
       const inline = (watchlist.entities ?? []).filter((e): e is EntityDefinition => typeof e !== 'string');

@@ -239,6 +239,39 @@ export function entityCycles(entities: readonly EntityDefinition[]): EntityCycle
   return cycles;
 }
 
+/**
+ * How deep each entity's references go (an entity naming none is 1 deep; one naming it, 2 …).
+ * Compiling follows references by recursion, so a config file may not nest them without bound.
+ * Back-edges of cycles are ignored here: cycles are reported by entityCycles.
+ */
+export function entityNestingDepths(entities: readonly EntityDefinition[]): number[] {
+  const indexOf = new Map<string, number>();
+  entities.forEach((entity, index) => indexOf.set(entity.id, index));
+  const edges = entities.map((entity) =>
+    [...referencedIds(entity.context), ...referencedIds(entity.exclude)].flatMap((id) => (indexOf.has(id) ? [indexOf.get(id)!] : [])),
+  );
+  const depth = new Array<number>(entities.length).fill(0); // 0: not yet known
+  const onPath = new Uint8Array(entities.length);
+  for (let root = 0; root < entities.length; root++) {
+    if (depth[root] !== 0) continue;
+    const path: { node: number; next: number }[] = [{ node: root, next: 0 }];
+    onPath[root] = 1;
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      const to = edges[top.node]![top.next++];
+      if (to === undefined) {
+        depth[top.node] = 1 + edges[top.node]!.reduce((deepest, child) => Math.max(deepest, onPath[child] ? 0 : depth[child]!), 0);
+        onPath[top.node] = 0;
+        path.pop();
+      } else if (depth[to] === 0 && !onPath[to]) {
+        onPath[to] = 1;
+        path.push({ node: to, next: 0 });
+      }
+    }
+  }
+  return depth;
+}
+
 /** Terms of a query that are not entity references. */
 function plainTermsIn(query: string | undefined): number {
   const parsed = query ? parseQuery(query) : null;

@@ -17,6 +17,8 @@ export const LIMITS = {
   watchlistsPerTenant: 100,
   /** Feeds one tenant may add from chat. */
   feedsPerTenant: 50,
+  /** How deep entities may name entities that name entities (compiling follows them by recursion). */
+  entityNesting: 20,
   /** Largest NEAR/n. */
   nearDistance: 50,
   /** Letters before a "*": "ex*" would match half the dictionary. */

@@ -146,6 +146,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses entities nested deeper than the limit, at the deepest one, without overflowing the stack', () => {
+    const chain = (length: number) =>
+      ['entities:', ...Array.from({ length }, (_, i) => `  - id: e${i}\n    name: E${i}\n    aliases: [alias${i}]\n${i + 1 < length ? `    context: "@e${i + 1}"\n` : ''}`)].join('\n');
+    expect(() => loadConfig({ env: {}, packageRoot, configFile: file('chain-ok.yaml', chain(20)) })).not.toThrow();
+    const deep = file('chain-deep.yaml', chain(1500));
+    const problems = problemsOf(() => loadConfig({ env: {}, packageRoot, configFile: deep }));
+    expect(problems).toEqual([`${deep} (entities[0].context, line 5): entity references nest 1500 deep from here (an entity naming an entity naming …); at most 20`]);
+  });
+
   it('still expands a modest use of YAML aliases', () => {
     const path = file(
       'aliases.yaml',
