@@ -8,7 +8,7 @@ import { compileWatchlists, type MatchInput, type WatchlistMatcher } from '../sr
 import { watchlistDefinitionSchema, type WatchlistDefinition } from '../src/watch/definition.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run sees the same data. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

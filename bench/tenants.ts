@@ -17,19 +17,8 @@ import { compileWatchlists } from '../src/watch/matcher.js';
 import { watchlistDefinitionSchema, type WatchlistDefinition } from '../src/watch/definition.js';
 import { alertsFor, type FeedTarget } from '../src/pipeline/poll-feed.js';
 import type { Story } from '../src/feeds/story.js';
-import { makeStories, makeTerms } from './matcher.js';
+import { makeStories, makeTerms, random } from './matcher.js';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 

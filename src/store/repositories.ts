@@ -210,6 +210,31 @@ export function createTenantRepository(store: KeyValueStore) {
   };
 }
 
+/**
+ * Reads, changes and writes one of a tenant's lists under the lock. `change` gets the current
+ * list and returns the new one (or throws to refuse); growing past `limit` is refused with
+ * query_limit.
+ */
+async function updateTenantList<T>(
+  store: KeyValueStore,
+  lock: KeyedLock,
+  list: { key: string; tenant: string; limit: number; what: string },
+  change: (current: T[]) => T[],
+): Promise<T[]> {
+  return lock.run(list.key, async () => {
+    const current = (await store.get<T[]>(list.key)) ?? [];
+    const next = change(current);
+    if (next.length > current.length && next.length > list.limit) {
+      throw new WirewatchError('query_limit', `this server already has ${current.length} ${list.what}, the most allowed; remove one before adding another`, {
+        details: { limit: list.limit },
+      });
+    }
+    await store.set(list.key, next);
+    await rememberTenant(store, lock, list.tenant);
+    return next;
+  });
+}
+
 export function createWatchlistRepository(store: KeyValueStore, lock: KeyedLock) {
   const key = (tenant: string) => `watchlists:${tenant}`;
   const list = async (tenant: string): Promise<WatchlistDefinition[]> => (await store.get<WatchlistDefinition[]>(key(tenant))) ?? [];
@@ -224,20 +249,7 @@ export function createWatchlistRepository(store: KeyValueStore, lock: KeyedLock)
      * tenant limit is refused with query_limit.
      */
     update: (tenant: string, change: (current: WatchlistDefinition[]) => WatchlistDefinition[]): Promise<WatchlistDefinition[]> =>
-      lock.run(key(tenant), async () => {
-        const current = await list(tenant);
-        const next = change(current);
-        if (next.length > current.length && next.length > LIMITS.watchlistsPerTenant) {
-          throw new WirewatchError(
-            'query_limit',
-            `this server already has ${current.length} watchlists, the most allowed; remove one before adding another`,
-            { details: { limit: LIMITS.watchlistsPerTenant } },
-          );
-        }
-        await store.set(key(tenant), next);
-        await rememberTenant(store, lock, tenant);
-        return next;
-      }),
+      updateTenantList(store, lock, { key: key(tenant), tenant, limit: LIMITS.watchlistsPerTenant, what: 'watchlists' }, change),
   };
 }
 
@@ -250,18 +262,7 @@ export function createTenantFeedRepository(store: KeyValueStore, lock: KeyedLock
       (await store.getMany<TenantFeed[]>(tenants.map(key))).map((feeds) => feeds ?? []),
     /** Like the watchlists' update: under the lock, with the per-tenant limit. */
     update: (tenant: string, change: (current: TenantFeed[]) => TenantFeed[]): Promise<TenantFeed[]> =>
-      lock.run(key(tenant), async () => {
-        const current = await list(tenant);
-        const next = change(current);
-        if (next.length > current.length && next.length > LIMITS.feedsPerTenant) {
-          throw new WirewatchError('query_limit', `this server already has ${current.length} feeds, the most allowed; remove one first`, {
-            details: { limit: LIMITS.feedsPerTenant },
-          });
-        }
-        await store.set(key(tenant), next);
-        await rememberTenant(store, lock, tenant);
-        return next;
-      }),
+      updateTenantList(store, lock, { key: key(tenant), tenant, limit: LIMITS.feedsPerTenant, what: 'feeds' }, change),
   };
 }
 

@@ -6,23 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { StoryAlerts, buildAlert, markHighlights } from '../../src/alerts/alert.js';
 import { compileWatchlists } from '../../src/watch/matcher.js';
 import { watchlistDefinitionSchema } from '../../src/watch/definition.js';
-import type { Story } from '../../src/feeds/story.js';
+import { testStory } from '../helpers/stories.js';
 
-const story: Story = {
+const story = testStory({
   id: 's1',
   feedId: 'f',
   identity: { kind: 'guid', key: '1' },
-  earlierIds: [],
   title: 'Mexico week in review',
   link: null,
   summary: 'Tariffs on Mexico rose again. El Mayo was sent to the US. The weather was fine.',
   published: '2026-01-01T00:00:00.000Z',
-  publishedFrom: 'feed',
-  language: 'en',
-  categories: [],
-  imageUrl: null,
   source: 'Test',
-};
+});
 
 const lists = [
   watchlistDefinitionSchema.parse({ id: 'tariffs', name: 'Tariffs', query: 'tariffs Mexico' }),

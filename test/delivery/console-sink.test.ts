@@ -2,23 +2,9 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createConsoleSink, renderAlertText } from '../../src/delivery/console-sink.js';
 import type { Alert } from '../../src/alerts/alert.js';
-import type { Story } from '../../src/feeds/story.js';
+import { testStory } from '../helpers/stories.js';
 
-const story: Story = {
-  id: 'abc123',
-  feedId: 'insightcrime',
-  identity: { kind: 'guid', key: 'g1' },
-  earlierIds: [],
-  title: 'El Mayo pleads guilty in Brooklyn',
-  link: 'https://example.org/el-mayo',
-  summary: 'The Sinaloa cartel co-founder appeared in court.',
-  published: '2026-11-27T10:15:00.000Z',
-  publishedFrom: 'feed',
-  language: 'en',
-  categories: [],
-  imageUrl: null,
-  source: 'InSight Crime',
-};
+const story = testStory();
 
 const alert: Alert = {
   channel: 'console',

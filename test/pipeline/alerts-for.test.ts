@@ -2,12 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { alertsFor, type FeedTarget } from '../../src/pipeline/poll-feed.js';
 import { compileWatchlists, type Matcher } from '../../src/watch/matcher.js';
-import type { Story } from '../../src/feeds/story.js';
+import { testStory } from '../helpers/stories.js';
 
-const story = (id: string, title: string): Story => ({
-  id, feedId: 'f', identity: { kind: 'guid', key: id }, earlierIds: [], title, link: null, summary: '',
-  published: '2026-12-01T12:00:00.000Z', publishedFrom: 'feed', language: 'en', categories: [], imageUrl: null, source: 'Wire',
-});
+const story = (id: string, title: string) => testStory({ id, title, feedId: 'f', link: null, summary: '' });
 
 describe('alertsFor', () => {
   it('skips a story whose matching throws, reports it, and alerts on the others', () => {

@@ -1,26 +1,12 @@
 /** Alerts for the Discord rendering and sink tests: an ordinary one and one built to attack the channel. */
 import type { Alert } from '../../../src/alerts/alert.js';
-import type { Story } from '../../../src/feeds/story.js';
+import { testStory } from '../../helpers/stories.js';
 
 export const GUILD_ID = '123456789012345678';
 export const CHANNEL_ID = '234567890123456789';
 export const CHANNEL_KEY = `discord:${GUILD_ID}:${CHANNEL_ID}`;
 
-export const story: Story = {
-  id: 'abc123def456abc123de',
-  feedId: 'insightcrime',
-  identity: { kind: 'guid', key: 'g1' },
-  earlierIds: [],
-  title: 'El Mayo pleads guilty in Brooklyn',
-  link: 'https://example.org/el-mayo',
-  summary: 'The Sinaloa cartel co-founder appeared in court.',
-  published: '2026-11-27T10:15:00.000Z',
-  publishedFrom: 'feed',
-  language: 'en',
-  categories: [],
-  imageUrl: 'https://example.org/el-mayo.jpg',
-  source: 'InSight Crime',
-};
+export const story = testStory({ id: 'abc123def456abc123de', imageUrl: 'https://example.org/el-mayo.jpg' });
 
 export const alert: Alert = {
   channel: CHANNEL_KEY,
