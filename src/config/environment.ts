@@ -112,6 +112,15 @@ export const environmentSchema = z
     DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'the application id: 17 to 20 digits').optional(),
     DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the application public key: 64 hex characters').optional(),
     DISCORD_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://discord.com/api' }).default('https://discord.com/api'),
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token, starting xoxb-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token, starting xapp-').optional(),
+    SLACK_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+    SLACK_ADMIN_USERS: z
+      .string()
+      .default('')
+      .transform((raw) => raw.split(/[\s,]+/).filter(Boolean))
+      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)), { message: 'Slack user ids (U…), separated by commas or spaces' }),
   })
   .superRefine((e, ctx) => {
     // Settings that only make sense together; each problem names the setting to change.
@@ -126,6 +135,12 @@ export const environmentSchema = z
     order('MAX_ITEM_AGE', 'DELIVERY_TTL', 'a delivery forgotten while its story could still alert could be posted again');
     if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
       ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is needed with DISCORD_TOKEN (the application id from the developer portal)' });
+    }
+    if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is needed with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
+    }
+    if ((e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) && !e.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is needed with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET (alerts are posted with the bot token)' });
     }
     if (e.DISCORD_PUBLIC_KEY && !e.DISCORD_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['DISCORD_TOKEN'], message: 'is needed with DISCORD_PUBLIC_KEY (alerts are posted with the bot token)' });

@@ -41,6 +41,20 @@ export interface Config {
   http: { port: number; host: string };
   /** Null when no DISCORD_TOKEN is set. */
   discord: DiscordSettings | null;
+  /** Null when no SLACK_BOT_TOKEN is set. */
+  slack: SlackSettings | null;
+}
+
+export interface SlackSettings {
+  botToken: string;
+  /** Set: Socket Mode (no public URL); unset: HTTP mode on POST /slack/events. */
+  appToken: string | null;
+  /** Verifies HTTP-mode requests; Socket Mode does not need it. */
+  signingSecret: string | null;
+  /** The Web API base URL, ending in "/". */
+  apiUrl: string;
+  /** Users who may change things besides the workspace's admins and owners. */
+  adminUsers: string[];
 }
 
 export interface DiscordSettings {
@@ -135,5 +149,14 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
         ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY ?? null, apiUrl: e.DISCORD_API_URL }
         : null,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN ?? null,
+          signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+          apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+          adminUsers: e.SLACK_ADMIN_USERS,
+        }
+      : null,
   });
 }
