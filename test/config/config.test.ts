@@ -116,6 +116,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the Slack settings, and refuses incomplete or malformed ones', () => {
+    const config = loadConfig({
+      env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'http://127.0.0.1:9/api', SLACK_ADMIN_USERS: 'U123, W456' },
+      packageRoot,
+    });
+    expect(config.slack).toEqual({ botToken: 'xoxb-1', appToken: 'xapp-1', signingSecret: null, apiUrl: 'http://127.0.0.1:9/api/', adminUsers: ['U123', 'W456'] });
+    expect(loadConfig({ env: {}, packageRoot }).slack).toBeNull();
+    expect(problemsOf(() => loadConfig({ env: { SLACK_BOT_TOKEN: 'xoxb-1' }, packageRoot }))).toEqual([
+      'environment SLACK_SIGNING_SECRET: is needed with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+    expect(problemsOf(() => loadConfig({ env: { SLACK_BOT_TOKEN: 'nope', SLACK_APP_TOKEN: 'xapp-1', SLACK_ADMIN_USERS: 'alice' }, packageRoot }))).toEqual([
+      'environment SLACK_BOT_TOKEN: a bot token, starting xoxb-',
+      'environment SLACK_ADMIN_USERS: Slack user ids (U…), separated by commas or spaces',
+    ]);
+  });
+
   it('refuses settings that contradict each other, naming the one to change', () => {
     const problems = problemsOf(() =>
       loadConfig({
