@@ -126,6 +126,14 @@ function emptySummary(story: Story): { summary: string; summaryHighlights: Span[
   return { summary: summary.text, summaryHighlights: summary.highlights };
 }
 
+/**
+ * The id people know a watchlist by: a tenant's own watchlists are matched under scoped ids
+ * ("discord:123/w1"), but the tenant named it "w1".
+ */
+export function localWatchlistId(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
 /** Wraps each highlighted span in `before`/`after` (e.g. "**" for Markdown bold). */
 export function markHighlights(text: string, highlights: readonly Span[], before: string, after: string = before): string {
   let marked = '';

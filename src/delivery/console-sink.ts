@@ -3,7 +3,7 @@
  * text by default, one JSON object per line with `json`.
  */
 import type { Writable } from 'node:stream';
-import { alertToJson, markHighlights, type Alert } from '../alerts/alert.js';
+import { alertToJson, localWatchlistId, markHighlights, type Alert } from '../alerts/alert.js';
 import type { AlertSink } from './sink.js';
 import { escapeControlsInJson, withoutControls } from '../safe-text.js';
 
@@ -34,7 +34,7 @@ export function describeMatches(alert: Alert): string {
       const fieldsByTerm = byWatchlist.get(watchlist.id) ?? new Map<string, Set<string>>();
       const terms = [...fieldsByTerm].map(([label, fields]) => `${label} (${[...fields].join(', ')})`);
       const more = terms.length > TERMS_SHOWN ? `, +${terms.length - TERMS_SHOWN} more` : '';
-      return `${watchlist.id}: ${terms.slice(0, TERMS_SHOWN).join(', ')}${more}`;
+      return `${localWatchlistId(watchlist.id)}: ${terms.slice(0, TERMS_SHOWN).join(', ')}${more}`;
     })
     .join('; ');
 }

@@ -35,6 +35,12 @@ describe('console sink', () => {
     );
   });
 
+  it('names a tenant’s own watchlist by the id the tenant gave it', () => {
+    const scoped = 'discord:123456789012345678/cartel_leaders';
+    const own = { ...alert, watchlists: [{ id: scoped, name: 'Ours' }], matches: alert.matches.map((m) => ({ ...m, watchlist: scoped })) };
+    expect(renderAlertText(own)).toContain('  matched cartel_leaders: @el_mayo "El Mayo"');
+  });
+
   it('says when the time is when the story was first seen', () => {
     expect(renderAlertText({ ...alert, story: { ...story, publishedFrom: 'first-seen' } })).toContain('10:15 UTC (first seen)');
   });
