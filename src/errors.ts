@@ -40,6 +40,8 @@ export type ErrorCode =
   | 'store_url_invalid'
   // chat platforms
   | 'discord_reply_failed'
+  | 'slack_reply_failed'
+  | 'slack_lookup_failed'
   // anything else, wrapped by asWirewatchError
   | 'internal';
 
