@@ -21,11 +21,11 @@ export async function feedsAdd(request: CommandRequest, services: CommandService
   const name = request.options['name']?.trim().slice(0, NAME_MAX) || null;
   const visible = await visibleFeeds(services, request.tenant);
   const already = visible.find((feed) => feed.url === url.href);
-  if (already) throw invalid(`this server already follows that feed, as "${already.id}"`);
+  if (already) throw invalid(`that feed is already followed here, as "${already.id}"`);
   let id = '';
   await services.repositories.tenantFeeds.update(request.tenant, (current) => {
     const taken = new Set([...services.shipped.feeds.map((f) => f.id), ...current.map((f) => f.id)]);
-    if (current.some((f) => f.url === url.href)) throw invalid('this server already follows that feed');
+    if (current.some((f) => f.url === url.href)) throw invalid('that feed is already followed here');
     id = uniqueId(feedIdFromUrl(url.href), taken);
     return [...current, { id, url: url.href, name, addedBy: request.actor.userId, addedAt: services.clock.now() }];
   });
@@ -52,7 +52,7 @@ function when(at: number | null): string {
 }
 
 function health(feed: VisibleFeed, state: FeedState | undefined): ReplyLine {
-  const line: Inline[] = [code(feed.id), ` ${feed.name ?? redactUrl(feed.url)}`, feed.owned ? ' (this server’s)' : ' (config file)'];
+  const line: Inline[] = [code(feed.id), ` ${feed.name ?? redactUrl(feed.url)}`, feed.owned ? ' (added here)' : ' (config file)'];
   if (!state || state.lastAttemptAt === null) return [...line, ' — not fetched yet'];
   line.push(` — last fetched ${when(state.lastSuccessAt)}`);
   if (state.failing || state.lastError) {
@@ -65,5 +65,5 @@ function health(feed: VisibleFeed, state: FeedState | undefined): ReplyLine {
 export async function feedsList(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
   const visible = await visibleFeeds(services, request.tenant);
   const states = await services.repositories.feedStates.getMany(visible.map((feed) => feed.url));
-  return ok(`Feeds on this server (${visible.length}):`, ...visible.map((feed, index) => health(feed, states[index])));
+  return ok(`Feeds here (${visible.length}):`, ...visible.map((feed, index) => health(feed, states[index])));
 }

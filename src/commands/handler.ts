@@ -44,7 +44,7 @@ const MAX_CHOICES = 25;
 function refusal(request: CommandRequest): WirewatchError {
   return new WirewatchError(
     'command_refused',
-    `changing this channel’s alerts needs the ${request.actor.managePermission} permission, which you do not have here; ask someone who has it`,
+    `you cannot change this channel’s alerts: that needs ${request.actor.managePermission}`,
   );
 }
 

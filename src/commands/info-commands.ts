@@ -15,7 +15,7 @@ export async function status(request: CommandRequest, services: CommandServices)
   if (!subscription) return ok('This channel has no subscription.', ['Start one with ', code('/wirewatch subscribe watchlists:<ids>'), '.'], lastPoll);
   const lines: ReplyLine[] = [
     ['Watchlists: ', ...ids(subscription.watchlists)],
-    subscription.feeds === '*' ? 'Feeds: every feed of the config file and of this server.' : ['Feeds: ', ...ids(subscription.feeds)],
+    subscription.feeds === '*' ? 'Feeds: every feed of the config file and every feed added here.' : ['Feeds: ', ...ids(subscription.feeds)],
     lastPoll,
   ];
   if (subscription.paused) {
@@ -31,14 +31,14 @@ export async function status(request: CommandRequest, services: CommandServices)
 }
 
 const HELP: readonly ReplyLine[] = [
-  'wirewatch posts news that matches this server’s watchlists, once per story, with why it matched.',
+  'wirewatch posts news that matches the watchlists set up here, once per story, with why it matched.',
   [code('subscribe watchlists:<ids> [feeds:<ids>]'), ' — alerts for these watchlists in this channel'],
   [code('unsubscribe [watchlists:<ids>]'), ' — stop some or all of them'],
   [code('watch list [watchlist:<id>]'), ' · ', code('watch test text:<text>'), ' — see the watchlists; would this text fire?'],
-  [code('watch create id:<id> query:<query>'), ' · ', code('watch add'), ' · ', code('watch remove'), ' — edit this server’s watchlists'],
+  [code('watch create id:<id> query:<query>'), ' · ', code('watch add'), ' · ', code('watch remove'), ' — edit the watchlists set up here'],
   [code('feeds list'), ' · ', code('feeds add url:<url> [name:<name>]'), ' · ', code('feeds remove feed:<id>'), ' — the feeds and their health'],
   [code('status'), ' — this channel’s subscription, the last poll, any pause'],
-  'Changing anything needs the Manage Channels permission; list, test, status and help are open to everyone.',
+  'Changing anything needs the right to manage this channel (in Discord, the Manage Channels permission; in Slack, a workspace admin or owner); list, test, status and help are open to everyone.',
 ];
 
 export async function help(_request: CommandRequest, _services: CommandServices): Promise<CommandReply> {

@@ -13,7 +13,7 @@ async function checkedWatchlists(services: CommandServices, request: CommandRequ
   const unknown = ids.filter((id) => !names.has(id));
   if (unknown.length > 0) {
     throw invalid(
-      `no watchlist ${listing(unknown.map((id) => `"${id}"`))} here; this server has ${listing([...names.keys()])} (see /wirewatch watch list)`,
+      `no watchlist ${listing(unknown.map((id) => `"${id}"`))} here; there are ${listing([...names.keys()])} (see /wirewatch watch list)`,
     );
   }
   return names;
@@ -37,7 +37,7 @@ function describeSubscription(subscription: Subscription, names: ReadonlyMap<str
     ')',
   ]);
   const feeds: Inline[] =
-    subscription.feeds === '*' ? ['from every feed of the config file and of this server'] : ['from the feeds ', ...subscription.feeds.flatMap((id, i): Inline[] => [...(i > 0 ? [', '] : []), code(id)])];
+    subscription.feeds === '*' ? ['from every feed of the config file and every feed added here'] : ['from the feeds ', ...subscription.feeds.flatMap((id, i): Inline[] => [...(i > 0 ? [', '] : []), code(id)])];
   return [['This channel gets alerts for ', ...watchlists, '.'], feeds];
 }
 

@@ -41,7 +41,7 @@ export interface CommandActor {
   userId: string;
   /** Whether the platform says this person manages the channel (Discord: Manage Channels). */
   canManage: boolean;
-  /** How the platform names the permission a manager has, for refusals: "Manage Channels". */
+  /** What changing things needs on this platform, as refusals say it: "the Manage Channels permission". */
   managePermission: string;
 }
 

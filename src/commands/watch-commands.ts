@@ -28,7 +28,7 @@ function validated(definition: WatchlistDefinition, services: CommandServices, o
 async function findVisible(services: CommandServices, tenant: string, id: string): Promise<VisibleWatchlist> {
   const visible = await visibleWatchlists(services, tenant);
   const found = visible.find((w) => w.definition.id === id);
-  if (!found) throw invalid(`no watchlist "${id}" here; this server has ${visible.map((w) => w.definition.id).join(', ')}`);
+  if (!found) throw invalid(`no watchlist "${id}" here; there are ${visible.map((w) => w.definition.id).join(', ')}`);
   return found;
 }
 
@@ -71,11 +71,11 @@ export async function watchCreate(request: CommandRequest, services: CommandServ
   const visible = await visibleWatchlists(services, request.tenant);
   const existing = visible.find((w) => w.definition.id === id);
   if (existing) {
-    throw invalid(existing.owned ? `this server already has a watchlist "${id}"; use /wirewatch watch add to extend it` : `"${id}" is a shipped watchlist; use /wirewatch watch add to extend this server’s own copy of it`);
+    throw invalid(existing.owned ? `there is already a watchlist "${id}" here; use /wirewatch watch add to extend it` : `"${id}" is a shipped watchlist; use /wirewatch watch add to extend your own copy of it`);
   }
   const definition = validated({ id, name: id, query }, services, 'query');
   await services.repositories.watchlists.update(request.tenant, (current) => {
-    if (current.some((w) => w.id === id)) throw invalid(`this server already has a watchlist "${id}"`);
+    if (current.some((w) => w.id === id)) throw invalid(`there is already a watchlist "${id}" here`);
     return [...current, definition];
   });
   services.logger.info({ channel_id: request.channel, watchlist: id, user_id: request.actor.userId }, 'watchlist created');
@@ -89,7 +89,7 @@ export async function watchAdd(request: CommandRequest, services: CommandService
   const definition = validated(withTerm(found.definition, term), services, 'term');
   await saveOwn(services, request.tenant, definition);
   services.logger.info({ channel_id: request.channel, watchlist: id, user_id: request.actor.userId }, 'watchlist term added');
-  const copied: ReplyLine[] = found.owned ? [] : ['This server now has its own copy of this shipped watchlist; the shipped one is unchanged.'];
+  const copied: ReplyLine[] = found.owned ? [] : ['This is now your own copy of the shipped watchlist, for this server or workspace only; the shipped one is unchanged.'];
   return ok(['Added ', code(term), ' to ', code(id), '. It applies from the next poll.'], ...copied);
 }
 
@@ -123,8 +123,8 @@ export async function watchList(request: CommandRequest, services: CommandServic
   if (id) return ok(...describe((await findVisible(services, request.tenant, id)).definition));
   const visible = await visibleWatchlists(services, request.tenant);
   return ok(
-    `Watchlists on this server (${visible.length}):`,
-    ...visible.map((w): ReplyLine => [code(w.definition.id), ' — ', w.definition.name, w.owned ? ' (this server’s)' : ' (shipped)']),
+    `Watchlists here (${visible.length}):`,
+    ...visible.map((w): ReplyLine => [code(w.definition.id), ' — ', w.definition.name, w.owned ? ' (added here)' : ' (shipped)']),
   );
 }
 

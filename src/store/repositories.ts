@@ -225,7 +225,7 @@ async function updateTenantList<T>(
     const current = (await store.get<T[]>(list.key)) ?? [];
     const next = change(current);
     if (next.length > current.length && next.length > list.limit) {
-      throw new WirewatchError('query_limit', `this server already has ${current.length} ${list.what}, the most allowed; remove one before adding another`, {
+      throw new WirewatchError('query_limit', `there are already ${current.length} ${list.what} here, the most allowed; remove one before adding another`, {
         details: { limit: list.limit },
       });
     }

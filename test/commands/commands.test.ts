@@ -63,7 +63,7 @@ function run(
     platform: 'discord',
     tenant,
     channel: who.channel ?? `${tenant}:${200000000000000000 + ++channelCounter}`,
-    actor: { userId: '300000000000000001', canManage: who.manager ?? true, managePermission: 'Manage Channels' },
+    actor: { userId: '300000000000000001', canManage: who.manager ?? true, managePermission: 'the Manage Channels permission' },
     command,
     options,
   });
@@ -92,7 +92,7 @@ describe('who may do what', () => {
   ])('refuses %s to a member without Manage Channels, naming the permission', async (command, options) => {
     const reply = await run(command, options, { manager: false });
     expect(reply).toMatchObject({ outcome: 'refused', code: 'command_refused' });
-    expect(text(reply)).toMatch(/needs the Manage Channels permission/);
+    expect(text(reply)).toMatch(/that needs the Manage Channels permission/);
   });
 
   it.each<[CommandName, Record<string, string>, RegExp]>([
@@ -127,7 +127,7 @@ describe('subscribe, unsubscribe, status', () => {
 
   it.each<[Record<string, string>, RegExp]>([
     [{ watchlists: '' }, /name at least one watchlist/],
-    [{ watchlists: 'nope' }, /no watchlist "nope" here; this server has extradition and leaders/],
+    [{ watchlists: 'nope' }, /no watchlist "nope" here; there are extradition and leaders/],
     [{ watchlists: 'extradition', feeds: 'missing' }, /no feed "missing" here/],
   ])('refuses subscribe %j with a clear message', async (options, expected) => {
     const reply = await run('subscribe', options);
@@ -168,9 +168,9 @@ describe('watchlists', () => {
     expect(text(await run('watch test', { text: 'Nuevos aranceles' }, { tenant: a }))).toBe('No watchlist would fire on this text.');
   });
 
-  it('gives a tenant its own copy when it edits a shipped watchlist, leaving the others’ untouched', async () => {
+  it('gives a tenant your own copy when it edits a shipped watchlist, leaving the others’ untouched', async () => {
     const a = 'discord:100000000000000004';
-    expect(text(await run('watch add', { watchlist: 'extradition', term: 'expelled' }, { tenant: a }))).toMatch(/its own copy/);
+    expect(text(await run('watch add', { watchlist: 'extradition', term: 'expelled' }, { tenant: a }))).toMatch(/your own copy/);
     expect(text(await run('watch add', { watchlist: 'extradition', term: 'sent NEAR/4 "United States"' }, { tenant: a }))).toMatch(/Added/);
     const own = (await repositories.watchlists.list(a)).find((w) => w.id === 'extradition');
     expect(own).toMatchObject({ terms: ['extradited', 'extradition', 'expelled'], query: 'sent NEAR/4 "United States"' });
@@ -211,10 +211,10 @@ describe('feeds', () => {
   it('adds a public feed, lists it with its health, and removes it; config feeds stay', async () => {
     const tenant = 'discord:100000000000000006';
     expect(text(await run('feeds add', { url: 'https://news.example/rss', name: 'News' }, { tenant }))).toMatch(/Added the feed `news.example-rss` \(news.example\)/);
-    expect(text(await run('feeds add', { url: 'https://news.example/rss' }, { tenant }))).toMatch(/already follows that feed, as "news.example-rss"/);
+    expect(text(await run('feeds add', { url: 'https://news.example/rss' }, { tenant }))).toMatch(/that feed is already followed here, as "news.example-rss"/);
     const listed = text(await run('feeds list', {}, { tenant }));
     expect(listed).toMatch(/`wire` The Wire \(config file\) — not fetched yet/);
-    expect(listed).toMatch(/`news.example-rss` News \(this server’s\) — not fetched yet/);
+    expect(listed).toMatch(/`news.example-rss` News \(added here\) — not fetched yet/);
     expect(text(await run('feeds remove', { feed: 'wire' }, { tenant }))).toMatch(/comes from the config file/);
     expect(text(await run('feeds remove', { feed: 'news.example-rss' }, { tenant }))).toMatch(/Removed the feed/);
     expect(await repositories.tenantFeeds.list(tenant)).toEqual([]);
@@ -237,7 +237,7 @@ describe('internal errors', () => {
     });
     const reply = await broken.execute({
       platform: 'discord', tenant: 't', channel: 't:c', command: 'status', options: {},
-      actor: { userId: 'u', canManage: true, managePermission: 'Manage Channels' },
+      actor: { userId: 'u', canManage: true, managePermission: 'the Manage Channels permission' },
     });
     expect(reply).toMatchObject({ outcome: 'internal_error', code: 'internal' });
     expect(text(reply)).toBe('Something went wrong on our side. The operator’s logs have the details under code `internal`.');

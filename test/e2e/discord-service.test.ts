@@ -113,7 +113,7 @@ describe('wirewatch run with Discord', () => {
     expect(await command(commandInteraction(['feeds', 'add'], { url: feedServer.url('/feed.xml'), name: 'Local wire' }))).toMatch(/Added the feed `127\.0\.0\.1\\?-feed\.xml`/);
     expect(await command(commandInteraction(['subscribe'], { watchlists: 'extradition' }, { channelId: CHANNEL }))).toMatch(/This channel gets alerts for \*\*Extraditions\*\*/);
     const refused = await command(commandInteraction(['subscribe'], { watchlists: 'extradition' }, { channelId: REFUSED_CHANNEL, permissions: PermissionFlagsBits.SendMessages }));
-    expect(refused).toMatch(/needs the Manage Channels permission/);
+    expect(refused).toMatch(/you cannot change this channel’s alerts: that needs the Manage Channels permission/);
     expect(await command(commandInteraction(['subscribe'], { watchlists: 'extradition' }, { channelId: GONE_CHANNEL }))).toMatch(/gets alerts/);
 
     // The feed's first poll only records what is there.

@@ -123,7 +123,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     await repos.watchlists.update(tenant, () => many);
     await expect(repos.watchlists.update(tenant, (current) => [...current, { id: 'one-more', name: 'W', terms: ['x'] }])).rejects.toMatchObject({
       code: 'query_limit',
-      message: `this server already has ${LIMITS.watchlistsPerTenant} watchlists, the most allowed; remove one before adding another`,
+      message: `there are already ${LIMITS.watchlistsPerTenant} watchlists here, the most allowed; remove one before adding another`,
     });
     await repos.watchlists.update(tenant, (current) => current.map((w) => (w.id === 'w0' ? { ...w, name: 'Replaced' } : w)));
     expect((await repos.watchlists.list(tenant)).find((w) => w.id === 'w0')?.name).toBe('Replaced');

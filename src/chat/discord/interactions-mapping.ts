@@ -18,7 +18,7 @@ import {
 } from '../../commands/types.js';
 import { COMMAND_NAME } from './commands-definition.js';
 
-export const MANAGE_PERMISSION_NAME = 'Manage Channels';
+export const MANAGE_PERMISSION_NAME = 'the Manage Channels permission';
 export const NOT_IN_GUILD_TEXT = 'This command works in a server channel.';
 
 /** An option as both the raw payload and discord.js carry it. */

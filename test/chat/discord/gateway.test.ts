@@ -79,7 +79,7 @@ describe('gateway handler', () => {
     const raw = commandInteraction(['unsubscribe'], {}, { permissions: PermissionFlagsBits.SendMessages });
     injectInteraction(client, raw);
     await fake.waitFor(callback(raw.id));
-    expect(handler.requests[0]?.actor).toEqual({ userId: raw.member!.user.id, canManage: false, managePermission: 'Manage Channels' });
+    expect(handler.requests[0]?.actor).toEqual({ userId: raw.member!.user.id, canManage: false, managePermission: 'the Manage Channels permission' });
   });
 
   it('answers autocomplete with the core’s choices', async () => {

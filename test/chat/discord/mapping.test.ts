@@ -16,7 +16,7 @@ describe('toCommandRequest', () => {
         platform: 'discord',
         tenant: `discord:${GUILD_ID}`,
         channel: `discord:${GUILD_ID}:${CHANNEL_ID}`,
-        actor: { userId: USER_ID, canManage: true, managePermission: 'Manage Channels' },
+        actor: { userId: USER_ID, canManage: true, managePermission: 'the Manage Channels permission' },
         command: 'watch add',
         options: { watchlist: 'cartel_leaders', term: 'El Mencho' },
       },

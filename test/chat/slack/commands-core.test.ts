@@ -73,13 +73,13 @@ async function slash(text: string, user_id = 'UMEMBER'): Promise<string> {
 describe('Slack commands with the real command core', () => {
   it('/wirewatch watch list lists the watchlists this workspace sees, escaped for mrkdwn', async () => {
     expect(await slash('watch list')).toBe(
-      ['Watchlists on this server (2):', '`extradition` — Extraditions (shipped)', '`tariffs` — Tariffs &amp; &lt;trade&gt; (shipped)'].join('\n'),
+      ['Watchlists here (2):', '`extradition` — Extraditions (shipped)', '`tariffs` — Tariffs &amp; &lt;trade&gt; (shipped)'].join('\n'),
     );
   });
 
   it('refuses a change by a member, naming who may', async () => {
     const text = await slash('subscribe extradition');
-    expect(text).toMatch(/^changing this channel’s alerts needs /);
+    expect(text).toMatch(/^you cannot change this channel’s alerts: that needs /);
     expect(text).toContain('a workspace admin or owner, or a user listed in SLACK_ADMIN_USERS');
   });
 
