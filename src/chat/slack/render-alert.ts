@@ -113,8 +113,10 @@ export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {
     blocks.push(context);
   }
 
-  const fallbackSource = escapeSlackText(story.source.replace(/\s+/g, ' ').trim());
-  const text = truncateText(escapeSlackText(rawTitle || 'Untitled story') + (fallbackSource ? ` — ${fallbackSource}` : ''), SLACK_LIMITS.text);
+  // What notifications and screen readers show: title — source, no markup of ours.
+  const fallbackTitle = truncateText(escapeSlackText(rawTitle), TITLE_MAX) || 'Untitled story';
+  const fallbackSource = truncateText(escapeSlackText(story.source.replace(/\s+/g, ' ').trim()), SOURCE_MAX);
+  const text = truncateText(fallbackSource ? `${fallbackTitle} — ${fallbackSource}` : fallbackTitle, SLACK_LIMITS.text);
   return { text, blocks, unfurl_links: false, unfurl_media: false, parse: 'none' };
 }
 
