@@ -5,7 +5,7 @@ import { createSlackWebClient } from '../../../src/chat/slack/web-client.js';
 import type { Alert } from '../../../src/alerts/alert.js';
 import { DeliveryError } from '../../../src/delivery/sink.js';
 import { createLogger } from '../../../src/log.js';
-import { startFakeSlack, type ChannelBehaviour, type FakeSlack, type SlackErrorCode } from '../../fakes/fake-slack.js';
+import { startFakeSlack, type FakeSlack, type SlackErrorCode } from '../../fakes/fake-slack.js';
 import { alert, CHANNEL_ID, CHANNEL_KEY, HOSTILE_TITLE, hostileAlert, TEAM_ID, unsafeParts, type BlockLike } from './render-fixtures.js';
 
 const TOKEN = 'xoxb-0000-test-token';
@@ -138,6 +138,15 @@ describe('Slack sink', () => {
     expect(logLines).toContainEqual(expect.objectContaining({ component: 'slack-web-api', method: 'chat.postMessage', channel_id: CHANNEL_ID, retry_after_s: 30 }));
   });
 
+  it('delivers once a 429 has cleared: the next attempt goes through', async () => {
+    fake.setChannel(CHANNEL_ID, { rateLimited: { retryAfterSeconds: 0, times: 1 } });
+    const sink = sinkFor();
+    await expect(sink.deliver(alert)).rejects.toMatchObject({ failure: 'rate_limited', retryAfterMs: 0 });
+    await sink.deliver(alert);
+    expect(fake.messages(CHANNEL_ID)).toHaveLength(1);
+    expect(posts()).toHaveLength(2);
+  });
+
   it('treats Slack’s own internal_error as transient, without a minimal retry', async () => {
     fake.setChannel(CHANNEL_ID, { error: 'internal_error' });
     const error = await deliveryError(sinkFor().deliver(alert));
@@ -186,14 +195,5 @@ describe('Slack sink', () => {
     expect(parseSlackChannelKey(CHANNEL_KEY)).toEqual({ teamId: TEAM_ID, channelId: CHANNEL_ID });
     expect(parseSlackChannelKey('slack:E0ORG0001:G0PRIV001')).toEqual({ teamId: 'E0ORG0001', channelId: 'G0PRIV001' });
     expect(slackChannelKey({ teamId: TEAM_ID, channelId: CHANNEL_ID })).toBe(CHANNEL_KEY);
-  });
-});
-
-describe('fake Slack behaviours used above', () => {
-  it.each<[string, ChannelBehaviour]>([['a 429 that clears', { rateLimited: { retryAfterSeconds: 0, times: 1 } }]])('%s: the next post goes through', async (_name, behaviour) => {
-    fake.setChannel(CHANNEL_ID, behaviour);
-    await expect(sinkFor().deliver(alert)).rejects.toMatchObject({ failure: 'rate_limited', retryAfterMs: 0 });
-    await sinkFor().deliver(alert);
-    expect(fake.messages(CHANNEL_ID)).toHaveLength(1);
   });
 });
