@@ -2,7 +2,9 @@
  * Slack allows about one chat.postMessage per second per channel (short bursts tolerated) and the
  * WebClient does not pace: it only reacts to 429s. This gate keeps one queue per channel: work for
  * a channel runs one at a time, and every post waits until `intervalMs` after the previous post
- * to that channel began. Different channels never wait for each other.
+ * to that channel was answered (counting from the answer, not the request, so network jitter can
+ * never bring two posts closer than the interval at Slack's end). Different channels never wait
+ * for each other.
  */
 import { systemClock, type Clock } from '../../clock.js';
 
@@ -10,12 +12,14 @@ export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export type Paced = <R>(post: () => Promise<R>) => Promise<R>;
+
 export interface ChannelPacer {
   /**
-   * Runs `task` once the channel's earlier tasks have finished. `task` calls `slot()` before each
-   * post it makes; `slot()` resolves when the channel may take the next message.
+   * Runs `task` once the channel's earlier tasks have finished. `task` makes each post through
+   * `paced(post)`, which waits until the channel may take the next message, then posts.
    */
-  run<T>(channel: string, task: (slot: () => Promise<void>) => Promise<T>): Promise<T>;
+  run<T>(channel: string, task: (paced: Paced) => Promise<T>): Promise<T>;
   /** Channels with queued or recent work (for tests and metrics). */
   size(): number;
 }
@@ -28,7 +32,7 @@ export interface ChannelPacerOptions {
 
 interface Lane {
   tail: Promise<void>;
-  /** When the last post began, or -Infinity. */
+  /** When the last post was answered (or failed), or -Infinity. */
   lastPostAt: number;
   pending: number;
 }
@@ -48,7 +52,7 @@ export function createChannelPacer(options: ChannelPacerOptions = {}): ChannelPa
   }
 
   return {
-    run<T>(channel: string, task: (slot: () => Promise<void>) => Promise<T>): Promise<T> {
+    run<T>(channel: string, task: (paced: Paced) => Promise<T>): Promise<T> {
       if (lanes.size > SWEEP_ABOVE) sweep();
       let lane = lanes.get(channel);
       if (!lane) {
@@ -57,12 +61,16 @@ export function createChannelPacer(options: ChannelPacerOptions = {}): ChannelPa
       }
       const own = lane;
       own.pending += 1;
-      const slot = async (): Promise<void> => {
+      const paced: Paced = async (post) => {
         const wait = own.lastPostAt + intervalMs - clock.now();
         if (wait > 0) await sleep(wait);
-        own.lastPostAt = clock.now();
+        try {
+          return await post();
+        } finally {
+          own.lastPostAt = clock.now();
+        }
       };
-      const result = own.tail.then(() => task(slot));
+      const result = own.tail.then(() => task(paced));
       own.tail = result.then(
         () => undefined,
         () => undefined,

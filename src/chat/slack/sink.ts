@@ -1,7 +1,8 @@
 /**
  * The Slack alert sink: each alert is one chat.postMessage in the channel its key names
  * (`slack:<team id>:<channel id>`), at most one message per second per channel (a queue per
- * channel; channels do not wait for each other). A failure becomes a DeliveryError classified by
+ * channel, each post 1 s after the previous one was answered; channels do not wait for each
+ * other). A failure becomes a DeliveryError classified by
  * the WebClient's error type, HTTP status and Slack's documented `error` code — never by message
  * text:
  *   429 (WebAPIRateLimitedError), `ratelimited`                      → rate_limited, Retry-After
@@ -115,18 +116,16 @@ export function createSlackSink(options: SlackSinkOptions): AlertSink {
         });
       }
       const log = logger.child({ channel_id: target.channelId, team_id: target.teamId, story_id: alert.story.id });
-      await pacer.run(target.channelId, async (slot) => {
+      await pacer.run(target.channelId, async (paced) => {
         try {
-          await slot();
-          const ts = await post(target.channelId, renderAlertMessage(alert));
+          const ts = await paced(() => post(target.channelId, renderAlertMessage(alert)));
           log.info({ message_ts: ts }, 'alert posted to Slack');
         } catch (error) {
           const code = ourMessageRefused(error);
           if (code === null) throw classifySlackError(error, log);
           log.error({ slack_error: code, slack_detail: responseMessages(error) }, 'Slack refused the alert message as invalid; posting a minimal version');
           try {
-            await slot();
-            const ts = await post(target.channelId, renderAlertMessage(alert, { minimal: true }));
+            const ts = await paced(() => post(target.channelId, renderAlertMessage(alert, { minimal: true })));
             log.warn({ message_ts: ts }, 'minimal alert posted to Slack');
           } catch (second) {
             throw classifySlackError(second, log);
