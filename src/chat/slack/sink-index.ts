@@ -6,4 +6,4 @@ export type { SlackWebClientOptions } from './web-client.js';
 export { renderAlertMessage, escapeSlackText, escapeMrkdwn, SLACK_LIMITS } from './render-alert.js';
 export type { SlackAlertMessage, RenderAlertOptions as SlackRenderAlertOptions } from './render-alert.js';
 export { createChannelPacer } from './pacing.js';
-export type { ChannelPacer, ChannelPacerOptions } from './pacing.js';
+export type { ChannelPacer, ChannelPacerOptions, Paced, Sleep } from './pacing.js';
