@@ -1,0 +1,268 @@
+/**
+ * An alert as a Slack message (the arguments of chat.postMessage, less `channel`): Block Kit
+ * blocks plus a plain `text` fallback for notifications and screen readers. Everything from the
+ * feed is escaped so it can neither ping anyone (`<!channel>`, `<!here>`, `<@U…>`,
+ * `<!subteam^…>`), nor hide a link behind other text (`<https://evil|Bank>`), nor break the bold
+ * markup this renderer adds; every Block Kit limit is respected (Slack refuses the whole message
+ * with invalid_blocks or msg_blocks_too_long otherwise). Pure.
+ *
+ * Blocks:
+ *   section   *<link|title>*, the story's image as accessory
+ *   section   the summary, matched terms in bold
+ *   context   source · time (shown in the reader's own time zone) · watchlists
+ *   context   why it matched
+ */
+import type { Alert } from '../../alerts/alert.js';
+import type { Span } from '../../alerts/summary.js';
+import { describeMatches } from '../../delivery/console-sink.js';
+import { withoutControls } from '../../safe-text.js';
+
+/** Slack's limits, in characters (measured in UTF-16 units, which is never fewer). */
+export const SLACK_LIMITS = {
+  /** A section's text object. */
+  sectionText: 3000,
+  /** Blocks per message. */
+  blocks: 50,
+  /** The top-level `text`: kept well under the 40 000 at which Slack truncates. */
+  text: 4000,
+  /**
+   * All the text in the blocks together. Slack refuses about 12 000 with msg_blocks_too_long (not
+   * in the documented limits); this leaves room for the block containers.
+   */
+  blockText: 10_000,
+  /** An image's alt_text. */
+  altText: 2000,
+} as const;
+
+/** Parts kept short so the summary gets the room. */
+const TITLE_MAX = 500;
+const SOURCE_MAX = 256;
+const WATCHLISTS_MAX = 1000;
+const WHY_MAX = 1000;
+const ALT_MAX = 200;
+const URL_MAX = 2048;
+const ELLIPSIS = '…';
+
+export interface RenderAlertOptions {
+  /**
+   * Title, link, source and time only, no image: what is posted when Slack refused the full
+   * message as invalid (an image it could not fetch is the usual reason), so the story still arrives.
+   */
+  minimal?: boolean;
+}
+
+export interface MrkdwnText {
+  type: 'mrkdwn';
+  text: string;
+  verbatim: true;
+}
+
+export interface SlackImageAccessory {
+  type: 'image';
+  image_url: string;
+  alt_text: string;
+}
+
+export interface SlackSectionBlock {
+  type: 'section';
+  text: MrkdwnText;
+  accessory?: SlackImageAccessory;
+}
+
+export interface SlackContextBlock {
+  type: 'context';
+  elements: MrkdwnText[];
+}
+
+export type SlackAlertBlock = SlackSectionBlock | SlackContextBlock;
+
+/** chat.postMessage arguments but `channel`. No `link_names`, and `parse: 'none'`: nothing in the text is turned into a mention. */
+export interface SlackAlertMessage {
+  text: string;
+  blocks: SlackAlertBlock[];
+  unfurl_links: false;
+  unfurl_media: false;
+  parse: 'none';
+}
+
+export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {}): SlackAlertMessage {
+  const { story } = alert;
+  const rawTitle = story.title.replace(/\s+/g, ' ').trim();
+  const title = truncateText(escapeMrkdwn(rawTitle), TITLE_MAX) || 'Untitled story';
+  const url = linkUrl(story.link);
+  const titleSection: SlackSectionBlock = { type: 'section', text: mrkdwn(url ? `*<${url}|${title}>*` : `*${title}*`) };
+  const image = options.minimal ? null : httpUrl(story.imageUrl);
+  if (image) titleSection.accessory = { type: 'image', image_url: image, alt_text: truncateText(escapeSlackText(rawTitle), ALT_MAX) || 'story image' };
+
+  const source = truncateText(escapeMrkdwn(story.source.replace(/\s+/g, ' ').trim()), SOURCE_MAX);
+  const meta = [source, slackDate(story.published, story.publishedFrom === 'first-seen')];
+  const names = alert.watchlists.map((w) => escapeMrkdwn(w.name.replace(/\s+/g, ' ').trim())).filter(Boolean);
+  if (!options.minimal && names.length > 0) meta.push(truncateText(`Watchlists: ${names.join(', ')}`, WATCHLISTS_MAX));
+  const context: SlackContextBlock = { type: 'context', elements: [mrkdwn(meta.filter(Boolean).join(' · '))] };
+
+  const blocks: SlackAlertBlock[] = [titleSection];
+  if (!options.minimal) {
+    const why = alert.matches.length > 0 ? truncateText(`Matched: ${escapeMrkdwn(describeMatches(alert))}`, WHY_MAX) : '';
+    const used = blockTextLength([titleSection, context]) + why.length;
+    const room = Math.min(SLACK_LIMITS.sectionText, SLACK_LIMITS.blockText - used);
+    const summary = room > ELLIPSIS.length ? renderSummary(alert.summary, alert.summaryHighlights, room) : '';
+    if (summary) blocks.push({ type: 'section', text: mrkdwn(summary) });
+    blocks.push(context);
+    if (why) blocks.push({ type: 'context', elements: [mrkdwn(why)] });
+  } else {
+    blocks.push(context);
+  }
+
+  // What notifications and screen readers show: title — source, no markup of ours.
+  const fallbackTitle = truncateText(escapeSlackText(rawTitle), TITLE_MAX) || 'Untitled story';
+  const fallbackSource = truncateText(escapeSlackText(story.source.replace(/\s+/g, ' ').trim()), SOURCE_MAX);
+  const text = truncateText(fallbackSource ? `${fallbackTitle} — ${fallbackSource}` : fallbackTitle, SLACK_LIMITS.text);
+  return { text, blocks, unfurl_links: false, unfurl_media: false, parse: 'none' };
+}
+
+/**
+ * Feed text for any Slack text field: control and bidi characters removed, then exactly `&`, `<`
+ * and `>` escaped, in that order. With these three escaped nothing can become a mention, a
+ * special command or a link.
+ */
+export function escapeSlackText(text: string): string {
+  return withoutControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Feed text for mrkdwn. Slack has no backslash escape, so `*` (bold) and `` ` `` (code) become
+ * look-alikes (∗ U+2217, ˋ U+02CB): a stray one in a title or summary could otherwise close the
+ * bold this renderer puts around the title and matched terms, or swallow them into a code span.
+ * `_` and `~` are left alone: at worst they italicise or strike some feed text.
+ */
+export function escapeMrkdwn(text: string): string {
+  return escapeSlackText(text).replace(/\*/g, '\u2217').replace(/`/g, '\u02cb');
+}
+
+/**
+ * At most `max` characters, cut at a word boundary (unless that loses more than half) with "…";
+ * never between the two halves of a surrogate pair, never inside an `&amp;`/`&lt;`/`&gt;` entity.
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max < ELLIPSIS.length) return '';
+  return `${cutText(text, max - ELLIPSIS.length, false)}${ELLIPSIS}`;
+}
+
+function cutText(text: string, room: number, preferNothing: boolean): string {
+  if (room <= 0) return '';
+  let cut = Math.min(room, text.length);
+  if (cut < text.length && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
+  if (cut < text.length) {
+    const amp = text.lastIndexOf('&', cut - 1);
+    if (amp >= 0 && cut - amp < 5 && !text.slice(amp, cut).includes(';')) cut = amp;
+    const space = lastWhitespace(text, cut);
+    if (space > 0 && (space >= cut / 2 || preferNothing)) cut = space;
+    else if (preferNothing) return '';
+  }
+  return text.slice(0, cut).trimEnd();
+}
+
+/** Index of the last whitespace at or before `at`, or -1. */
+function lastWhitespace(text: string, at: number): number {
+  for (let i = Math.min(at, text.length - 1); i >= 0; i -= 1) if (/\s/.test(text[i]!)) return i;
+  return -1;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** An http(s) URL, normalised, or null. */
+export function httpUrl(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.href.length <= URL_MAX ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A URL for the `<url|label>` syntax: `|` would end the URL early and `>` the link, so both are
+ * percent-encoded (the URL parser already encodes `<`, `>`, quotes and spaces in most places).
+ */
+export function linkUrl(value: string | null): string | null {
+  const url = httpUrl(value);
+  return url ? url.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E') : null;
+}
+
+/**
+ * The publication time as Slack's date token, which each reader sees in their own time zone,
+ * with the UTC time as the fallback text for clients that cannot format it.
+ */
+export function slackDate(iso: string, firstSeen: boolean): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  const fallback = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${fallback}>${firstSeen ? ' (first seen)' : ''}`;
+}
+
+/** The characters Slack counts toward msg_blocks_too_long: every text object and alt text. */
+export function blockTextLength(blocks: readonly SlackAlertBlock[]): number {
+  let total = 0;
+  for (const block of blocks) {
+    if (block.type === 'section') total += block.text.text.length + (block.accessory?.alt_text.length ?? 0);
+    else for (const element of block.elements) total += element.text.length;
+  }
+  return total;
+}
+
+interface Piece {
+  text: string;
+  bold: boolean;
+}
+
+/** Escaped summary with `*bold*` highlights, truncated without leaving a bold run open. */
+export function renderSummary(summary: string, highlights: readonly Span[], max: number): string {
+  const pieces = splitHighlights(summary, highlights).map((p) => ({ text: escapeMrkdwn(p.text), bold: p.bold }));
+  const wrap = (p: Piece): string => (p.bold ? `*${p.text}*` : p.text);
+  const full = pieces.map(wrap).join('');
+  if (full.length <= max) return full;
+  let out = '';
+  for (const piece of pieces) {
+    const wrapped = wrap(piece);
+    if (out.length + wrapped.length + ELLIPSIS.length <= max) {
+      out += wrapped;
+      continue;
+    }
+    const room = max - out.length - ELLIPSIS.length - (piece.bold ? 2 : 0);
+    const cut = cutText(piece.text, room, out.length > 0);
+    if (cut) out += wrap({ text: cut, bold: piece.bold });
+    break;
+  }
+  return `${out.trimEnd()}${ELLIPSIS}`;
+}
+
+/** Bold only sticks to words: a span's leading and trailing whitespace stays outside the stars. */
+function splitHighlights(text: string, highlights: readonly Span[]): Piece[] {
+  const pieces: Piece[] = [];
+  let at = 0;
+  for (const span of [...highlights].sort((a, b) => a.start - b.start)) {
+    let start = Math.max(span.start, at);
+    let end = Math.min(span.end, text.length);
+    while (start < end && /\s/.test(text[start]!)) start += 1;
+    while (end > start && /\s/.test(text[end - 1]!)) end -= 1;
+    if (end <= start) continue;
+    if (start > at) pieces.push({ text: text.slice(at, start), bold: false });
+    pieces.push({ text: text.slice(start, end), bold: true });
+    at = end;
+  }
+  if (at < text.length) pieces.push({ text: text.slice(at), bold: false });
+  return pieces.filter((p) => p.text.length > 0);
+}
+
+/**
+ * `verbatim: true`: Slack does no preprocessing of the text — a bare "@here", "#general" or URL
+ * stays plain text — while the `<url|label>` and `<!date…>` this renderer writes still work.
+ */
+function mrkdwn(text: string): MrkdwnText {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
