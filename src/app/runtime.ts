@@ -17,6 +17,7 @@ import { createWatchlistSync, type WatchlistSync } from '../pipeline/watchlist-s
 import { createCommandHandler, type CommandHandler, type CycleSummary } from '../commands/index.js';
 import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guard.js';
 import { createDiscordPlatform } from '../chat/discord/index.js';
+import { createSlackPlatform, createSlackSink, createSlackWebClient } from '../chat/slack/index.js';
 import type { ChatPlatform } from '../chat/platform.js';
 
 export interface Runtime {
@@ -77,7 +78,12 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     logger,
     lastCycle: () => runtime.lastCycle,
   });
-  const platforms = config.discord ? [createDiscordPlatform(config.discord, { commands, logger, clock })] : [];
+  const platforms: ChatPlatform[] = [];
+  if (config.discord) platforms.push(createDiscordPlatform(config.discord, { commands, logger, clock }));
+  if (config.slack) {
+    const client = createSlackWebClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger });
+    platforms.push(createSlackPlatform(config.slack, { commands, logger, clock, sink: createSlackSink({ client, logger, clock }) }));
+  }
   const consoleSink = createConsoleSink({ out: options.stdout, format: options.outputFormat });
   const sink = options.sink ?? createRoutingSink([{ prefix: 'console', sink: consoleSink }, ...platforms]);
   const pollContext: PollContext = {

@@ -20,8 +20,9 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 export function startupBanner(config: Readonly<Config>, storeDescription: string): string {
   const feeds = config.feeds.map((feed) => `    - ${feed.name ?? feed.id} (${new URL(feed.url).host})`).join('\n');
   const watchlists = config.watchlists.map((w) => `    - ${w.id}: ${w.name}`).join('\n');
-  const where = config.discord
-    ? `wirewatch is running. Alerts go to the Discord channels subscribed with /wirewatch subscribe${config.discord.publicKey ? ' (commands arrive on POST /discord/interactions)' : ''}.`
+  const platforms = [config.discord ? 'Discord' : null, config.slack ? 'Slack' : null].filter(Boolean).join(' and ');
+  const where = platforms
+    ? `wirewatch is running. Alerts go to the ${platforms} channels subscribed with /wirewatch subscribe.`
     : `wirewatch is running. No chat token is set, so alerts are printed here.`;
   return [
     where,
@@ -45,7 +46,7 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
   // Subscriptions, tenants' watchlists and feeds are read every cycle: chat commands change them
   // while we run, and a change applies from the next cycle.
   const stored = await runtime.repositories.subscriptions.list();
-  const subscriptions = config.discord ? stored : [consoleSubscription(config), ...stored];
+  const subscriptions = config.discord || config.slack ? stored : [consoleSubscription(config), ...stored];
   const plan = await planCycle({
     configFeeds: config.feeds,
     shippedWatchlists: config.watchlists,

@@ -1,6 +1,7 @@
 /** Slack: the `/wirewatch` slash command over Bolt 5, arriving on our HTTP server or over Socket Mode. */
 export { SLASH_COMMAND, SYNTAX, parseCommandText, unescapeSlackText, tokenize, type ParsedCommand } from './command-text.js';
-export { renderSlackReply, renderText, renderLine, escapeMrkdwn, MAX_TEXT, type SlackReplyMessage } from './reply.js';
+export { renderSlackReply, renderText, renderLine, MAX_TEXT, type SlackReplyMessage } from './reply.js';
+export { escapeSlackText } from './escape.js';
 export {
   createAdminCheck,
   isWorkspaceManager,
@@ -31,3 +32,12 @@ export {
   type SlackPlatformDeps,
   type SlackCommandApp,
 } from './platform.js';
+// The alert side: rendering, the paced sink, and the WebClient it posts with.
+export { createSlackSink, classifySlackError, parseSlackChannelKey, slackChannelKey, SLACK_PERMANENT_ERRORS } from './sink.js';
+export type { SlackChannelTarget, SlackSinkOptions } from './sink.js';
+export { createSlackWebClient, SLACK_CLIENT_DEFAULTS } from './web-client.js';
+export type { SlackWebClientOptions } from './web-client.js';
+export { renderAlertMessage as renderSlackAlert, escapeMrkdwn, SLACK_LIMITS } from './render-alert.js';
+export type { SlackAlertMessage, RenderAlertOptions as SlackRenderAlertOptions } from './render-alert.js';
+export { createChannelPacer } from './pacing.js';
+export type { ChannelPacer, ChannelPacerOptions, Paced, Sleep } from './pacing.js';

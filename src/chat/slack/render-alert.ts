@@ -15,7 +15,7 @@
 import type { Alert } from '../../alerts/alert.js';
 import type { Span } from '../../alerts/summary.js';
 import { describeMatches } from '../../delivery/console-sink.js';
-import { withoutControls } from '../../safe-text.js';
+import { escapeSlackText } from './escape.js';
 
 /** Slack's limits, in characters (measured in UTF-16 units, which is never fewer). */
 export const SLACK_LIMITS = {
@@ -125,9 +125,6 @@ export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {
  * and `>` escaped, in that order. With these three escaped nothing can become a mention, a
  * special command or a link.
  */
-export function escapeSlackText(text: string): string {
-  return withoutControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /**
  * Feed text for mrkdwn. Slack has no backslash escape, so `*` (bold) and `` ` `` (code) become

@@ -6,6 +6,7 @@
  */
 import type { CommandReply, Inline, ReplyLine } from '../../commands/types.js';
 import { withoutControls } from '../../safe-text.js';
+import { escapeSlackText } from './escape.js';
 
 export const MAX_TEXT = 3000;
 const ELLIPSIS = '…';
@@ -16,10 +17,6 @@ export interface SlackReplyMessage {
   text: string;
 }
 
-/** Slack's three control characters, escaped (in this order) and nothing else. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 const oneLine = (text: string): string => withoutControls(text).replace(/[\r\n]+/g, ' ');
 
@@ -32,21 +29,21 @@ function linkTarget(url: string): string | null {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  return escapeMrkdwn(parsed.href.replace(/[|<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`));
+  return escapeSlackText(parsed.href.replace(/[|<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`));
 }
 
 export function renderInline(span: Inline): string {
-  if (typeof span === 'string') return escapeMrkdwn(withoutControls(span));
+  if (typeof span === 'string') return escapeSlackText(withoutControls(span));
   if ('code' in span) {
     // mrkdwn has no escape for a backtick inside code; a look-alike keeps the code span whole.
     const body = oneLine(span.code).replace(/`/g, 'ˋ');
-    return body.length === 0 ? '' : `\`${escapeMrkdwn(body)}\``;
+    return body.length === 0 ? '' : `\`${escapeSlackText(body)}\``;
   }
   if ('bold' in span) {
     const body = oneLine(span.bold).trim();
-    return body.length === 0 ? '' : `*${escapeMrkdwn(body)}*`;
+    return body.length === 0 ? '' : `*${escapeSlackText(body)}*`;
   }
-  const label = escapeMrkdwn(oneLine(span.label));
+  const label = escapeSlackText(oneLine(span.label));
   const target = linkTarget(span.link);
   if (target === null) return label;
   return `<${target}|${label.length > 0 ? label : target}>`;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   blockTextLength,
   escapeMrkdwn,
-  escapeSlackText,
   linkUrl,
   renderAlertMessage,
   renderSummary,
@@ -10,6 +9,7 @@ import {
   SLACK_LIMITS,
   truncateText,
 } from '../../../src/chat/slack/render-alert.js';
+import { escapeSlackText } from '../../../src/chat/slack/escape.js';
 import { alert, hostileAlert, story, unsafeParts } from './render-fixtures.js';
 
 const DATE = '<!date^1795774500^{date_short_pretty} {time}|2026-11-27 10:15 UTC>';

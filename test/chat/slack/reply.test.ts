@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReplyLine } from '../../../src/commands/types.js';
-import { escapeMrkdwn, MAX_TEXT, renderSlackReply, renderText } from '../../../src/chat/slack/index.js';
+import { escapeSlackText, MAX_TEXT, renderSlackReply, renderText } from '../../../src/chat/slack/index.js';
 
 describe('renderText', () => {
   it.each<[string, ReplyLine[], string]>([
@@ -59,6 +59,6 @@ describe('renderSlackReply', () => {
   });
 
   it('escapes exactly &, < and >', () => {
-    expect(escapeMrkdwn(`&<>"'*_\``)).toBe(`&amp;&lt;&gt;"'*_\``);
+    expect(escapeSlackText(`&<>"'*_\``)).toBe(`&amp;&lt;&gt;"'*_\``);
   });
 });
