@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits, type APIChatInputApplicationCommandInteraction } from 'discord.js';
 import { startCli, type CliRun } from '../helpers/cli.js';
+import { captureServiceLog, until, type ServiceLog } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
@@ -25,27 +26,11 @@ let dir: string;
 let service: CliRun;
 let signer: Signer;
 let interactionsUrl: string;
-let stderr = '';
+let log: ServiceLog;
 const items: TestItem[] = [{ guid: 'old', title: 'An old extradition story already in the feed', published: Date.now() - 60_000 }];
 
-function logLines(): Record<string, unknown>[] {
-  return stderr
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- service log ---\n${stderr.slice(-4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
-const cyclesFinished = () => logLines().filter((line) => line['msg'] === 'poll cycle finished').length;
 
 /** Sends a slash command as Discord would and returns the reply text the user sees. */
 async function command(interaction: APIChatInputApplicationCommandInteraction): Promise<string> {
@@ -60,8 +45,10 @@ async function command(interaction: APIChatInputApplicationCommandInteraction): 
   }
   // Deferred: the reply arrives as an edit of the original message.
   expect(answer.type).toBe(5);
-  const edit = await until('the deferred reply', () =>
-    discord.requests.find((r) => r.method === 'PATCH' && r.path.includes(interaction.token)),
+  const edit = await until(
+    'the deferred reply',
+    () => discord.requests.find((r) => r.method === 'PATCH' && r.path.includes(interaction.token)),
+    log,
   );
   return (edit.body as { content: string }).content;
 }
@@ -96,8 +83,8 @@ beforeAll(async () => {
       LOG_LEVEL: 'info',
     },
   });
-  service.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const listening = await until('the HTTP server', () => logLines().find((line) => line['msg'] === 'HTTP server listening'));
+  log = captureServiceLog(service);
+  const listening = await until('the HTTP server', () => log.lines().find((line) => line['msg'] === 'HTTP server listening'), log);
   interactionsUrl = `http://127.0.0.1:${String(listening['port'])}/discord/interactions`;
 }, 30_000);
 
@@ -117,9 +104,9 @@ describe('wirewatch run with Discord', () => {
     expect(await command(commandInteraction(['subscribe'], { watchlists: 'extradition' }, { channelId: GONE_CHANNEL }))).toMatch(/gets alerts/);
 
     // The feed's first poll only records what is there.
-    await until('the feed to be polled', () => feedServer.requests.some((r) => r.path === '/feed.xml'));
-    const afterBaseline = cyclesFinished();
-    await until('another cycle', () => cyclesFinished() > afterBaseline);
+    await until('the feed to be polled', () => feedServer.requests.some((r) => r.path === '/feed.xml'), log);
+    const afterBaseline = log.cycles();
+    await until('another cycle', () => log.cycles() > afterBaseline, log);
     expect(discord.messages(CHANNEL)).toHaveLength(0);
 
     items.push(
@@ -127,9 +114,9 @@ describe('wirewatch run with Discord', () => {
       { guid: 'n2', title: 'Second extradition this week', link: 'https://news.example/2', published: Date.now() },
       { guid: 'n3', title: 'Weather in Oaxaca', link: 'https://news.example/3', published: Date.now() },
     );
-    await until('two alerts', () => discord.messages(CHANNEL).length >= 2);
-    const settled = cyclesFinished();
-    await until('two more cycles', () => cyclesFinished() >= settled + 2);
+    await until('two alerts', () => discord.messages(CHANNEL).length >= 2, log);
+    const settled = log.cycles();
+    await until('two more cycles', () => log.cycles() >= settled + 2, log);
 
     const posted = discord.messages(CHANNEL);
     expect(posted).toHaveLength(2);

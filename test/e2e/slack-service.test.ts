@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliRun } from '../helpers/cli.js';
+import { captureServiceLog, until, type ServiceLog } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
@@ -24,27 +25,12 @@ let slack: FakeSlack;
 let dir: string;
 let service: CliRun;
 let eventsUrl: string;
-let stderr = '';
+let log: ServiceLog;
 let responseCount = 0;
 const items: TestItem[] = [{ guid: 'old', title: 'Tariffs on Mexico: an old story', published: Date.now() - 60_000 }];
 
-const logLines = () =>
-  stderr
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- service log ---\n${stderr.slice(-4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
-const cyclesFinished = () => logLines().filter((line) => line['msg'] === 'poll cycle finished').length;
 
 /** Posts `/wirewatch <text>` as Slack would; returns the HTTP status and the reply text the user sees. */
 async function slash(text: string, options: { user?: string; timestamp?: number; secret?: string } = {}): Promise<{ status: number; reply: string }> {
@@ -55,7 +41,7 @@ async function slash(text: string, options: { user?: string; timestamp?: number;
   const inline = await response.text();
   if (inline) return { status: 200, reply: (JSON.parse(inline) as { text: string }).text };
   // Slower than Slack's 3 s: acknowledged empty, answered through response_url.
-  const later = await until('the deferred reply', () => slack.responses(responseId)[0]);
+  const later = await until('the deferred reply', () => slack.responses(responseId)[0], log);
   return { status: 200, reply: (later as { text: string }).text };
 }
 
@@ -83,8 +69,8 @@ beforeAll(async () => {
       ALLOW_PRIVATE_FEEDS: 'true',
     },
   });
-  service.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const listening = await until('the HTTP server', () => logLines().find((line) => line['msg'] === 'HTTP server listening'));
+  log = captureServiceLog(service);
+  const listening = await until('the HTTP server', () => log.lines().find((line) => line['msg'] === 'HTTP server listening'), log);
   eventsUrl = `http://127.0.0.1:${String(listening['port'])}/slack/events`;
 }, 30_000);
 
@@ -106,18 +92,18 @@ describe('wirewatch run with Slack', () => {
     expect((await slash(`feeds add ${feedServer.url('/feed.xml')} Local wire`)).reply).toMatch(/Added the feed `127\.0\.0\.1-feed\.xml`/);
     expect((await slash('subscribe tariffs')).reply).toMatch(/This channel gets alerts for \*Tariffs\* \(`tariffs`\)/);
 
-    await until('the feed to be polled', () => feedServer.requests.some((r) => r.path === '/feed.xml'));
-    const afterBaseline = cyclesFinished();
-    await until('another cycle', () => cyclesFinished() > afterBaseline);
+    await until('the feed to be polled', () => feedServer.requests.some((r) => r.path === '/feed.xml'), log);
+    const afterBaseline = log.cycles();
+    await until('another cycle', () => log.cycles() > afterBaseline, log);
     expect(slack.messages(CHANNEL)).toHaveLength(0);
 
     items.push(
       { guid: 'n1', title: 'Trump sets new tariffs on Mexico <!channel>', description: 'Steel tariffs on Mexico rise. <@U12345> <https://evil.example|Bank> & co', link: 'https://news.example/1', published: Date.now() },
       { guid: 'n2', title: 'Weather in Oaxaca', link: 'https://news.example/2', published: Date.now() },
     );
-    await until('the alert', () => slack.messages(CHANNEL).length >= 1);
-    const settled = cyclesFinished();
-    await until('two more cycles', () => cyclesFinished() >= settled + 2);
+    await until('the alert', () => slack.messages(CHANNEL).length >= 1, log);
+    const settled = log.cycles();
+    await until('two more cycles', () => log.cycles() >= settled + 2, log);
 
     const messages = slack.messages(CHANNEL);
     expect(messages).toHaveLength(1);

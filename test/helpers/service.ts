@@ -1,0 +1,34 @@
+/**
+ * Driving `wirewatch run` as a child process: its JSON log lines, waiting for something to
+ * happen (bounded, with the log tail in the failure), and counting finished poll cycles.
+ */
+import type { CliRun } from './cli.js';
+
+export interface ServiceLog {
+  lines(): Record<string, unknown>[];
+  tail(): string;
+  /** Poll cycles finished so far. */
+  cycles(): number;
+}
+
+export function captureServiceLog(run: CliRun): ServiceLog {
+  let stderr = '';
+  run.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const lines = () =>
+    stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { lines, tail: () => stderr.slice(-4000), cycles: () => lines().filter((line) => line['msg'] === 'poll cycle finished').length };
+}
+
+/** Polls `probe` every 50 ms until it returns something truthy; fails after `timeoutMs` with the service's log tail. */
+export async function until<T>(what: string, probe: () => T | undefined | null | false, log: ServiceLog, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- service log ---\n${log.tail()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
