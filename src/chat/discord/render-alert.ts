@@ -10,6 +10,7 @@ import type { Span } from '../../alerts/summary.js';
 import { describeMatches } from '../../delivery/console-sink.js';
 import { sha1Hex } from '../../hash.js';
 import { withoutControls } from '../../safe-text.js';
+import { ELLIPSIS, httpUrl, renderSummary as renderMarkedSummary, truncateText as truncate, type Markup } from '../markup.js';
 
 /** Discord's embed limits, in characters (measured here in UTF-16 units, which is never fewer). */
 export const EMBED_LIMITS = {
@@ -32,8 +33,6 @@ const NO_WATCHLIST_COLOUR = 0x95a5a6;
 /** Parts kept short so the summary gets the room. */
 const WHY_MAX = 512;
 const SOURCE_MAX = 256;
-const URL_MAX = 2048;
-const ELLIPSIS = '…';
 
 export interface RenderAlertOptions {
   /**
@@ -112,47 +111,16 @@ function withoutMentions(text: string): string {
   return text.replace(/</g, '<\u200b').replace(/@(?=everyone|here)/gi, '@\u200b');
 }
 
-/**
- * At most `max` characters, cut at a word boundary (unless that loses more than half) with "…";
- * never between the two halves of a surrogate pair, never leaving a lone escaping backslash.
- */
+/** Discord's escape character is the backslash: a cut must not leave one escaping the "…". */
+const DISCORD_MARKUP: Markup = {
+  bold: '**',
+  escape: escapeFeedText,
+  tidyEnd: (kept) => kept.replace(/\\+$/, ''),
+};
+
+/** At most `max` characters, cut at a word boundary with "…", never leaving a lone escaping backslash. */
 export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max < ELLIPSIS.length) return '';
-  return `${cutText(text, max - ELLIPSIS.length, false)}${ELLIPSIS}`;
-}
-
-function cutText(text: string, room: number, preferNothing: boolean): string {
-  if (room <= 0) return '';
-  let cut = Math.min(room, text.length);
-  if (cut < text.length && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
-  if (cut < text.length) {
-    const space = lastWhitespace(text, cut);
-    if (space > 0 && (space >= cut / 2 || preferNothing)) cut = space;
-    else if (preferNothing) return '';
-  }
-  return text.slice(0, cut).trimEnd().replace(/\\+$/, '');
-}
-
-/** Index of the last whitespace at or before `at`, or -1. */
-function lastWhitespace(text: string, at: number): number {
-  for (let i = Math.min(at, text.length - 1); i >= 0; i -= 1) if (/\s/.test(text[i]!)) return i;
-  return -1;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function httpUrl(value: string | null): string | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return url.href.length <= URL_MAX ? url.href : null;
-  } catch {
-    return null;
-  }
+  return truncate(text, max, DISCORD_MARKUP);
 }
 
 function alertFields(alert: Alert): APIEmbedField[] {
@@ -183,43 +151,7 @@ function renderDescription(alert: Alert, max: number): string {
   return [summary, why].filter(Boolean).join('\n\n');
 }
 
-interface Piece {
-  text: string;
-  bold: boolean;
-}
-
 /** Escaped summary with `**bold**` highlights, truncated without leaving a bold run open. */
 export function renderSummary(summary: string, highlights: readonly Span[], max: number): string {
-  const pieces = splitHighlights(summary, highlights).map((p) => ({ text: escapeFeedText(p.text), bold: p.bold }));
-  const wrap = (p: Piece): string => (p.bold ? `**${p.text}**` : p.text);
-  const full = pieces.map(wrap).join('');
-  if (full.length <= max) return full;
-  let out = '';
-  for (const piece of pieces) {
-    const wrapped = wrap(piece);
-    if (out.length + wrapped.length + ELLIPSIS.length <= max) {
-      out += wrapped;
-      continue;
-    }
-    const room = max - out.length - ELLIPSIS.length - (piece.bold ? 4 : 0);
-    const cut = cutText(piece.text, room, out.length > 0);
-    if (cut) out += wrap({ text: cut, bold: piece.bold });
-    break;
-  }
-  return `${out.trimEnd()}${ELLIPSIS}`;
-}
-
-function splitHighlights(text: string, highlights: readonly Span[]): Piece[] {
-  const pieces: Piece[] = [];
-  let at = 0;
-  for (const span of [...highlights].sort((a, b) => a.start - b.start)) {
-    const start = Math.max(span.start, at);
-    const end = Math.min(span.end, text.length);
-    if (end <= start) continue;
-    if (start > at) pieces.push({ text: text.slice(at, start), bold: false });
-    pieces.push({ text: text.slice(start, end), bold: true });
-    at = end;
-  }
-  if (at < text.length) pieces.push({ text: text.slice(at), bold: false });
-  return pieces.filter((p) => p.text.length > 0);
+  return renderMarkedSummary(summary, highlights, max, DISCORD_MARKUP);
 }

@@ -15,6 +15,7 @@
 import type { Alert } from '../../alerts/alert.js';
 import type { Span } from '../../alerts/summary.js';
 import { describeMatches } from '../../delivery/console-sink.js';
+import { ELLIPSIS, httpUrl, percentEncode, renderSummary as renderMarkedSummary, truncateText as truncate, type Markup } from '../markup.js';
 import { escapeSlackText } from './escape.js';
 
 /** Slack's limits, in characters (measured in UTF-16 units, which is never fewer). */
@@ -40,8 +41,6 @@ const SOURCE_MAX = 256;
 const WATCHLISTS_MAX = 1000;
 const WHY_MAX = 1000;
 const ALT_MAX = 200;
-const URL_MAX = 2048;
-const ELLIPSIS = '…';
 
 export interface RenderAlertOptions {
   /**
@@ -137,49 +136,20 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
- * At most `max` characters, cut at a word boundary (unless that loses more than half) with "…";
- * never between the two halves of a surrogate pair, never inside an `&amp;`/`&lt;`/`&gt;` entity.
+ * `*` around bold (escaped feed text holds none); a cut never splits an `&amp;`/`&lt;`/`&gt;`
+ * entity; bold sticks only to words, so a span's edge whitespace stays outside the stars.
  */
+const SLACK_MARKUP: Markup = { bold: '*', escape: escapeMrkdwn, backOff: outsideEntity, boldWordsOnly: true };
+
+/** `cut`, or the start of the entity it would split (entities are at most 5 characters, `&amp;`). */
+function outsideEntity(text: string, cut: number): number {
+  const amp = text.lastIndexOf('&', cut - 1);
+  return amp >= 0 && cut - amp < 5 && !text.slice(amp, cut).includes(';') ? amp : cut;
+}
+
+/** At most `max` characters, cut at a word boundary with "…", never inside an entity. */
 export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max < ELLIPSIS.length) return '';
-  return `${cutText(text, max - ELLIPSIS.length, false)}${ELLIPSIS}`;
-}
-
-function cutText(text: string, room: number, preferNothing: boolean): string {
-  if (room <= 0) return '';
-  let cut = Math.min(room, text.length);
-  if (cut < text.length && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
-  if (cut < text.length) {
-    const amp = text.lastIndexOf('&', cut - 1);
-    if (amp >= 0 && cut - amp < 5 && !text.slice(amp, cut).includes(';')) cut = amp;
-    const space = lastWhitespace(text, cut);
-    if (space > 0 && (space >= cut / 2 || preferNothing)) cut = space;
-    else if (preferNothing) return '';
-  }
-  return text.slice(0, cut).trimEnd();
-}
-
-/** Index of the last whitespace at or before `at`, or -1. */
-function lastWhitespace(text: string, at: number): number {
-  for (let i = Math.min(at, text.length - 1); i >= 0; i -= 1) if (/\s/.test(text[i]!)) return i;
-  return -1;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** An http(s) URL, normalised, or null. */
-export function httpUrl(value: string | null | undefined): string | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return url.href.length <= URL_MAX ? url.href : null;
-  } catch {
-    return null;
-  }
+  return truncate(text, max, SLACK_MARKUP);
 }
 
 /**
@@ -188,7 +158,7 @@ export function httpUrl(value: string | null | undefined): string | null {
  */
 export function linkUrl(value: string | null): string | null {
   const url = httpUrl(value);
-  return url ? url.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E') : null;
+  return url ? percentEncode(url, /[|<>]/g) : null;
 }
 
 /**
@@ -212,48 +182,9 @@ export function blockTextLength(blocks: readonly SlackAlertBlock[]): number {
   return total;
 }
 
-interface Piece {
-  text: string;
-  bold: boolean;
-}
-
 /** Escaped summary with `*bold*` highlights, truncated without leaving a bold run open. */
 export function renderSummary(summary: string, highlights: readonly Span[], max: number): string {
-  const pieces = splitHighlights(summary, highlights).map((p) => ({ text: escapeMrkdwn(p.text), bold: p.bold }));
-  const wrap = (p: Piece): string => (p.bold ? `*${p.text}*` : p.text);
-  const full = pieces.map(wrap).join('');
-  if (full.length <= max) return full;
-  let out = '';
-  for (const piece of pieces) {
-    const wrapped = wrap(piece);
-    if (out.length + wrapped.length + ELLIPSIS.length <= max) {
-      out += wrapped;
-      continue;
-    }
-    const room = max - out.length - ELLIPSIS.length - (piece.bold ? 2 : 0);
-    const cut = cutText(piece.text, room, out.length > 0);
-    if (cut) out += wrap({ text: cut, bold: piece.bold });
-    break;
-  }
-  return `${out.trimEnd()}${ELLIPSIS}`;
-}
-
-/** Bold only sticks to words: a span's leading and trailing whitespace stays outside the stars. */
-function splitHighlights(text: string, highlights: readonly Span[]): Piece[] {
-  const pieces: Piece[] = [];
-  let at = 0;
-  for (const span of [...highlights].sort((a, b) => a.start - b.start)) {
-    let start = Math.max(span.start, at);
-    let end = Math.min(span.end, text.length);
-    while (start < end && /\s/.test(text[start]!)) start += 1;
-    while (end > start && /\s/.test(text[end - 1]!)) end -= 1;
-    if (end <= start) continue;
-    if (start > at) pieces.push({ text: text.slice(at, start), bold: false });
-    pieces.push({ text: text.slice(start, end), bold: true });
-    at = end;
-  }
-  if (at < text.length) pieces.push({ text: text.slice(at), bold: false });
-  return pieces.filter((p) => p.text.length > 0);
+  return renderMarkedSummary(summary, highlights, max, SLACK_MARKUP);
 }
 
 /**

@@ -6,10 +6,10 @@
  */
 import type { CommandReply, Inline, ReplyLine } from '../../commands/types.js';
 import { withoutControls } from '../../safe-text.js';
+import { httpHref, percentEncode, renderLine as renderSpans, renderReplyLines } from '../markup.js';
 import { escapeSlackText } from './escape.js';
 
 export const MAX_TEXT = 3000;
-const ELLIPSIS = '…';
 const EMPTY_REPLY = 'Done.';
 
 export interface SlackReplyMessage {
@@ -22,14 +22,8 @@ const oneLine = (text: string): string => withoutControls(text).replace(/[\r\n]+
 
 /** An http(s) URL made safe inside `<…|…>`, or null when it is not one. */
 function linkTarget(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  return escapeSlackText(parsed.href.replace(/[|<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`));
+  const href = httpHref(url);
+  return href === null ? null : escapeSlackText(percentEncode(href, /[|<>\s]/g));
 }
 
 export function renderInline(span: Inline): string {
@@ -49,78 +43,13 @@ export function renderInline(span: Inline): string {
   return `<${target}|${label.length > 0 ? label : target}>`;
 }
 
-const spansOf = (line: ReplyLine): readonly Inline[] => (typeof line === 'string' ? [line] : line);
-
 export function renderLine(line: ReplyLine): string {
-  return spansOf(line).map(renderInline).join('');
-}
-
-function textOf(span: Inline): string {
-  if (typeof span === 'string') return span;
-  if ('code' in span) return span.code;
-  if ('bold' in span) return span.bold;
-  return span.label;
-}
-
-function withText(span: Inline, text: string): Inline {
-  if (typeof span === 'string') return text;
-  if ('code' in span) return { code: text };
-  if ('bold' in span) return { bold: text };
-  return { link: span.link, label: text };
-}
-
-/** Ends of words in `text` (before whitespace), then of code points, longest first. */
-function cutsOf(text: string): number[] {
-  const words = [...text.matchAll(/\S(?=\s)/gu)].map((m) => m.index + m[0].length);
-  const points: number[] = [];
-  let i = 0;
-  for (const ch of text) points.push((i += ch.length));
-  return [...words.reverse(), ...points.reverse()];
-}
-
-/** The most of `line` that renders within `budget` characters, cut after a word if it can be. */
-function truncateLine(line: ReplyLine, budget: number): string {
-  let rendered = '';
-  for (const span of spansOf(line)) {
-    const whole = renderInline(span);
-    if (rendered.length + whole.length <= budget) {
-      rendered += whole;
-      continue;
-    }
-    const text = textOf(span);
-    for (const cut of cutsOf(text)) {
-      const part = renderInline(withText(span, text.slice(0, cut).trimEnd()));
-      if (rendered.length + part.length <= budget) {
-        rendered += part;
-        break;
-      }
-    }
-    break;
-  }
-  return rendered;
+  return renderSpans(line, renderInline);
 }
 
 /** The reply's mrkdwn: lines joined, cut on a line or word boundary with "…" when too long. */
 export function renderText(lines: readonly ReplyLine[], max: number = MAX_TEXT): string {
-  const rendered = lines.map(renderLine);
-  const full = rendered.join('\n');
-  if (full.length === 0) return EMPTY_REPLY;
-  if (full.length <= max) return full;
-  const budget = max - ELLIPSIS.length;
-  let out = '';
-  for (const [i, line] of rendered.entries()) {
-    const sep = i === 0 ? '' : '\n';
-    if (out.length + sep.length + line.length <= budget) {
-      out += sep + line;
-      continue;
-    }
-    const room = budget - out.length - sep.length;
-    const partial = room > 0 ? truncateLine(lines[i]!, room) : '';
-    if (partial.length > 0) out += sep + partial;
-    else if (out.length > 0 && room >= 0) out += sep;
-    break;
-  }
-  return out + ELLIPSIS;
+  return renderReplyLines(lines, max, renderInline, EMPTY_REPLY);
 }
 
 export function renderSlackReply(reply: CommandReply): SlackReplyMessage {
