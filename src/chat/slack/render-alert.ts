@@ -120,12 +120,6 @@ export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {
 }
 
 /**
- * Feed text for any Slack text field: control and bidi characters removed, then exactly `&`, `<`
- * and `>` escaped, in that order. With these three escaped nothing can become a mention, a
- * special command or a link.
- */
-
-/**
  * Feed text for mrkdwn. Slack has no backslash escape, so `*` (bold) and `` ` `` (code) become
  * look-alikes (∗ U+2217, ˋ U+02CB): a stray one in a title or summary could otherwise close the
  * bold this renderer puts around the title and matched terms, or swallow them into a code span.
