@@ -106,6 +106,9 @@ export const environmentSchema = z
     FEED_BACKOFF_MAX: duration('6h', { min: MINUTE, max: 30 * DAY }),
     CONTACT_URL: z.url({ message: 'must be a URL people can reach you at' }).default('https://github.com/wirewatch/wirewatch'),
     SHUTDOWN_TIMEOUT: duration('8s', { min: 0, max: 10 * MINUTE }),
+    MAX_DELIVERY_ATTEMPTS: positiveInt(8, 100),
+    DELIVERY_BACKOFF_BASE: duration('30s', { min: SECOND, max: HOUR }),
+    DELIVERY_BACKOFF_MAX: duration('1h', { min: MINUTE, max: DAY }),
     HTTP_PORT: z.coerce.number({ message: 'must be a port number' }).int('must be a port number').min(0).max(65535, 'must be a port number').default(8080),
     HTTP_HOST: z.string().min(1).default('0.0.0.0'),
     DISCORD_TOKEN: z.string().min(1).optional(),
@@ -131,6 +134,7 @@ export const environmentSchema = z
     };
     order('FETCH_CONNECT_TIMEOUT', 'FETCH_TIMEOUT', 'the connect time is part of the total');
     order('FEED_BACKOFF_BASE', 'FEED_BACKOFF_MAX', 'the first wait is the shortest');
+    order('DELIVERY_BACKOFF_BASE', 'DELIVERY_BACKOFF_MAX', 'the first wait is the shortest');
     order('MAX_ITEM_AGE', 'SEEN_TTL', 'a story forgotten while still young enough to alert would alert again');
     order('MAX_ITEM_AGE', 'DELIVERY_TTL', 'a delivery forgotten while its story could still alert could be posted again');
     if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {

@@ -38,6 +38,8 @@ export interface Config {
   };
   log: { level: Environment['LOG_LEVEL']; format: Environment['LOG_FORMAT'] };
   shutdownTimeoutMs: number;
+  /** Sending queued alerts: attempts before an alert is dead, and the backoff between them. */
+  delivery: { maxAttempts: number; baseBackoffMs: number; maxBackoffMs: number };
   http: { port: number; host: string };
   /** Null when no DISCORD_TOKEN is set. */
   discord: DiscordSettings | null;
@@ -144,6 +146,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+    delivery: { maxAttempts: e.MAX_DELIVERY_ATTEMPTS, baseBackoffMs: e.DELIVERY_BACKOFF_BASE, maxBackoffMs: e.DELIVERY_BACKOFF_MAX },
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID

@@ -59,6 +59,11 @@ export interface Outbox {
   complete(id: string): Promise<void>;
   /** Failed for now: back to pending, due at `dueAt`, attempts + 1, the error kept. */
   retry(id: string, dueAt: number, error: OutboxError): Promise<void>;
+  /**
+   * Not tried this time (an earlier alert of the same channel failed, and order matters): back to
+   * pending, due at `dueAt`, attempts unchanged.
+   */
+  release(id: string, dueAt: number): Promise<void>;
   /** Failed for good (permanent, or out of attempts): kept as dead until revived or dropped. */
   bury(id: string, error: OutboxError): Promise<void>;
   list(filter?: { state?: OutboxState; channel?: string; limit?: number }): Promise<OutboxEntry[]>;

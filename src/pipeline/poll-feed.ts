@@ -1,14 +1,13 @@
 /**
- * One feed's turn in a poll cycle: fetch → decode → parse → normalise → dedupe → match → deliver
- * → record. The order of the writes is what keeps the store consistent across crashes:
+ * One feed's turn in a poll cycle: fetch → decode → parse → normalise → dedupe → match → queue
+ * → record. Sending is not the poll's job: alerts go into the outbox, and the delivery worker
+ * sends them on its own schedule, so a slow or failing chat platform never holds up a poll. The
+ * order of the writes is what keeps the store consistent across crashes:
  *
- *   1. deliveries are recorded per channel as each alert lands (a retry never posts twice);
- *   2. the feed's seen-record is written in one operation after the deliveries;
+ *   1. the alerts are queued in the outbox (idempotent per story and channel);
+ *   2. the feed's seen-record is written in one operation after them;
  *   3. the feed state (ETag, body hash) advances last, so a crash before it re-reads the
  *      same body next cycle and the records above make that harmless.
- *
- * A story whose delivery failed is left out of the seen-record, so the next cycle tries it
- * again; channels that did get it are protected by their delivery records.
  */
 import type { Logger } from '../log.js';
 import type { Clock } from '../clock.js';
@@ -22,7 +21,8 @@ import { normaliseFeed } from '../feeds/normalise.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
 import { StoryAlerts, dedupeKeys, type Alert } from '../alerts/alert.js';
-import { DeliveryError, type AlertSink } from '../delivery/sink.js';
+import type { AlertSink } from '../delivery/sink.js';
+import type { NewOutboxEntry, Outbox } from '../outbox/types.js';
 import type { FeedState, Repositories, SeenRecord, SeenTimes } from '../store/repositories.js';
 import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
 
@@ -43,7 +43,10 @@ export interface PollContext {
   repositories: Repositories;
   matcher: Matcher;
   watchlistNames: ReadonlyMap<string, string>;
+  /** Dry runs only: real runs queue alerts in the outbox and the delivery worker sends them. */
   sink: AlertSink;
+  /** Where alerts wait for the delivery worker. */
+  outbox: Outbox;
   clock: Clock;
   logger: Logger;
   policy: BackoffPolicy;
@@ -194,77 +197,36 @@ function storyAlerts(
   return alerts;
 }
 
-interface DeliveryReport {
-  delivered: number;
-  /** Alerts whose send was tried (not those a channel already had). */
-  attempted: number;
-  failedStories: Set<string>;
-  /** Set when the store refused a write: delivery stopped there, so nothing is posted twice. */
-  storeError: WirewatchError | null;
-}
-
-const isStoreError = (error: WirewatchError) => error.code === 'store_write_failed' || error.code === 'store_unavailable';
-
-/**
- * A platform refused a channel for good (no access, unknown channel): its subscription is paused
- * with the reason, so no more requests are made for it until someone fixes it and subscribes
- * again. A channel without a stored subscription (the console) has nothing to pause.
- */
-async function pauseChannel(context: PollContext, channel: string, error: WirewatchError, log: Logger): Promise<void> {
-  await context.repositories.subscriptions.mark(channel, { paused: { code: error.code, reason: error.message, at: context.clock.now() } });
-  log.warn({ code: error.code, reason: error.message }, 'the platform refused this channel for good: its subscription is paused');
-}
-
-async function deliverAll(alerts: Iterable<Alert>, context: PollContext, dryRun: boolean, log: Logger): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: 0, attempted: 0, failedStories: new Set(), storeError: null };
-  const paused = new Set<string>();
+/** Dry runs show every alert at once through the sink; nothing is queued or recorded. */
+async function showAll(alerts: Iterable<Alert>, context: PollContext, log: Logger): Promise<{ shown: number; failed: number }> {
+  let shown = 0;
+  let failed = 0;
   for (const alert of alerts) {
-    if (paused.has(alert.channel)) continue;
-    const keys = dedupeKeys(alert.story);
-    const storyLog = log.child({ story_id: alert.story.id, channel_id: alert.channel });
-    if (!dryRun && (await context.repositories.deliveries.delivered(alert.channel, keys))) {
-      storyLog.debug('already delivered to this channel; skipped');
-      continue;
-    }
-    report.attempted++;
     try {
       await context.sink.deliver(alert);
+      shown++;
     } catch (error) {
+      failed++;
       const coded = asWirewatchError(error);
-      if (error instanceof DeliveryError && error.failure === 'permanent' && !dryRun) {
-        paused.add(alert.channel);
-        await pauseChannel(context, alert.channel, coded, storyLog);
-        continue;
-      }
-      report.failedStories.add(alert.story.id);
-      if (!dryRun) await context.repositories.subscriptions.mark(alert.channel, { lastFailure: { code: coded.code, reason: coded.message, at: context.clock.now() } });
-      storyLog.error({ code: coded.code, err: coded }, 'alert delivery failed; the story stays unseen and is retried next cycle');
-      continue;
+      log.error({ story_id: alert.story.id, channel_id: alert.channel, code: coded.code, err: coded }, 'alert could not be shown');
     }
-    report.delivered++;
-    if (!dryRun) {
-      try {
-        await context.repositories.deliveries.record(alert.channel, keys, {
-          storyId: alert.story.id,
-          feedId: alert.story.feedId,
-          watchlists: alert.watchlists.map((w) => w.id),
-          deliveredAt: context.clock.now(),
-        });
-      } catch (error) {
-        report.storeError = asWirewatchError(error);
-        storyLog.error(
-          { code: report.storeError.code, err: report.storeError },
-          'alert posted but the store cannot record it: delivery stopped for this feed so nothing is posted twice',
-        );
-        return report;
-      }
-    }
-    storyLog.info(
-      { watchlists: alert.watchlists.map((w) => w.id), sink: context.sink.name },
-      dryRun ? 'alert shown (dry run, not recorded)' : 'alert delivered',
-    );
   }
-  return report;
+  return { shown, failed };
+}
+
+/**
+ * Alerts become outbox entries, written before the seen-record advances: once queued, an alert
+ * survives a crash, and the delivery worker sends it however long the chat platform takes. An
+ * alert the channel already received (the same article from another feed) is not queued.
+ */
+async function queueAll(alerts: Iterable<Alert>, context: PollContext, now: number): Promise<number> {
+  const entries: NewOutboxEntry[] = [];
+  for (const alert of alerts) {
+    if (await context.repositories.deliveries.delivered(alert.channel, dedupeKeys(alert.story))) continue;
+    entries.push({ channel: alert.channel, storyId: alert.story.id, order: Date.parse(alert.story.published), payload: alert, dueAt: now });
+  }
+  if (entries.length > 0) await context.outbox.enqueue(entries, now);
+  return entries.length;
 }
 
 function seenTimes(story: Story, seen: SeenRecord | undefined): SeenTimes | undefined {
@@ -344,48 +306,25 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
   const alerts = alertsFor(candidates, target, context, (story, error) =>
     log.error({ story_id: story.id, code: error.code, err: error }, 'story could not be matched; skipped, the rest of the feed goes on'),
   );
-  const first = alerts.next();
-  if (state && !first.done) {
-    // Prove the store takes writes before posting anything: a post that cannot be recorded
-    // would be posted again next cycle, and the one after.
-    const stopped = await storeRefusesWrites(() => repositories.feedStates.put({ ...state, lastAttemptAt: now }), log);
-    if (stopped) return outcome(target, 'failed', { ...counts, error: stopped });
+  if (options.dryRun) {
+    const { shown, failed } = await showAll(alerts, context, log);
+    return outcome(target, 'polled', { ...counts, alerts: shown, deliveryFailures: failed });
   }
-  const { delivered, attempted, failedStories, storeError } = first.done
-    ? { delivered: 0, attempted: 0, failedStories: new Set<string>(), storeError: null }
-    : await deliverAll(prepend(first.value, alerts), context, options.dryRun, log);
-  if (storeError) {
-    return outcome(target, 'failed', {
-      ...counts,
-      alerts: delivered,
-      deliveryFailures: attempted - delivered,
-      error: { code: storeError.code, message: storeError.message },
-    });
+  let queued: number;
+  try {
+    queued = await queueAll(alerts, context, now);
+  } catch (error) {
+    // Nothing is recorded as seen: the next cycle finds these stories new and queues them again.
+    const coded = asWirewatchError(error);
+    log.error({ code: coded.code, err: coded }, 'alerts could not be queued; the stories stay new and are tried next cycle');
+    return outcome(target, 'failed', { ...counts, error: { code: coded.code, message: coded.message } });
   }
   if (state) {
-    await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, failedStories, now), now);
-    await repositories.feedStates.put(stateAfter(state, failedStories.size === 0));
+    await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, new Set(), now), now);
+    await repositories.feedStates.put(stateAfter(state, true));
   }
-  if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts: delivered }, 'feed polled');
-  return outcome(target, 'polled', { ...counts, alerts: delivered, deliveryFailures: attempted - delivered });
-}
-
-function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
-  yield first;
-  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
-}
-
-/** Runs a store write; a refusal is logged plainly and returned, so the caller posts nothing. */
-async function storeRefusesWrites(write: () => Promise<void>, log: Logger): Promise<FeedOutcome['error']> {
-  try {
-    await write();
-    return null;
-  } catch (error) {
-    const coded = asWirewatchError(error);
-    if (!isStoreError(coded)) throw error;
-    log.error({ code: coded.code, err: coded }, 'the store cannot be written: no alerts posted for this feed until it can');
-    return { code: coded.code, message: coded.message };
-  }
+  if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts_queued: queued }, 'feed polled');
+  return outcome(target, 'polled', { ...counts, alerts: queued });
 }
 
 async function failed(

@@ -1,0 +1,159 @@
+/**
+ * The delivery worker: separate from the poll, it claims due alerts from the outbox, sends each
+ * through the sink, records the delivery and completes the entry. What a failure does depends on
+ * how the send failed (DeliveryError):
+ *
+ *   transient     retried with exponential backoff and jitter, at most `maxAttempts` sends, then dead
+ *   rate_limited  retried after the platform's Retry-After (not counted against the channel's order)
+ *   permanent     dead at once, the channel's subscription paused with the reason, and the
+ *                 channel's other claimed alerts dead with it: nothing more is sent there
+ *
+ * Within a channel alerts go oldest story first: when one cannot go now, the channel's later ones
+ * wait with it. A crash at any point leaves claimed entries that come back when their lease
+ * lapses; the one repeat possible — sent, then the crash before the record — is closed on Discord
+ * by the (story, channel) nonce.
+ */
+import pLimit from 'p-limit';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import { asWirewatchError, type WirewatchError } from '../errors.js';
+import { dedupeKeys, type Alert } from '../alerts/alert.js';
+import type { Outbox, OutboxEntry, OutboxError } from '../outbox/types.js';
+import type { Repositories } from '../store/repositories.js';
+import { DeliveryError, type AlertSink } from './sink.js';
+
+export interface DeliveryPolicy {
+  /** Sends tried before an alert is dead (MAX_DELIVERY_ATTEMPTS). */
+  maxAttempts: number;
+  /** First retry after this long, doubling up to `maxBackoffMs`. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface DeliveryWorkerOptions {
+  outbox: Outbox;
+  sink: AlertSink;
+  repositories: Pick<Repositories, 'deliveries' | 'subscriptions'>;
+  clock: Clock;
+  logger: Logger;
+  policy: DeliveryPolicy;
+  /** Entries claimed per round. */
+  batchSize?: number;
+  /** How long a claim holds; a worker that dies releases its claims when they lapse. */
+  leaseMs?: number;
+  /** Channels sent to at once (each channel's own alerts go one at a time, in order). */
+  channelConcurrency?: number;
+  /** Jitter source, [0, 1). */
+  random?: () => number;
+}
+
+export interface DeliveryRound {
+  claimed: number;
+  delivered: number;
+  /** Already delivered to the channel (a repeat after a crash): completed without sending. */
+  skipped: number;
+  retried: number;
+  dead: number;
+}
+
+export interface DeliveryWorker {
+  /** Claims and handles one batch of due alerts. */
+  deliverDue(): Promise<DeliveryRound>;
+}
+
+const DEFAULTS = { batchSize: 100, leaseMs: 5 * 60_000, channelConcurrency: 8 };
+
+function toOutboxError(error: WirewatchError, at: number): OutboxError {
+  return { code: error.code, message: error.message, at };
+}
+
+/** Exponential backoff with jitter: base · 2^(attempts−1), capped, times a factor in [0.5, 1). */
+export function backoffMs(attempts: number, policy: DeliveryPolicy, random: () => number): number {
+  const exponential = Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(exponential * (0.5 + random() / 2));
+}
+
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { outbox, sink, repositories, clock, logger, policy } = options;
+  const random = options.random ?? Math.random;
+  const settings = { ...DEFAULTS, ...options };
+
+  /** Handles one channel's claimed entries in order; returns what happened to each. */
+  async function deliverChannel(channel: string, entries: OutboxEntry[], round: DeliveryRound): Promise<void> {
+    const log = logger.child({ channel_id: channel });
+    for (const [index, entry] of entries.entries()) {
+      const alert = entry.payload as Alert;
+      const storyLog = log.child({ story_id: entry.storyId });
+      const keys = dedupeKeys(alert.story);
+      if (await repositories.deliveries.delivered(channel, keys)) {
+        await outbox.complete(entry.id);
+        round.skipped++;
+        storyLog.debug('already delivered to this channel; completed without sending');
+        continue;
+      }
+      try {
+        await sink.deliver(alert);
+      } catch (error) {
+        await handleFailure(entry, entries.slice(index + 1), asWirewatchError(error), round, storyLog);
+        return;
+      }
+      // A store that cannot record this throws out of the round: the entry stays claimed and comes
+      // back after its lease, and the nonce (Discord) or the delivery check stops a second post.
+      await repositories.deliveries.record(channel, keys, {
+        storyId: alert.story.id,
+        feedId: alert.story.feedId,
+        watchlists: alert.watchlists.map((w) => w.id),
+        deliveredAt: clock.now(),
+      });
+      await outbox.complete(entry.id);
+      round.delivered++;
+      storyLog.info({ watchlists: alert.watchlists.map((w) => w.id), sink: sink.name, attempts: entry.attempts + 1 }, 'alert delivered');
+    }
+  }
+
+  async function handleFailure(entry: OutboxEntry, later: OutboxEntry[], error: WirewatchError, round: DeliveryRound, log: Logger): Promise<void> {
+    const now = clock.now();
+    const failure = error instanceof DeliveryError ? error.failure : 'transient';
+    if (failure === 'permanent') {
+      const reason = toOutboxError(error, now);
+      for (const dead of [entry, ...later]) await outbox.bury(dead.id, reason);
+      round.dead += 1 + later.length;
+      await repositories.subscriptions.mark(entry.channel, { paused: { code: error.code, reason: error.message, at: now } });
+      log.warn({ code: error.code, reason: error.message, dead: 1 + later.length }, 'the platform refused this channel for good: subscription paused, its pending alerts dead');
+      return;
+    }
+    const attempts = entry.attempts + 1;
+    await repositories.subscriptions.mark(entry.channel, { lastFailure: { code: error.code, reason: error.message, at: now } });
+    // The channel's later alerts go back to wait with it, so they still arrive oldest first.
+    let resume = now;
+    if (failure === 'transient' && attempts >= policy.maxAttempts) {
+      await outbox.bury(entry.id, toOutboxError(error, now));
+      round.dead++;
+      log.error({ code: error.code, err: error, attempts }, 'alert dead after its last attempt; `wirewatch deliveries retry` sends it again');
+    } else {
+      const wait = failure === 'rate_limited' && error instanceof DeliveryError && error.retryAfterMs !== null ? error.retryAfterMs : backoffMs(attempts, policy, random);
+      resume = now + wait;
+      await outbox.retry(entry.id, resume, toOutboxError(error, now));
+      round.retried++;
+      log.warn({ code: error.code, attempts, retry_in_ms: wait }, 'alert not delivered; retried later');
+    }
+    for (const waiting of later) await outbox.release(waiting.id, resume);
+  }
+
+  return {
+    deliverDue: async () => {
+      const round: DeliveryRound = { claimed: 0, delivered: 0, skipped: 0, retried: 0, dead: 0 };
+      const entries = await outbox.claimDue(clock.now(), settings.batchSize, settings.leaseMs);
+      round.claimed = entries.length;
+      const byChannel = new Map<string, OutboxEntry[]>();
+      for (const entry of entries) {
+        const list = byChannel.get(entry.channel);
+        if (list) list.push(entry);
+        else byChannel.set(entry.channel, [entry]);
+      }
+      const limit = pLimit(settings.channelConcurrency);
+      await Promise.all([...byChannel].map(([channel, list]) => limit(() => deliverChannel(channel, list, round))));
+      return round;
+    },
+  };
+}
