@@ -1,0 +1,24 @@
+/**
+ * Opens the outbox next to the store named by STORE_URL: the same SQLite file, the same Redis
+ * server, or memory for dry runs.
+ */
+import { WirewatchError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+import { createMemoryOutbox } from './memory-outbox.js';
+import { openRedisOutbox } from './redis-outbox.js';
+import { openSqliteOutbox } from './sqlite-outbox.js';
+import type { Outbox } from './types.js';
+
+export type { NewOutboxEntry, Outbox, OutboxEntry, OutboxError, OutboxState, OutboxStats } from './types.js';
+export { entryId } from './entry.js';
+export { createMemoryOutbox } from './memory-outbox.js';
+export { openRedisOutbox, REDIS_OUTBOX_PREFIX } from './redis-outbox.js';
+export { openSqliteOutbox } from './sqlite-outbox.js';
+
+/** sqlite://FILE, redis://… or rediss://…, memory://; anything else is store_url_invalid. */
+export async function openOutbox(storeUrl: string): Promise<Outbox> {
+  if (storeUrl.startsWith('sqlite://')) return openSqliteOutbox(storeUrl.slice('sqlite://'.length));
+  if (storeUrl.startsWith('redis://') || storeUrl.startsWith('rediss://')) return openRedisOutbox(storeUrl);
+  if (storeUrl.startsWith('memory://')) return createMemoryOutbox();
+  throw new WirewatchError('store_url_invalid', `unsupported store URL ${redactUrl(storeUrl)}`);
+}
