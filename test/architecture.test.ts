@@ -28,14 +28,15 @@ const ALLOWED: Record<string, string[]> = {
   watch: [],
   alerts: ['feeds', 'watch'],
   store: ['watch'],
-  delivery: ['alerts', 'feeds', 'watch'],
-  pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store'],
+  delivery: ['alerts', 'feeds', 'watch', 'store', 'outbox'],
+  outbox: [],
+  pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store', 'outbox'],
   config: ['watch', 'feeds'],
-  commands: ['feeds', 'watch', 'store', 'alerts'],
+  commands: ['feeds', 'watch', 'store', 'alerts', 'outbox'],
   http: [],
   chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
-  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http'],
-  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http'],
+  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox'],
+  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 

@@ -19,6 +19,8 @@ import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guar
 import { createDiscordPlatform } from '../chat/discord/index.js';
 import { createSlackPlatform, createSlackSink, createSlackWebClient } from '../chat/slack/index.js';
 import type { ChatPlatform } from '../chat/platform.js';
+import { openOutbox, type Outbox } from '../outbox/index.js';
+import { createDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -34,6 +36,9 @@ export interface Runtime {
   pollContext: PollContext;
   /** The platform-neutral command core that chat adapters drive. */
   commands: CommandHandler;
+  /** Alerts waiting to be sent, and the worker that sends them. */
+  outbox: Outbox;
+  delivery: DeliveryWorker;
   /** The chat platforms configured (Discord when DISCORD_TOKEN is set); `run` starts them. */
   platforms: ChatPlatform[];
   /** The last finished poll cycle (`status` shows it); set by the service after each cycle. */
@@ -56,7 +61,9 @@ export interface RuntimeOptions {
 export async function openRuntime(config: Readonly<Config>, options: RuntimeOptions): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const { logger } = options;
-  const store = await openStore(options.storeUrl ?? config.store.url);
+  const storeUrl = options.storeUrl ?? config.store.url;
+  const store = await openStore(storeUrl);
+  const outbox = await openOutbox(storeUrl);
   const repositories = createRepositories(store, { seenTtlMs: config.poll.seenTtlMs, deliveryTtlMs: config.poll.deliveryTtlMs });
   const fetcher = createFeedFetcher({
     userAgent: config.fetch.userAgent,
@@ -92,6 +99,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     matcher,
     watchlistNames: new Map(config.watchlists.map((w) => [w.id, w.name])),
     sink,
+    outbox,
     clock,
     logger,
     policy: {
@@ -117,8 +125,11 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     lastCycle: null,
     commands,
     platforms,
+    outbox,
+    delivery: createDeliveryWorker({ outbox, sink, repositories, clock, logger, policy: config.delivery }),
     close: async () => {
       await fetcher.close();
+      await outbox.close();
       await store.close();
     },
   };

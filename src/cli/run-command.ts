@@ -9,9 +9,14 @@ import { runPollCycle } from '../pipeline/poll-cycle.js';
 import { planCycle } from '../pipeline/cycle-plan.js';
 import { assertWritable } from '../store/index.js';
 import { startHttpServer, type RunningHttpServer } from '../http/server.js';
+import { startDeliveryLoop, type DeliveryLoop } from '../delivery/loop.js';
 import { startPollScheduler } from '../pipeline/scheduler.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
+
+/** Queued alerts are looked at this often (retries come due with time), and after every poll that queued some. */
+const DELIVERY_INTERVAL_MS = 1000;
+const DELIVERY_BATCH = 100;
 
 /** How often expired entries are swept from a SQLite store (Redis expires keys itself). */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -41,7 +46,7 @@ export function startupBanner(config: Readonly<Config>, storeDescription: string
   ].join('\n');
 }
 
-async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: number }): Promise<void> {
+async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: number }, delivery: DeliveryLoop): Promise<void> {
   const { config, clock, logger } = runtime;
   // Subscriptions, tenants' watchlists and feeds are read every cycle: chat commands change them
   // while we run, and a change applies from the next cycle.
@@ -60,6 +65,8 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
     ignoreBackoff: false,
     signal,
   });
+  // What the cycle queued is sent by the delivery loop, not waited for here.
+  if (report.alerts > 0) delivery.kick();
   runtime.lastCycle = {
     finishedAt: clock.now(),
     feeds: report.feeds.length,
@@ -99,10 +106,11 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
     throw error;
   }
 
+  const delivery = startDeliveryLoop({ worker: runtime.delivery, intervalMs: DELIVERY_INTERVAL_MS, batchSize: DELIVERY_BATCH, logger });
   const lastSweep = { at: 0 };
   const scheduler = startPollScheduler({
     expression: config.poll.schedule,
-    cycle: (signal) => cycle(runtime, signal, lastSweep),
+    cycle: (signal) => cycle(runtime, signal, lastSweep, delivery),
     logger,
   });
   const stopped = new Promise<string>((resolve) => {
@@ -117,6 +125,7 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   logger.info({ signal, deadline_ms: config.shutdownTimeoutMs }, 'shutting down: no new polls, finishing the one in flight');
   const { finishedInTime } = await scheduler.stop(config.shutdownTimeoutMs);
   if (!finishedInTime) logger.warn('the poll in flight did not finish in time and was aborted; it resumes next start');
+  await delivery.stop();
   await http?.stop();
   for (const platform of runtime.platforms) await platform.stop();
   await runtime.close();

@@ -54,6 +54,11 @@ export function createMemoryOutbox(): Outbox {
         const entry = entries.get(id);
         if (entry) Object.assign(entry, { state: 'pending', dueAt, attempts: entry.attempts + 1, leaseUntil: null, lastError: { ...error } });
       }),
+    release: (id, dueAt) =>
+      run(() => {
+        const entry = entries.get(id);
+        if (entry) Object.assign(entry, { state: 'pending', dueAt, leaseUntil: null });
+      }),
     bury: (id, error) =>
       run(() => {
         const entry = entries.get(id);

@@ -99,6 +99,17 @@ redis.call('HINCRBY', key, 'attempts', 1)
 redis.call('HSET', key, 'state', 'pending', 'dueAt', ARGV[3], 'leaseUntil', '', 'lastError', ARGV[4])
 return 1`;
 
+// KEYS: pending, claimed, dead. ARGV: prefix, id, due time.
+const RELEASE = `
+local key = ARGV[1] .. 'entry:' .. ARGV[2]
+local m = redis.call('HGET', key, 'm')
+if not m then return 0 end
+redis.call('ZREM', KEYS[2], m)
+redis.call('ZREM', KEYS[3], m)
+redis.call('ZADD', KEYS[1], ARGV[3], m)
+redis.call('HSET', key, 'state', 'pending', 'dueAt', ARGV[3], 'leaseUntil', '')
+return 1`;
+
 // KEYS: pending, claimed, dead. ARGV: prefix, id, error JSON.
 const BURY = `
 local key = ARGV[1] .. 'entry:' .. ARGV[2]
@@ -252,6 +263,10 @@ export async function openRedisOutbox(url: string, options: { prefix?: string } 
     retry: (id, dueAt, error) =>
       writing(description, async () => {
         await script(RETRY, all, [prefix, id, dueAt, JSON.stringify(error)]);
+      }),
+    release: (id, dueAt) =>
+      writing(description, async () => {
+        await script(RELEASE, all, [prefix, id, dueAt]);
       }),
     bury: (id, error) =>
       writing(description, async () => {

@@ -190,6 +190,10 @@ export async function openSqliteOutbox(path: string): Promise<Outbox> {
           id,
         );
       }),
+    release: (id, dueAt) =>
+      write(async () => {
+        await db.run(`UPDATE outbox SET state = 'pending', due_at = ?, lease_until = NULL WHERE id = ?`, dueAt, id);
+      }),
     bury: (id, error) =>
       write(async () => {
         await db.run(

@@ -129,8 +129,9 @@ describe('wirewatch run with Discord', () => {
       expect(body.nonce.length).toBeLessThanOrEqual(25);
       expect(body.embeds).toHaveLength(1);
     }
-    const first = (posts[0]!.body as { embeds: { title: string; url: string; description: string }[] }).embeds[0]!;
-    expect(first.url).toBe('https://news.example/1');
+    const embeds = posts.map((post) => (post.body as { embeds: { title: string; url: string; description: string }[] }).embeds[0]!);
+    expect(embeds.map((embed) => embed.url).sort()).toEqual(['https://news.example/1', 'https://news.example/2']);
+    const first = embeds.find((embed) => embed.url === 'https://news.example/1')!;
     expect(first.title).not.toMatch(/(^|[^\u200b])@everyone/);
     expect(first.description).not.toMatch(/<@&\d+>/);
     expect(first.description).not.toMatch(/\[click\]\(https:\/\/evil\.example\)/);

@@ -233,6 +233,17 @@ describe.each([memoryBackend, sqliteBackend, redisBackend].map((make) => [make()
     expect(await outbox.list()).toMatchObject([{ attempts: 2, dueAt: T0 + 9000, lastError: { code: 'delivery_rate_limited' } }]);
   });
 
+  test('releases an entry it did not try: due again later, attempts unchanged', async () => {
+    const outbox = await fresh();
+    const a = alert('c', 'a', 1, T0);
+    await outbox.enqueue([a], T0);
+    await outbox.claimDue(T0, 1, MINUTE);
+    await outbox.release(idOf(a), T0 + 3000);
+    expect(await outbox.list()).toMatchObject([{ id: idOf(a), state: 'pending', dueAt: T0 + 3000, attempts: 0, leaseUntil: null }]);
+    expect(await outbox.claimDue(T0 + 2999, 10, MINUTE)).toEqual([]);
+    expect(await outbox.claimDue(T0 + 3000, 10, MINUTE)).toMatchObject([{ id: idOf(a), attempts: 0 }]);
+  });
+
   test('keeps a buried entry as dead, never claimed again', async () => {
     const outbox = await fresh();
     const a = alert('c', 'a', 1, T0);

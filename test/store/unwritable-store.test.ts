@@ -50,9 +50,10 @@ describe('a store that cannot be written', () => {
     for (const attempt of [1, 2]) {
       const result = await runCli(['poll', '--once'], { env: env(), cwd: dir, ...asUnprivileged });
       expect(result.stdout, `poll ${attempt} printed an alert`).toBe('');
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/store_write_failed/);
-      expect(result.stderr).toMatch(/store cannot be written/);
+      // The alerts cannot be queued (logged per feed), and the outbox refuses its claim: exit 74.
+      expect(result.code).toBe(74);
+      expect(result.stderr).toMatch(/"code":"store_write_failed".*alerts could not be queued/);
+      expect(result.stderr).toMatch(/^wirewatch: the outbox cannot be written: .*SQLITE_READONLY/m);
     }
 
     const check = await runCli(['check'], { env: env(), cwd: dir, ...asUnprivileged });
