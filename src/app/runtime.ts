@@ -19,7 +19,7 @@ import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guar
 import { createDiscordPlatform } from '../chat/discord/index.js';
 import { createSlackPlatform, createSlackSink, createSlackWebClient } from '../chat/slack/index.js';
 import type { ChatPlatform } from '../chat/platform.js';
-import { openOutbox, type Outbox } from '../outbox/index.js';
+import { channelQueue, openOutbox, type Outbox } from '../outbox/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 
 export interface Runtime {
@@ -84,6 +84,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     clock,
     logger,
     lastCycle: () => runtime.lastCycle,
+    queueOf: (channel) => channelQueue(outbox, channel),
   });
   const platforms: ChatPlatform[] = [];
   if (config.discord) platforms.push(createDiscordPlatform(config.discord, { commands, logger, clock }));

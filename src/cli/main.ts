@@ -14,6 +14,7 @@ import { pollCommand } from './poll-command.js';
 import { matchCommand } from './match-command.js';
 import { checkCommand } from './check-command.js';
 import { discordCommand } from './discord-command.js';
+import { deliveriesCommand } from './deliveries-command.js';
 
 const STORE_FAILURES = new Set<ErrorCode>(['store_unavailable', 'store_write_failed', 'store_url_invalid']);
 
@@ -32,13 +33,14 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   match: { config: { type: 'string' }, explain: { type: 'boolean' } },
   check: {},
   discord: { guild: { type: 'string' } },
+  deliveries: { channel: { type: 'string' }, id: { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' } },
 };
 
 /** Commands that take a subcommand word (`discord register`). */
-const TAKES_POSITIONALS = new Set(['discord']);
+const TAKES_POSITIONALS = new Set(['discord', 'deliveries']);
 
 function usageError(io: CliIo, message: string, command?: string): number {
-  const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check | discord register  (wirewatch --help)';
+  const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check | deliveries | discord register  (wirewatch --help)';
   io.stderr.write(`wirewatch: ${message}. Usage: ${usage}\n`);
   return EXIT.usage;
 }
@@ -95,6 +97,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await matchCommand(context);
       case 'discord':
         return await discordCommand(context);
+      case 'deliveries':
+        return await deliveriesCommand(context);
       default:
         return await checkCommand(context);
     }

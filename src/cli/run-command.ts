@@ -106,6 +106,13 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
     throw error;
   }
 
+  // One process owns a SQLite file: claims left in its outbox are from a run that died (a crash, a
+  // kill -9), so they are due again now rather than when their lease lapses. Replicas sharing Redis
+  // wait for the lease, since another replica may still be sending them.
+  if (runtime.store.kind !== 'redis') {
+    const released = await runtime.outbox.releaseClaimed(runtime.clock.now());
+    if (released > 0) logger.info({ released }, 'alerts a previous run had claimed are due again');
+  }
   const delivery = startDeliveryLoop({ worker: runtime.delivery, intervalMs: DELIVERY_INTERVAL_MS, batchSize: DELIVERY_BATCH, logger });
   const lastSweep = { at: 0 };
   const scheduler = startPollScheduler({

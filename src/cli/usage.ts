@@ -4,6 +4,7 @@ export const COMMAND_USAGE: Record<string, string> = {
   match: 'wirewatch match [--config FILE] [--explain] < stories.jsonl',
   check: 'wirewatch check',
   discord: 'wirewatch discord register [--guild ID]',
+  deliveries: 'wirewatch deliveries list|retry|drop [--channel KEY] [--id ID]... [--all] [--json]',
 };
 
 export const USAGE = `wirewatch — news alerts for Discord and Slack
@@ -22,6 +23,9 @@ Usage:
       --explain prints why instead: each clause, term or alias, field and offsets.
   ${COMMAND_USAGE['check']}
       Validates the configuration, opens the store, tries each feed once, prints a table.
+  ${COMMAND_USAGE['deliveries']}
+      The outbox of alerts waiting to be sent: list them (waiting and dead), send
+      dead ones again (retry), or delete dead ones (drop).
   ${COMMAND_USAGE['discord']}
       Creates the /wirewatch slash command: in one server (--guild, at once) or
       globally. Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.

@@ -32,4 +32,6 @@ export interface CommandServices {
   logger: Logger;
   /** The last finished poll cycle, for `status`. */
   lastCycle(): CycleSummary | null;
+  /** Alerts of a channel waiting in the outbox, and those that are dead. */
+  queueOf(channel: string): Promise<{ pending: number; dead: number; lastError: { code: string; message: string } | null }>;
 }

@@ -22,3 +22,12 @@ export async function openOutbox(storeUrl: string): Promise<Outbox> {
   if (storeUrl.startsWith('memory://')) return createMemoryOutbox();
   throw new WirewatchError('store_url_invalid', `unsupported store URL ${redactUrl(storeUrl)}`);
 }
+
+/** A channel's alerts in the outbox: how many wait, how many are dead, and the latest error. */
+export async function channelQueue(outbox: Outbox, channel: string): Promise<{ pending: number; dead: number; lastError: { code: string; message: string } | null }> {
+  const entries = await outbox.list({ channel });
+  const dead = entries.filter((entry) => entry.state === 'dead').length;
+  let last: { code: string; message: string; at: number } | null = null;
+  for (const entry of entries) if (entry.lastError && (!last || entry.lastError.at > last.at)) last = entry.lastError;
+  return { pending: entries.length - dead, dead, lastError: last ? { code: last.code, message: last.message } : null };
+}

@@ -54,6 +54,16 @@ export function createMemoryOutbox(): Outbox {
         const entry = entries.get(id);
         if (entry) Object.assign(entry, { state: 'pending', dueAt, attempts: entry.attempts + 1, leaseUntil: null, lastError: { ...error } });
       }),
+    releaseClaimed: (now) =>
+      run(() => {
+        let count = 0;
+        for (const entry of entries.values()) {
+          if (entry.state !== 'claimed') continue;
+          Object.assign(entry, { state: 'pending', dueAt: now, leaseUntil: null });
+          count++;
+        }
+        return count;
+      }),
     release: (id, dueAt) =>
       run(() => {
         const entry = entries.get(id);

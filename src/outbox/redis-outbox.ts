@@ -110,6 +110,19 @@ redis.call('ZADD', KEYS[1], ARGV[3], m)
 redis.call('HSET', key, 'state', 'pending', 'dueAt', ARGV[3], 'leaseUntil', '')
 return 1`;
 
+// KEYS: pending, claimed. ARGV: prefix, due time.
+const RELEASE_CLAIMED = `
+local members = redis.call('ZRANGE', KEYS[2], 0, -1)
+for _, m in ipairs(members) do
+  local key = ARGV[1] .. 'entry:' .. string.sub(m, ${ORDER_WIDTH + 1})
+  redis.call('ZREM', KEYS[2], m)
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[2], m)
+    redis.call('HSET', key, 'state', 'pending', 'dueAt', ARGV[2], 'leaseUntil', '')
+  end
+end
+return #members`;
+
 // KEYS: pending, claimed, dead. ARGV: prefix, id, error JSON.
 const BURY = `
 local key = ARGV[1] .. 'entry:' .. ARGV[2]
@@ -263,6 +276,10 @@ export async function openRedisOutbox(url: string, options: { prefix?: string } 
     retry: (id, dueAt, error) =>
       writing(description, async () => {
         await script(RETRY, all, [prefix, id, dueAt, JSON.stringify(error)]);
+      }),
+    releaseClaimed: (now) =>
+      writing(description, async () => {
+        return Number(await script(RELEASE_CLAIMED, [keys.pending, keys.claimed], [prefix, now]));
       }),
     release: (id, dueAt) =>
       writing(description, async () => {

@@ -190,6 +190,11 @@ export async function openSqliteOutbox(path: string): Promise<Outbox> {
           id,
         );
       }),
+    releaseClaimed: (now) =>
+      write(async () => {
+        const rows = await db.all<{ id: string }>(`UPDATE outbox SET state = 'pending', due_at = ?, lease_until = NULL WHERE state = 'claimed' RETURNING id`, now);
+        return rows.length;
+      }),
     release: (id, dueAt) =>
       write(async () => {
         await db.run(`UPDATE outbox SET state = 'pending', due_at = ?, lease_until = NULL WHERE id = ?`, dueAt, id);

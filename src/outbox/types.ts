@@ -64,6 +64,12 @@ export interface Outbox {
    * pending, due at `dueAt`, attempts unchanged.
    */
   release(id: string, dueAt: number): Promise<void>;
+  /**
+   * Every claimed entry back to pending, due at `now`. Only for a store one process owns (SQLite):
+   * at start-up, claims left in it are from a run that died, and waiting out their lease would
+   * only delay them. Returns how many.
+   */
+  releaseClaimed(now: number): Promise<number>;
   /** Failed for good (permanent, or out of attempts): kept as dead until revived or dropped. */
   bury(id: string, error: OutboxError): Promise<void>;
   list(filter?: { state?: OutboxState; channel?: string; limit?: number }): Promise<OutboxEntry[]>;

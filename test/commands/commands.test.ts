@@ -12,6 +12,9 @@ import { checkFeedDestination, type ResolveHost } from '../../src/feeds/fetch/ad
 import { openStore, createRepositories, type KeyValueStore, type Repositories } from '../../src/store/index.js';
 import { manualClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
+import { channelQueue, createMemoryOutbox } from '../../src/outbox/index.js';
+
+const outbox = createMemoryOutbox();
 
 const ADDRESSES: Record<string, string[]> = { 'news.example': ['93.184.216.34'], 'intranet.example': ['10.0.0.5'] };
 const resolve: ResolveHost = async (hostname) => {
@@ -45,6 +48,7 @@ beforeAll(async () => {
     clock,
     logger: silentLogger(),
     lastCycle: () => lastCycle,
+    queueOf: (channel: string) => channelQueue(outbox, channel),
   });
 });
 afterAll(async () => {
@@ -133,6 +137,16 @@ describe('subscribe, unsubscribe, status', () => {
     const reply = await run('subscribe', options);
     expect(reply).toMatchObject({ outcome: 'user_error', code: 'command_invalid' });
     expect(text(reply)).toMatch(expected);
+  });
+
+  it('shows how many of the channel’s alerts wait and how many are dead', async () => {
+    const channel = 'discord:100000000000000001:444444444444444444';
+    await run('subscribe', { watchlists: 'extradition' }, { channel });
+    const now = clock.now();
+    await outbox.enqueue(['a', 'b', 'c'].map((storyId) => ({ channel, storyId, order: 0, payload: {}, dueAt: now })), now);
+    const [first] = await outbox.claimDue(now, 1, 60_000);
+    await outbox.bury(first!.id, { code: 'delivery_transient', message: 'HTTP 500', at: now });
+    expect(text(await run('status', {}, { channel }))).toMatch(/Alerts waiting to be sent: 2; dead after their last attempt: 1 \(the operator can send them again with wirewatch deliveries retry\)\./);
   });
 
   it('shows a paused subscription and resumes it on subscribe', async () => {
@@ -234,6 +248,7 @@ describe('internal errors', () => {
       clock,
       logger: silentLogger(),
       lastCycle: () => null,
+      queueOf: (channel: string) => channelQueue(createMemoryOutbox(), channel),
     });
     const reply = await broken.execute({
       platform: 'discord', tenant: 't', channel: 't:c', command: 'status', options: {},

@@ -244,6 +244,16 @@ describe.each([memoryBackend, sqliteBackend, redisBackend].map((make) => [make()
     expect(await outbox.claimDue(T0 + 3000, 10, MINUTE)).toMatchObject([{ id: idOf(a), attempts: 0 }]);
   });
 
+  test('releases every claim at start-up of a store one process owns', async () => {
+    const outbox = await fresh();
+    const a = alert('c', 'a', 1, T0);
+    const b = alert('c', 'b', 2, T0);
+    await outbox.enqueue([a, b], T0);
+    await outbox.claimDue(T0, 1, 10 * MINUTE);
+    expect(await outbox.releaseClaimed(T0 + 1)).toBe(1);
+    expect((await outbox.claimDue(T0 + 1, 10, MINUTE)).map((e) => [e.storyId, e.attempts]).sort()).toEqual([['a', 0], ['b', 0]]);
+  });
+
   test('keeps a buried entry as dead, never claimed again', async () => {
     const outbox = await fresh();
     const a = alert('c', 'a', 1, T0);

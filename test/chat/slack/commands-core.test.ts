@@ -14,6 +14,9 @@ import { startHttpServer, type RunningHttpServer } from '../../../src/http/serve
 import { silentLogger } from '../../../src/log.js';
 import { createRepositories, openStore, type KeyValueStore } from '../../../src/store/index.js';
 import { signedHeaders, slashCommandBody, startFakeSlackCommands, type FakeSlackCommands } from './fake-slack-commands.js';
+import { channelQueue, createMemoryOutbox } from '../../../src/outbox/index.js';
+
+const outbox = createMemoryOutbox();
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const clock = manualClock(NOW);
@@ -42,6 +45,7 @@ beforeAll(async () => {
     clock,
     logger: silentLogger(),
     lastCycle: () => null,
+    queueOf: (channel: string) => channelQueue(outbox, channel),
   });
   fake = await startFakeSlackCommands();
   fake.users.set('UMEMBER', { is_admin: false });
