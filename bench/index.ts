@@ -7,6 +7,7 @@
  *   npm run bench -- long     one very long repetitive story, doubling in size
  *   npm run bench -- tenants  10,000 watchlists in one matcher
  *   npm run bench -- alerts   500 stories × 1,000 matching watchlists (each layout in its own process)
+ *   npm run bench -- outbox   deliveries through the outbox (memory, SQLite, Redis) to a sink that answers at once
  *
  * Each benchmark runs in its own process and imports only what it measures: the matcher was
  * measured up to 40% slower in a process that had merely loaded the network and Redis client
@@ -52,12 +53,18 @@ if (only === 'match') {
 } else if (only === 'alerts-layout') {
   const { benchAlerts, formatAlerts } = await import('./tenants.js');
   console.log(formatAlerts(benchAlerts(process.argv[3] as 'one-channel' | 'many-channels')));
+} else if (only === 'outbox') {
+  const { benchOutbox, formatOutboxRows, THROUGHPUT_ALERTS, CHANNELS, LATENCY_ALERTS } = await import('./outbox.js');
+  console.log(`\n## Outbox: ${THROUGHPUT_ALERTS.toLocaleString('en-US')} alerts over ${CHANNELS} channels, then ${LATENCY_ALERTS} one at a time (node ${process.version})\n`);
+  const { rows, skipped } = await benchOutbox();
+  console.log(formatOutboxRows(rows));
+  for (const line of skipped) console.log(line);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts']) {
+  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants or alerts`);
+  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts or outbox`);
   process.exit(2);
 }

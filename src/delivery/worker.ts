@@ -81,6 +81,16 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   /** Handles one channel's claimed entries in order; returns what happened to each. */
   async function deliverChannel(channel: string, entries: OutboxEntry[], round: DeliveryRound): Promise<void> {
     const log = logger.child({ channel_id: channel });
+    // Paused after this batch was queued (a permanent refusal in an earlier round, or an alert a
+    // poll queued while it was being paused): dead without a request, as the pause promises.
+    const paused = (await repositories.subscriptions.get(channel))?.paused;
+    if (paused) {
+      const reason: OutboxError = { code: paused.code, message: paused.reason, at: clock.now() };
+      for (const entry of entries) await outbox.bury(entry.id, reason);
+      round.dead += entries.length;
+      log.warn({ code: paused.code, dead: entries.length }, 'channel paused: its queued alerts dead without sending');
+      return;
+    }
     for (const [index, entry] of entries.entries()) {
       const alert = entry.payload as Alert;
       const storyLog = log.child({ story_id: entry.storyId });
@@ -138,6 +148,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       log.warn({ code: error.code, attempts, retry_in_ms: wait }, 'alert not delivered; retried later');
     }
     for (const waiting of later) await outbox.release(waiting.id, resume);
+    if (resume > now) {
+      // The channel's later alerts that were not in this claim (a batch boundary) wait too;
+      // otherwise the next round would send them while this one backs off.
+      const claimedHere = new Set(later.map((waiting) => waiting.id));
+      for (const waiting of await outbox.list({ channel: entry.channel, state: 'pending' })) {
+        const after = waiting.order > entry.order || (waiting.order === entry.order && waiting.id > entry.id);
+        if (after && waiting.dueAt < resume && !claimedHere.has(waiting.id)) await outbox.release(waiting.id, resume);
+      }
+    }
   }
 
   return {
