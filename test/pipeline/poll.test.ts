@@ -19,7 +19,8 @@ import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-se
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { storyId } from '../../src/feeds/identity.js';
 import { dedupeKeys } from '../../src/alerts/alert.js';
-import { isRollUp } from '../../src/alerts/rollup.js';
+import { isRollUp, type OutboxPayload, type RollUp } from '../../src/alerts/rollup.js';
+import { rollUpOf } from '../helpers/rollups.js';
 
 const packageRoot = resolve(import.meta.dirname, '../..');
 const redisUrl = inject('redisUrl');
@@ -531,6 +532,31 @@ describe('bursts', () => {
     items.push(...burstItems(4, 0, clock.now()));
     expect(await h.poll()).toMatchObject({ alerts: 4, rollUps: 0 });
     expect(printed(h.output()).every((x) => x.kind === undefined)).toBe(true);
+    await h.close();
+  });
+
+  it('delivers a roll-up without the stories the channel already had, records the rest, and skips one with nothing left', async () => {
+    const clock = manualClock(T0);
+    const got: OutboxPayload[] = [];
+    const sink: AlertSink = { name: 'capture', deliver: async (payload) => void got.push(payload) };
+    serveFeed('/feed.xml', () => []);
+    const h = await harness(configWith(['/feed.xml']), clock, sink);
+    const { deliveries } = h.runtime.repositories;
+    const rollup = rollUpOf('console', 5);
+    const meta = { storyId: 'x', feedId: 'feed0', watchlists: [], deliveredAt: T0 };
+    await deliveries.record('console', dedupeKeys(rollup.stories[1]!), meta);
+    await h.runtime.outbox.enqueue([{ channel: 'console', storyId: rollup.id, order: 1, payload: rollup, dueAt: T0 }], T0);
+    await drain(h.runtime);
+    expect(got).toHaveLength(1);
+    expect((got[0] as RollUp).stories.map((s) => s.id)).toEqual([0, 2, 3, 4].map((i) => rollup.stories[i]!.id));
+    for (const story of rollup.stories) expect(await deliveries.delivered('console', dedupeKeys(story))).toBe(true);
+
+    // The same roll-up again (a repeat after a crash): every story is delivered, nothing is sent.
+    await h.runtime.outbox.enqueue([{ channel: 'console', storyId: rollup.id, order: 1, payload: rollup, dueAt: T0 }], T0);
+    const round = await h.runtime.delivery.deliverDue();
+    expect(round).toMatchObject({ claimed: 1, skipped: 1, delivered: 0 });
+    expect(got).toHaveLength(1);
+    expect(await h.runtime.outbox.list()).toEqual([]);
     await h.close();
   });
 });
