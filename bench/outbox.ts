@@ -85,7 +85,7 @@ async function measure(backend: Backend): Promise<OutboxRow> {
     name: 'record',
     deliver: (a) => {
       delivered++;
-      onDeliver(a);
+      onDeliver(a as Alert);
       return Promise.resolve();
     },
   };

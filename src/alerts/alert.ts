@@ -28,7 +28,7 @@ export interface Alert {
  * Keys under which a delivery is remembered. The story id stops repeats of the same item; the
  * canonical link stops the same article arriving through two feeds twice in one channel.
  */
-export function dedupeKeys(story: Story): string[] {
+export function dedupeKeys(story: Pick<Story, 'id' | 'link'>): string[] {
   const keys = [`story:${story.id}`];
   if (story.link) keys.push(`link:${sha1Hex(story.link).slice(0, 20)}`);
   return keys;

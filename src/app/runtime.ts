@@ -111,6 +111,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     maxItemAgeMs: config.poll.maxItemAgeMs,
     maxBytes: config.fetch.maxBytes,
     fetchConcurrency: config.fetch.concurrency,
+    burstLimit: config.delivery.burstLimit,
   };
   const runtime: Runtime = {
     config,

@@ -33,7 +33,8 @@ function describe(report: CycleReport, dryRun: boolean): string {
   if (by('baseline')) parts.push(`${by('baseline')} polled for the first time (recorded, no alerts)`);
   if (by('not-modified') + by('unchanged')) parts.push(`${by('not-modified') + by('unchanged')} unchanged`);
   if (by('failed')) parts.push(`${by('failed')} failed`);
-  const alerts = dryRun ? `${report.alerts} current item(s) match` : `${report.alerts} alert(s)`;
+  const rolled = report.rollUps > 0 ? ` (past the burst limit, ${report.rollUps} roll-up message(s) list the rest)` : '';
+  const alerts = dryRun ? `${report.alerts} current item(s) match` : `${report.alerts} alert(s)${rolled}`;
   return `wirewatch: polled ${parts.join(', ')}; ${alerts}${dryRun ? ' (dry run: nothing recorded)' : ''}.\n`;
 }
 

@@ -38,8 +38,11 @@ export interface Config {
   };
   log: { level: Environment['LOG_LEVEL']; format: Environment['LOG_FORMAT'] };
   shutdownTimeoutMs: number;
-  /** Sending queued alerts: attempts before an alert is dead, and the backoff between them. */
-  delivery: { maxAttempts: number; baseBackoffMs: number; maxBackoffMs: number };
+  /**
+   * Sending queued alerts: attempts before an alert is dead, and the backoff between them;
+   * `burstLimit`: alerts a channel gets one by one per poll cycle before the rest are rolled up.
+   */
+  delivery: { maxAttempts: number; baseBackoffMs: number; maxBackoffMs: number; burstLimit: number };
   http: { port: number; host: string };
   /** Null when no DISCORD_TOKEN is set. */
   discord: DiscordSettings | null;
@@ -146,7 +149,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
-    delivery: { maxAttempts: e.MAX_DELIVERY_ATTEMPTS, baseBackoffMs: e.DELIVERY_BACKOFF_BASE, maxBackoffMs: e.DELIVERY_BACKOFF_MAX },
+    delivery: { maxAttempts: e.MAX_DELIVERY_ATTEMPTS, baseBackoffMs: e.DELIVERY_BACKOFF_BASE, maxBackoffMs: e.DELIVERY_BACKOFF_MAX, burstLimit: e.BURST_LIMIT },
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID

@@ -4,6 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { alertToJson, localWatchlistId, markHighlights, type Alert } from '../alerts/alert.js';
+import { isRollUp, rollUpHeading, rollUpToJson, type RollUp } from '../alerts/rollup.js';
 import type { AlertSink } from './sink.js';
 import { escapeControlsInJson, withoutControls } from '../safe-text.js';
 
@@ -56,11 +57,28 @@ function alertLines(alert: Alert): string {
   return `${lines.join('\n')}\n\n`;
 }
 
+/**
+ * A roll-up as text: "■ 23 more stories matched tariffs", then one line per story (all of them: a
+ * terminal has no message limit), oldest first.
+ */
+export function renderRollUpText(rollup: RollUp): string {
+  // One line per story: a line break in feed text must not pass for a line of its own.
+  const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const lines = [`■ ${oneLine(rollUpHeading(rollup, 'ids'))}`];
+  for (const story of rollup.stories) {
+    const link = story.link ? ` · ${oneLine(story.link)}` : '';
+    lines.push(`  - ${oneLine(story.title) || 'Untitled story'} (${oneLine(story.source)} · ${formatTime(story.published)})${link}`);
+  }
+  return withoutControls(`${lines.join('\n')}\n\n`);
+}
+
 export function createConsoleSink(options: { out: Writable; format: 'text' | 'json' }): AlertSink {
   return {
     name: 'console',
-    deliver: async (alert) => {
-      const text = options.format === 'json' ? `${escapeControlsInJson(JSON.stringify(alertToJson(alert)))}\n` : renderAlertText(alert);
+    deliver: async (payload) => {
+      let text: string;
+      if (options.format === 'json') text = `${escapeControlsInJson(JSON.stringify(isRollUp(payload) ? rollUpToJson(payload) : alertToJson(payload)))}\n`;
+      else text = isRollUp(payload) ? renderRollUpText(payload) : renderAlertText(payload);
       if (!options.out.write(text)) await new Promise((resolve) => options.out.once('drain', resolve));
     },
   };

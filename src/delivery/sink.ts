@@ -1,13 +1,15 @@
-import type { Alert } from '../alerts/alert.js';
+import type { OutboxPayload } from '../alerts/rollup.js';
 import { WirewatchError } from '../errors.js';
 
 /**
- * Where alerts go: the console, a Discord channel, a Slack channel. A sink throws when an alert
- * did not arrive — a DeliveryError when it can say how, so the pipeline knows what to do next.
+ * Where alerts go: the console, a Discord channel, a Slack channel. What arrives is one alert or
+ * one roll-up of a burst (`isRollUp` tells them apart), each rendered the sink's own way. A sink
+ * throws when it did not arrive — a DeliveryError when it can say how, so the pipeline knows what
+ * to do next.
  */
 export interface AlertSink {
   readonly name: string;
-  deliver(alert: Alert): Promise<void>;
+  deliver(alert: OutboxPayload): Promise<void>;
 }
 
 /**

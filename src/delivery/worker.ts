@@ -12,12 +12,18 @@
  * wait with it. A crash at any point leaves claimed entries that come back when their lease
  * lapses; the one repeat possible — sent, then the crash before the record — is closed on Discord
  * by the (story, channel) nonce.
+ *
+ * A roll-up (the rest of a burst, in one message) is delivered like an alert; then every story
+ * in it is recorded as delivered to the channel, so none of them is ever alerted again. Stories
+ * of it the channel already received are left out of the message; when that is all of them, the
+ * entry completes without sending.
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { asWirewatchError, type WirewatchError } from '../errors.js';
 import { dedupeKeys, type Alert } from '../alerts/alert.js';
+import { isRollUp, type OutboxPayload, type RollUp } from '../alerts/rollup.js';
 import type { Outbox, OutboxEntry, OutboxError } from '../outbox/types.js';
 import type { Repositories } from '../store/repositories.js';
 import { DeliveryError, type AlertSink } from './sink.js';
@@ -92,33 +98,51 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       return;
     }
     for (const [index, entry] of entries.entries()) {
-      const alert = entry.payload as Alert;
+      const payload = entry.payload as OutboxPayload;
       const storyLog = log.child({ story_id: entry.storyId });
-      const keys = dedupeKeys(alert.story);
-      if (await repositories.deliveries.delivered(channel, keys)) {
+      const pending = await undelivered(channel, payload);
+      if (!pending) {
         await outbox.complete(entry.id);
         round.skipped++;
         storyLog.debug('already delivered to this channel; completed without sending');
         continue;
       }
       try {
-        await sink.deliver(alert);
+        await sink.deliver(pending);
       } catch (error) {
         await handleFailure(entry, entries.slice(index + 1), asWirewatchError(error), round, storyLog);
         return;
       }
       // A store that cannot record this throws out of the round: the entry stays claimed and comes
       // back after its lease, and the nonce (Discord) or the delivery check stops a second post.
-      await repositories.deliveries.record(channel, keys, {
-        storyId: alert.story.id,
-        feedId: alert.story.feedId,
-        watchlists: alert.watchlists.map((w) => w.id),
-        deliveredAt: clock.now(),
-      });
+      const deliveredAt = clock.now();
+      if (isRollUp(pending)) {
+        for (const story of pending.stories) {
+          await repositories.deliveries.record(channel, dedupeKeys(story), { storyId: story.id, feedId: story.feedId, watchlists: story.watchlists, deliveredAt });
+        }
+      } else {
+        await repositories.deliveries.record(channel, dedupeKeys(pending.story), {
+          storyId: pending.story.id,
+          feedId: pending.story.feedId,
+          watchlists: pending.watchlists.map((w) => w.id),
+          deliveredAt,
+        });
+      }
       await outbox.complete(entry.id);
       round.delivered++;
-      storyLog.info({ watchlists: alert.watchlists.map((w) => w.id), sink: sink.name, attempts: entry.attempts + 1 }, 'alert delivered');
+      const watchlists = pending.watchlists.map((w) => w.id);
+      if (isRollUp(pending)) storyLog.info({ watchlists, stories: pending.stories.length, sink: sink.name, attempts: entry.attempts + 1 }, 'roll-up delivered');
+      else storyLog.info({ watchlists, sink: sink.name, attempts: entry.attempts + 1 }, 'alert delivered');
     }
+  }
+
+  /** What is still to send: the alert, or the roll-up less the stories the channel has had; null when nothing is. */
+  async function undelivered(channel: string, payload: OutboxPayload): Promise<Alert | RollUp | null> {
+    if (!isRollUp(payload)) return (await repositories.deliveries.delivered(channel, dedupeKeys(payload.story))) ? null : payload;
+    const stories: RollUp['stories'] = [];
+    for (const story of payload.stories) if (!(await repositories.deliveries.delivered(channel, dedupeKeys(story)))) stories.push(story);
+    if (stories.length === 0) return null;
+    return stories.length === payload.stories.length ? payload : { ...payload, stories };
   }
 
   async function handleFailure(entry: OutboxEntry, later: OutboxEntry[], error: WirewatchError, round: DeliveryRound, log: Logger): Promise<void> {

@@ -1,17 +1,30 @@
 /**
  * A poll cycle: every distinct feed URL once, concurrently (the fetcher bounds concurrency
- * globally and per host), each feed isolated from the others' failures.
+ * globally and per host), each feed isolated from the others' failures. Three steps:
+ *
+ *   1. each feed is fetched, parsed and matched (readFeed): its new alerts are held;
+ *   2. the cycle's alerts are queued in one go, per channel oldest story first, past the
+ *      channel's burst limit as one roll-up (burst.ts) — the count is across every feed of the
+ *      cycle, so a burst spread over many feeds still arrives as one roll-up;
+ *   3. each feed whose alerts were queued records its seen-record and state.
+ *
+ * Holding the alerts until step 2 is what lets the cycle pick the oldest across feeds; it costs
+ * the memory of one cycle's matching alerts and new seen-records.
  */
 import pLimit from 'p-limit';
 import { asWirewatchError } from '../errors.js';
 import type { FeedSource } from '../feeds/feed-source.js';
-import { outcome, pollFeed, type FeedOutcome, type FeedTarget, type PollContext, type PollOptions } from './poll-feed.js';
+import { outcome, readFeed, type FeedOutcome, type FeedTarget, type FeedTurn, type PollContext, type PollOptions } from './poll-feed.js';
+import { planEntries, type CycleAlert } from './burst.js';
 
 export interface CycleReport {
   startedAt: number;
   durationMs: number;
   feeds: FeedOutcome[];
+  /** Alerts queued, individually or in a roll-up. */
   alerts: number;
+  /** Roll-ups queued: channels that got more than the burst limit this cycle. */
+  rollUps: number;
 }
 
 export interface SubscriptionLike {
@@ -50,23 +63,56 @@ export async function runPollCycle(
 ): Promise<CycleReport> {
   const startedAt = context.clock.now();
   const inFlight = pLimit(Math.max(1, context.fetchConcurrency * FEEDS_IN_FLIGHT_PER_FETCH_SLOT));
-  const feeds = await Promise.all(
-    targets.map((target) => inFlight(async (): Promise<FeedOutcome> => {
+  const aborted = (target: FeedTarget, error: unknown): FeedOutcome => {
+    // Only the store can fail here (fetch and parse errors are outcomes); log and go on.
+    const coded = asWirewatchError(error, 'store_unavailable');
+    context.logger.error({ feed_id: target.feed.id, code: coded.code, err: coded }, 'feed cycle aborted');
+    return outcome(target, 'failed', { error: { code: coded.code, message: coded.message } });
+  };
+  const turns = await Promise.all(
+    targets.map((target) => inFlight(async (): Promise<FeedTurn> => {
       try {
-        return await pollFeed(target, context, options);
+        return await readFeed(target, context, options);
       } catch (error) {
-        // Only the store can fail here (fetch and parse errors are outcomes); log and go on.
-        const coded = asWirewatchError(error, 'store_unavailable');
-        context.logger.error({ feed_id: target.feed.id, code: coded.code, err: coded }, 'feed cycle aborted');
-        return outcome(target, 'failed', { error: { code: coded.code, message: coded.message } });
+        return { kind: 'done', outcome: aborted(target, error) };
       }
     })),
   );
+
+  const offered: CycleAlert[] = [];
+  turns.forEach((turn, feedIndex) => {
+    if (turn.kind === 'alerts') for (const alert of turn.alerts) offered.push({ alert, feedIndex });
+  });
+  const plan = planEntries(offered, context.burstLimit, context.clock.now());
+  let queueError: unknown = null;
+  if (plan.entries.length > 0) {
+    try {
+      await context.outbox.enqueue(plan.entries, context.clock.now());
+    } catch (error) {
+      queueError = error;
+    }
+  }
+
+  const feeds = await Promise.all(
+    turns.map((turn, feedIndex) => inFlight(async (): Promise<FeedOutcome> => {
+      if (turn.kind === 'done') return turn.outcome;
+      const queued = plan.queuedByFeed.get(feedIndex) ?? 0;
+      // A feed none of whose alerts were to be queued records itself even when the queueing failed.
+      if (queueError !== null && turn.alerts.length > 0) return turn.fail(asWirewatchError(queueError));
+      try {
+        return await turn.finish(queued);
+      } catch (error) {
+        return aborted(targets[feedIndex]!, error);
+      }
+    })),
+  );
+  const rollUps = queueError === null ? plan.rollUps : 0;
   const report: CycleReport = {
     startedAt,
     durationMs: context.clock.now() - startedAt,
     feeds,
     alerts: feeds.reduce((sum, feed) => sum + feed.alerts, 0),
+    rollUps,
   };
   const count = (status: FeedOutcome['status']) => feeds.filter((f) => f.status === status).length;
   context.logger.info(
@@ -79,6 +125,7 @@ export async function runPollCycle(
       backing_off: count('backing-off'),
       failed: count('failed'),
       alerts: report.alerts,
+      roll_ups: rollUps,
       duration_ms: report.durationMs,
     },
     'poll cycle finished',

@@ -1,11 +1,13 @@
 /**
- * One feed's turn in a poll cycle: fetch → decode → parse → normalise → dedupe → match → queue
- * → record. Sending is not the poll's job: alerts go into the outbox, and the delivery worker
- * sends them on its own schedule, so a slow or failing chat platform never holds up a poll. The
- * order of the writes is what keeps the store consistent across crashes:
+ * One feed's turn in a poll cycle: fetch → decode → parse → normalise → dedupe → match, then
+ * (once every feed of the cycle is there, see poll-cycle.ts) queue → record. Sending is not the
+ * poll's job: alerts go into the outbox, and the delivery worker sends them on its own schedule,
+ * so a slow or failing chat platform never holds up a poll. The order of the writes is what keeps
+ * the store consistent across crashes:
  *
- *   1. the alerts are queued in the outbox (idempotent per story and channel);
- *   2. the feed's seen-record is written in one operation after them;
+ *   1. the cycle's alerts are queued in the outbox (idempotent per story and channel; past a
+ *      channel's burst limit, one roll-up whose id comes from its stories);
+ *   2. each feed's seen-record is written in one operation after them;
  *   3. the feed state (ETag, body hash) advances last, so a crash before it re-reads the
  *      same body next cycle and the records above make that harmless.
  */
@@ -22,7 +24,7 @@ import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
 import { StoryAlerts, dedupeKeys, type Alert } from '../alerts/alert.js';
 import type { AlertSink } from '../delivery/sink.js';
-import type { NewOutboxEntry, Outbox } from '../outbox/types.js';
+import type { Outbox } from '../outbox/types.js';
 import type { FeedState, Repositories, SeenRecord, SeenTimes } from '../store/repositories.js';
 import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
 
@@ -54,6 +56,8 @@ export interface PollContext {
   maxBytes: number;
   /** The fetcher's global limit; the cycle keeps a few feeds per slot in flight. */
   fetchConcurrency: number;
+  /** BURST_LIMIT: alerts a channel gets one by one per cycle; the rest arrive as one roll-up. */
+  burstLimit: number;
 }
 
 export interface PollOptions {
@@ -214,21 +218,6 @@ async function showAll(alerts: Iterable<Alert>, context: PollContext, log: Logge
   return { shown, failed };
 }
 
-/**
- * Alerts become outbox entries, written before the seen-record advances: once queued, an alert
- * survives a crash, and the delivery worker sends it however long the chat platform takes. An
- * alert the channel already received (the same article from another feed) is not queued.
- */
-async function queueAll(alerts: Iterable<Alert>, context: PollContext, now: number): Promise<number> {
-  const entries: NewOutboxEntry[] = [];
-  for (const alert of alerts) {
-    if (await context.repositories.deliveries.delivered(alert.channel, dedupeKeys(alert.story))) continue;
-    entries.push({ channel: alert.channel, storyId: alert.story.id, order: Date.parse(alert.story.published), payload: alert, dueAt: now });
-  }
-  if (entries.length > 0) await context.outbox.enqueue(entries, now);
-  return entries.length;
-}
-
 function seenTimes(story: Story, seen: SeenRecord | undefined): SeenTimes | undefined {
   if (!seen) return undefined;
   return seen.items[story.id] ?? story.earlierIds.map((id) => seen.items[id]).find((times) => times !== undefined);
@@ -251,14 +240,32 @@ function nextSeenRecord(previous: SeenRecord | undefined, stories: Story[], skip
   return { baselineAt: previous?.baselineAt ?? now, items };
 }
 
-export async function pollFeed(target: FeedTarget, context: PollContext, options: PollOptions): Promise<FeedOutcome> {
+/**
+ * A feed's turn up to the queueing: either finished (nothing to queue: unchanged, failed, first
+ * poll, dry run) or holding the alerts it brought, not yet delivered to their channels, with what
+ * to do once the cycle queued them (`finish`: record the feed) or could not (`fail`).
+ */
+export type FeedTurn =
+  | { kind: 'done'; outcome: FeedOutcome }
+  | {
+      kind: 'alerts';
+      alerts: Alert[];
+      /** The cycle queued this feed's alerts (`queued` of them, individually or rolled up): record the feed. */
+      finish: (queued: number) => Promise<FeedOutcome>;
+      /** The cycle could not queue them: nothing is recorded. */
+      fail: (error: WirewatchError) => FeedOutcome;
+    };
+
+const done = (result: FeedOutcome): FeedTurn => ({ kind: 'done', outcome: result });
+
+export async function readFeed(target: FeedTarget, context: PollContext, options: PollOptions): Promise<FeedTurn> {
   const log = context.logger.child({ feed_id: target.feed.id });
   const { repositories, clock } = context;
   const now = clock.now();
   const state = options.dryRun ? null : await repositories.feedStates.get(target.feed.url);
   if (state && !options.ignoreBackoff && isBackingOff(state, now)) {
     log.debug({ next_attempt_at: new Date(state.nextAttemptAt ?? now).toISOString() }, 'feed is backing off; skipped');
-    return outcome(target, 'backing-off');
+    return done(outcome(target, 'backing-off'));
   }
 
   let fetched: FetchedStories;
@@ -266,13 +273,13 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
     fetched = await fetchStories(target, state, context, options.signal);
   } catch (error) {
     // Cancelled by shutdown: not the feed's fault, so no failure is counted against it.
-    if (options.signal?.aborted) return outcome(target, 'failed', { error: { code: 'internal', message: 'cancelled: shutting down' } });
-    return failed(target, state, asWirewatchError(error), context, log);
+    if (options.signal?.aborted) return done(outcome(target, 'failed', { error: { code: 'internal', message: 'cancelled: shutting down' } }));
+    return done(await failed(target, state, asWirewatchError(error), context, log));
   }
   if (fetched.kind !== 'stories') {
     if (state) await repositories.feedStates.put(recordSuccess(state, now));
     log.debug({ result: fetched.kind }, 'feed unchanged');
-    return outcome(target, fetched.kind);
+    return done(outcome(target, fetched.kind));
   }
   if (fetched.repairs.length > 0) log.debug({ repairs: fetched.repairs }, 'feed needed repairs to parse');
   if (fetched.droppedItems > 0) {
@@ -297,7 +304,7 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
     await repositories.seen.put(target.feed.id, nextSeenRecord(undefined, current, new Set(), now), now);
     await repositories.feedStates.put(stateAfter(state, true));
     log.info({ stories: current.length }, 'first poll of this feed: recorded what is already there, no alerts');
-    return outcome(target, 'baseline', counts);
+    return done(outcome(target, 'baseline', counts));
   }
 
   const candidates = (options.dryRun ? current : fresh).filter(
@@ -308,23 +315,36 @@ export async function pollFeed(target: FeedTarget, context: PollContext, options
   );
   if (options.dryRun) {
     const { shown, failed } = await showAll(alerts, context, log);
-    return outcome(target, 'polled', { ...counts, alerts: shown, deliveryFailures: failed });
+    return done(outcome(target, 'polled', { ...counts, alerts: shown, deliveryFailures: failed }));
   }
-  let queued: number;
+  // An alert the channel already received (the same article from another feed) is not queued.
+  const pending: Alert[] = [];
   try {
-    queued = await queueAll(alerts, context, now);
+    for (const alert of alerts) {
+      if (!(await repositories.deliveries.delivered(alert.channel, dedupeKeys(alert.story)))) pending.push(alert);
+    }
   } catch (error) {
-    // Nothing is recorded as seen: the next cycle finds these stories new and queues them again.
-    const coded = asWirewatchError(error);
-    log.error({ code: coded.code, err: coded }, 'alerts could not be queued; the stories stay new and are tried next cycle');
-    return outcome(target, 'failed', { ...counts, error: { code: coded.code, message: coded.message } });
+    return done(notQueued(target, counts, asWirewatchError(error), log));
   }
-  if (state) {
-    await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, new Set(), now), now);
-    await repositories.feedStates.put(stateAfter(state, true));
-  }
-  if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts_queued: queued }, 'feed polled');
-  return outcome(target, 'polled', { ...counts, alerts: queued });
+  return {
+    kind: 'alerts',
+    alerts: pending,
+    fail: (error) => notQueued(target, counts, error, log),
+    finish: async (queued) => {
+      if (state) {
+        await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, new Set(), now), now);
+        await repositories.feedStates.put(stateAfter(state, true));
+      }
+      if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts_queued: queued }, 'feed polled');
+      return outcome(target, 'polled', { ...counts, alerts: queued });
+    },
+  };
+}
+
+/** Nothing is recorded as seen: the next cycle finds these stories new and queues them again. */
+function notQueued(target: FeedTarget, counts: Partial<FeedOutcome>, error: WirewatchError, log: Logger): FeedOutcome {
+  log.error({ code: error.code, err: error }, 'alerts could not be queued; the stories stay new and are tried next cycle');
+  return outcome(target, 'failed', { ...counts, error: { code: error.code, message: error.message } });
 }
 
 async function failed(

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       deliveryTtlMs: 30 * 86_400_000,
     });
     expect(config.fetch).toMatchObject({ maxBytes: 5 * 1024 * 1024, maxRedirects: 5, allowPrivate: false });
+    expect(config.delivery.burstLimit).toBe(10);
     expect(config.fetch.userAgent).toMatch(/^wirewatch\/\d+\.\d+\.\d+ \(\+https?:\/\/.+\)$/);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
     expect(config.fetch.allowPrivate).toBe(true);
     expect(config.fetch.maxBytes).toBe(512 * 1024);
     expect(config.log.level).toBe('info');
+    expect(loadConfig({ env: { BURST_LIMIT: '25' }, packageRoot }).delivery.burstLimit).toBe(25);
   });
 
   it('lists every bad environment setting at once', () => {
@@ -92,6 +94,9 @@ describe('loadConfig', () => {
     ['FEED_BACKOFF_MAX', '100d', /environment FEED_BACKOFF_MAX: "100d" is out of range: must be between 1m and 30d/],
     ['FETCH_MAX_BYTES', '10GB', /environment FETCH_MAX_BYTES: "10GB" is out of range: must be between 1KB and 256MB/],
     ['FETCH_MAX_BYTES', '12', /environment FETCH_MAX_BYTES: "12" is out of range/],
+    ['BURST_LIMIT', '0', /environment BURST_LIMIT: must be at least 1/],
+    ['BURST_LIMIT', '101', /environment BURST_LIMIT: must be at most 100/],
+    ['BURST_LIMIT', '2.5', /environment BURST_LIMIT: must be a whole number/],
   ])('refuses %s=%s with the allowed range', (name, value, message) => {
     const problems = problemsOf(() => loadConfig({ env: { [name]: value }, packageRoot }));
     expect(problems).toHaveLength(1);

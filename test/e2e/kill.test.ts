@@ -40,6 +40,8 @@ function start(): { run: CliRun; log: ServiceLog } {
       HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
       ALLOW_PRIVATE_FEEDS: 'true',
+      // The 50 stories arrive in one cycle: above the default burst limit they would be rolled up.
+      BURST_LIMIT: '100',
     },
   });
   return { run, log: captureServiceLog(run) };

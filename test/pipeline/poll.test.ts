@@ -18,6 +18,9 @@ import { createConsoleSink } from '../../src/delivery/console-sink.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { storyId } from '../../src/feeds/identity.js';
+import { dedupeKeys } from '../../src/alerts/alert.js';
+import { isRollUp, type OutboxPayload, type RollUp } from '../../src/alerts/rollup.js';
+import { rollUpOf } from '../helpers/rollups.js';
 
 const packageRoot = resolve(import.meta.dirname, '../..');
 const redisUrl = inject('redisUrl');
@@ -361,7 +364,7 @@ describe('delivery failures', () => {
           failNext = false;
           throw new Error('chat API unavailable');
         }
-        delivered.push(alert.story.title);
+        delivered.push(isRollUp(alert) ? alert.id : alert.story.title);
       },
     };
     const h = await harness(configWith(['/feed.xml']), clock, flakySink);
@@ -401,3 +404,159 @@ describe('seen-record bounds', () => {
   });
 });
 
+
+interface PrintedRollUp {
+  kind: 'rollup';
+  channel: string;
+  count: number;
+  watchlists: string[];
+  stories: { id: string; title: string; link: string | null; published: string }[];
+}
+interface PrintedAlert {
+  kind?: undefined;
+  channel: string;
+  story: { id: string; title: string; link: string | null; published: string };
+}
+const printed = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as PrintedAlert | PrintedRollUp);
+
+/** `n` matching items numbered from `from`, published a minute apart, served newest first as feeds do. */
+function burstItems(n: number, from: number, newest: number, prefix = 'tariffs on Mexico'): TestItem[] {
+  return Array.from({ length: n }, (_, i) => ({
+    guid: `burst-${from + i}`,
+    link: `https://outlet.example/story/${from + i}`,
+    title: `${prefix}: story ${from + i}`,
+    published: newest - (n - 1 - i) * 60_000 - from * 1000,
+  })).reverse();
+}
+
+describe('bursts', () => {
+  it('500 matching stories in one cycle over two feeds: BURST_LIMIT alerts oldest first, one roll-up naming the other 490, none lost, none twice', async () => {
+    const clock = manualClock(T0);
+    const a: TestItem[] = [{ guid: 'a0', title: 'Baseline A', published: T0 - HOUR }];
+    const b: TestItem[] = [{ guid: 'b0', title: 'Baseline B', published: T0 - HOUR }];
+    serveFeed('/a.xml', () => a);
+    serveFeed('/b.xml', () => b);
+    const h = await harness(configWith(['/a.xml', '/b.xml']), clock);
+    await h.poll(); // baseline
+    clock.advance(10 * 60_000);
+    // Interleaved in time across the two feeds: the oldest ten are split between them.
+    const all = Array.from({ length: 500 }, (_, i) => ({
+      guid: `s${i}`,
+      link: `https://outlet.example/s/${i}`,
+      title: `New tariffs on Mexico, part ${i}`,
+      published: clock.now() - (500 - i) * 60_000,
+    }));
+    a.push(...all.filter((_, i) => i % 2 === 0).reverse());
+    b.push(...all.filter((_, i) => i % 2 === 1).reverse());
+    const report = await h.poll();
+    expect(report.alerts).toBe(500);
+    expect(report.rollUps).toBe(1);
+
+    const out = printed(h.output());
+    expect(out).toHaveLength(11);
+    const singles = out.slice(0, 10) as PrintedAlert[];
+    expect(singles.map((x) => x.story.title)).toEqual(all.slice(0, 10).map((s) => s.title));
+    const rollup = out[10] as PrintedRollUp;
+    expect(rollup).toMatchObject({ kind: 'rollup', channel: 'console', count: 490, watchlists: ['tariffs'] });
+    expect(rollup.stories.map((s) => s.title)).toEqual(all.slice(10).map((s) => s.title));
+    expect(await h.runtime.outbox.list()).toEqual([]);
+    // Each rolled-up story is recorded as delivered to the channel, by id and by link.
+    for (const story of rollup.stories) expect(await h.runtime.repositories.deliveries.delivered('console', dedupeKeys(story))).toBe(true);
+
+    // Next cycles: only what is new, once.
+    clock.advance(5 * 60_000);
+    a.unshift({ guid: 'late', title: 'Late tariffs on Mexico story', published: clock.now() });
+    const next = await h.poll();
+    expect(next).toMatchObject({ alerts: 1, rollUps: 0 });
+    clock.advance(5 * 60_000);
+    await h.poll();
+    const titles = printed(h.output()).flatMap((x) => (x.kind === 'rollup' ? x.stories.map((s) => s.title) : [x.story.title]));
+    expect(titles).toHaveLength(501);
+    expect(new Set(titles).size).toBe(501);
+    await h.close();
+  });
+
+  it('counts per channel: two channels each get their own limit and their own roll-up, each oldest first', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'base', title: 'Baseline', published: T0 - HOUR }];
+    serveFeed('/feed.xml', () => items);
+    const config = configWith(['/feed.xml'], { BURST_LIMIT: '3' });
+    const h = await harness(config, clock);
+    const subscriptions = [
+      { channel: 'discord:1:10', feeds: '*' as const, watchlists: ['tariffs'] },
+      { channel: 'slack:T1:C1', feeds: ['feed0'], watchlists: ['extradition', 'tariffs'] },
+    ];
+    const poll = async () => {
+      const report = await runPollCycle(buildTargets(config.feeds, subscriptions), h.runtime.pollContext, { dryRun: false, ignoreBackoff: false });
+      await drain(h.runtime);
+      return report;
+    };
+    await poll();
+    clock.advance(60_000);
+    items.push(...burstItems(5, 0, clock.now() - 1000), ...burstItems(4, 100, clock.now() - 2000, 'Suspect extradited'));
+    const report = await poll();
+    expect(report.rollUps).toBe(2);
+
+    const out = printed(h.output());
+    const of = (channel: string) => out.filter((x) => x.channel === channel);
+    const titlesOf = (x: PrintedAlert | PrintedRollUp) => (x.kind === 'rollup' ? x.stories.map((s) => s.title) : [x.story.title]);
+    const byTime = (list: TestItem[]) => [...list].sort((p, q) => p.published! - q.published!).map((i) => i.title);
+    const tariffs = byTime(items.filter((i) => i.title.startsWith('tariffs')));
+    const both = byTime(items.filter((i) => i.guid !== 'base'));
+
+    const discord = of('discord:1:10');
+    expect(discord.map((x) => x.kind ?? 'alert')).toEqual(['alert', 'alert', 'alert', 'rollup']);
+    expect(discord.flatMap(titlesOf)).toEqual(tariffs);
+    expect((discord[3] as PrintedRollUp).count).toBe(2);
+
+    const slack = of('slack:T1:C1');
+    expect(slack.map((x) => x.kind ?? 'alert')).toEqual(['alert', 'alert', 'alert', 'rollup']);
+    expect(slack.flatMap(titlesOf)).toEqual(both);
+    expect((slack[3] as PrintedRollUp).count).toBe(6);
+    expect((slack[3] as PrintedRollUp).watchlists.sort()).toEqual(['extradition', 'tariffs']);
+    await h.close();
+  });
+
+  it('at or under the limit nothing is rolled up', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'base', title: 'Baseline', published: T0 - HOUR }];
+    serveFeed('/feed.xml', () => items);
+    const h = await harness(configWith(['/feed.xml'], { BURST_LIMIT: '4' }), clock);
+    await h.poll();
+    clock.advance(60_000);
+    items.push(...burstItems(4, 0, clock.now()));
+    expect(await h.poll()).toMatchObject({ alerts: 4, rollUps: 0 });
+    expect(printed(h.output()).every((x) => x.kind === undefined)).toBe(true);
+    await h.close();
+  });
+
+  it('delivers a roll-up without the stories the channel already had, records the rest, and skips one with nothing left', async () => {
+    const clock = manualClock(T0);
+    const got: OutboxPayload[] = [];
+    const sink: AlertSink = { name: 'capture', deliver: async (payload) => void got.push(payload) };
+    serveFeed('/feed.xml', () => []);
+    const h = await harness(configWith(['/feed.xml']), clock, sink);
+    const { deliveries } = h.runtime.repositories;
+    const rollup = rollUpOf('console', 5);
+    const meta = { storyId: 'x', feedId: 'feed0', watchlists: [], deliveredAt: T0 };
+    await deliveries.record('console', dedupeKeys(rollup.stories[1]!), meta);
+    await h.runtime.outbox.enqueue([{ channel: 'console', storyId: rollup.id, order: 1, payload: rollup, dueAt: T0 }], T0);
+    await drain(h.runtime);
+    expect(got).toHaveLength(1);
+    expect((got[0] as RollUp).stories.map((s) => s.id)).toEqual([0, 2, 3, 4].map((i) => rollup.stories[i]!.id));
+    for (const story of rollup.stories) expect(await deliveries.delivered('console', dedupeKeys(story))).toBe(true);
+
+    // The same roll-up again (a repeat after a crash): every story is delivered, nothing is sent.
+    await h.runtime.outbox.enqueue([{ channel: 'console', storyId: rollup.id, order: 1, payload: rollup, dueAt: T0 }], T0);
+    const round = await h.runtime.delivery.deliverDue();
+    expect(round).toMatchObject({ claimed: 1, skipped: 1, delivered: 0 });
+    expect(got).toHaveLength(1);
+    expect(await h.runtime.outbox.list()).toEqual([]);
+    await h.close();
+  });
+});

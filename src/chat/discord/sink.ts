@@ -11,11 +11,17 @@
  *   channel keeps its other alerts and this one is tried again later.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type REST } from 'discord.js';
-import type { Alert } from '../../alerts/alert.js';
+import { isRollUp, type OutboxPayload } from '../../alerts/rollup.js';
 import { DeliveryError, type AlertSink } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
 import { printableExcerpt } from '../../safe-text.js';
-import { renderAlertMessage, type DiscordAlertMessage } from './render-alert.js';
+import { renderAlertMessage, type DiscordAlertMessage, type RenderAlertOptions } from './render-alert.js';
+import { renderRollUpMessage } from './render-rollup.js';
+
+/** An alert's embed, or a roll-up's. */
+function render(payload: OutboxPayload, options: RenderAlertOptions = {}): DiscordAlertMessage {
+  return isRollUp(payload) ? renderRollUpMessage(payload, options) : renderAlertMessage(payload, options);
+}
 
 export interface DiscordChannelTarget {
   guildId: string;
@@ -59,16 +65,16 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
 
   return {
     name: 'discord',
-    deliver: async (alert: Alert) => {
+    deliver: async (alert: OutboxPayload) => {
       const target = parseDiscordChannelKey(alert.channel);
       if (!target) {
         throw new DeliveryError('permanent', `"${printableExcerpt(alert.channel, 80)}" is not a Discord channel (expected discord:<server id>:<channel id>)`, {
           details: { channel: alert.channel },
         });
       }
-      const log = logger.child({ channel_id: target.channelId, guild_id: target.guildId, story_id: alert.story.id });
+      const log = logger.child({ channel_id: target.channelId, guild_id: target.guildId, story_id: isRollUp(alert) ? alert.id : alert.story.id });
       try {
-        const messageId = await post(target.channelId, renderAlertMessage(alert));
+        const messageId = await post(target.channelId, render(alert));
         log.info({ message_id: messageId }, 'alert posted to Discord');
       } catch (error) {
         if (!isInvalidBody(error)) throw classifyDiscordError(error, log);
@@ -77,7 +83,7 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
           'Discord refused the alert message as invalid; posting a minimal version',
         );
         try {
-          const messageId = await post(target.channelId, renderAlertMessage(alert, { minimal: true }));
+          const messageId = await post(target.channelId, render(alert, { minimal: true }));
           log.warn({ message_id: messageId }, 'minimal alert posted to Discord');
         } catch (second) {
           throw classifyDiscordError(second, log);

@@ -16,13 +16,19 @@
  *   its other alerts and this one is tried again later.
  */
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
-import type { Alert } from '../../alerts/alert.js';
+import { isRollUp, type OutboxPayload } from '../../alerts/rollup.js';
 import type { Clock } from '../../clock.js';
 import { DeliveryError, type AlertSink } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
 import { printableExcerpt } from '../../safe-text.js';
 import { createChannelPacer, type Sleep } from './pacing.js';
-import { renderAlertMessage, type SlackAlertMessage } from './render-alert.js';
+import { renderAlertMessage, type RenderAlertOptions, type SlackAlertMessage } from './render-alert.js';
+import { renderRollUpMessage } from './render-rollup.js';
+
+/** An alert's blocks, or a roll-up's. */
+function render(payload: OutboxPayload, options: RenderAlertOptions = {}): SlackAlertMessage {
+  return isRollUp(payload) ? renderRollUpMessage(payload, options) : renderAlertMessage(payload, options);
+}
 
 export interface SlackChannelTarget {
   teamId: string;
@@ -108,24 +114,24 @@ export function createSlackSink(options: SlackSinkOptions): AlertSink {
 
   return {
     name: 'slack',
-    deliver: async (alert: Alert) => {
+    deliver: async (alert: OutboxPayload) => {
       const target = parseSlackChannelKey(alert.channel);
       if (!target) {
         throw new DeliveryError('permanent', `"${printableExcerpt(alert.channel, 80)}" is not a Slack channel (expected slack:<team id>:<channel id>)`, {
           details: { channel: alert.channel },
         });
       }
-      const log = logger.child({ channel_id: target.channelId, team_id: target.teamId, story_id: alert.story.id });
+      const log = logger.child({ channel_id: target.channelId, team_id: target.teamId, story_id: isRollUp(alert) ? alert.id : alert.story.id });
       await pacer.run(target.channelId, async (paced) => {
         try {
-          const ts = await paced(() => post(target.channelId, renderAlertMessage(alert)));
+          const ts = await paced(() => post(target.channelId, render(alert)));
           log.info({ message_ts: ts }, 'alert posted to Slack');
         } catch (error) {
           const code = ourMessageRefused(error);
           if (code === null) throw classifySlackError(error, log);
           log.error({ slack_error: code, slack_detail: responseMessages(error) }, 'Slack refused the alert message as invalid; posting a minimal version');
           try {
-            const ts = await paced(() => post(target.channelId, renderAlertMessage(alert, { minimal: true })));
+            const ts = await paced(() => post(target.channelId, render(alert, { minimal: true })));
             log.warn({ message_ts: ts }, 'minimal alert posted to Slack');
           } catch (second) {
             throw classifySlackError(second, log);
