@@ -16,6 +16,7 @@ import { asWirewatchError } from '../errors.js';
 import type { FeedSource } from '../feeds/feed-source.js';
 import { outcome, readFeed, type FeedOutcome, type FeedTarget, type FeedTurn, type PollContext, type PollOptions } from './poll-feed.js';
 import { planEntries, type CycleAlert } from './burst.js';
+import type { NewOutboxEntry, Outbox } from '../outbox/types.js';
 
 export interface CycleReport {
   startedAt: number;
@@ -56,6 +57,22 @@ export function buildTargets(feeds: readonly FeedSource[], subscriptions: readon
  */
 const FEEDS_IN_FLIGHT_PER_FETCH_SLOT = 4;
 
+/**
+ * New alerts of a channel that has alerts waiting out a retry are due no sooner than the last of
+ * them, so the channel still gets its stories oldest first.
+ */
+async function behindWaiting(entries: NewOutboxEntry[], outbox: Outbox): Promise<NewOutboxEntry[]> {
+  const latestDue = new Map<string, number>();
+  for (const channel of new Set(entries.map((entry) => entry.channel))) {
+    const waiting = await outbox.list({ channel, state: 'pending' });
+    if (waiting.length > 0) latestDue.set(channel, waiting.reduce((latest, entry) => Math.max(latest, entry.dueAt), 0));
+  }
+  return entries.map((entry) => {
+    const due = latestDue.get(entry.channel);
+    return due !== undefined && due > entry.dueAt ? { ...entry, dueAt: due } : entry;
+  });
+}
+
 export async function runPollCycle(
   targets: readonly FeedTarget[],
   context: PollContext,
@@ -87,7 +104,7 @@ export async function runPollCycle(
   let queueError: unknown = null;
   if (plan.entries.length > 0) {
     try {
-      await context.outbox.enqueue(plan.entries, context.clock.now());
+      await context.outbox.enqueue(await behindWaiting(plan.entries, context.outbox), context.clock.now());
     } catch (error) {
       queueError = error;
     }

@@ -385,6 +385,39 @@ describe('delivery failures', () => {
   });
 });
 
+describe('order within a channel', () => {
+  it('keeps a story queued by a later poll behind an earlier one waiting out its retry', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'b', title: 'Baseline', published: T0 }];
+    serveFeed('/feed.xml', () => items);
+    const delivered: string[] = [];
+    let failNext = true;
+    const flakySink: AlertSink = {
+      name: 'flaky',
+      deliver: async (payload) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('chat API unavailable');
+        }
+        delivered.push((payload as { story: { title: string } }).story.title);
+      },
+    };
+    const h = await harness(configWith(['/feed.xml']), clock, flakySink);
+    await h.poll();
+    clock.advance(60_000);
+    items.push({ guid: 'one', title: 'First extradition', published: clock.now() });
+    await h.poll(); // its send fails: retried after the backoff (at least 15 s)
+    clock.advance(5_000);
+    items.push({ guid: 'two', title: 'Second extradition', published: clock.now() });
+    await h.poll(); // queued behind the first
+    expect(delivered).toEqual([]);
+    clock.advance(60_000);
+    await h.poll();
+    expect(delivered).toEqual(['First extradition', 'Second extradition']);
+    await h.close();
+  });
+});
+
 describe('seen-record bounds', () => {
   it('forgets stories gone from the feed for longer than SEEN_TTL, but not ones still in it', async () => {
     const clock = manualClock(T0);
