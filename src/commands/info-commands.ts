@@ -24,6 +24,9 @@ export async function status(request: CommandRequest, services: CommandServices)
       ['Nothing is sent here until this is fixed; then run ', code('/wirewatch subscribe'), ' again to resume.'],
     );
   }
+  if (subscription.lastDelivery) {
+    lines.push(`Last alert delivered: ${when(subscription.lastDelivery.at)}, ${Math.round(subscription.lastDelivery.latencyMs / 1000)} s after it matched.`);
+  }
   const queue = await services.queueOf(request.channel);
   if (queue.pending > 0 || queue.dead > 0) {
     lines.push(`Alerts waiting to be sent: ${queue.pending}; dead after their last attempt: ${queue.dead}${queue.dead > 0 ? ' (the operator can send them again with wirewatch deliveries retry)' : ''}.`);

@@ -130,9 +130,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       }
       await outbox.complete(entry.id);
       round.delivered++;
+      // From queueing (right after matching) to delivered: what `status` shows and the log keeps.
+      const latencyMs = deliveredAt - entry.enqueuedAt;
+      await repositories.subscriptions.mark(channel, { lastDelivery: { at: deliveredAt, latencyMs } });
       const watchlists = pending.watchlists.map((w) => w.id);
-      if (isRollUp(pending)) storyLog.info({ watchlists, stories: pending.stories.length, sink: sink.name, attempts: entry.attempts + 1 }, 'roll-up delivered');
-      else storyLog.info({ watchlists, sink: sink.name, attempts: entry.attempts + 1 }, 'alert delivered');
+      const keys = { watchlists, sink: sink.name, attempts: entry.attempts + 1, latency_ms: latencyMs };
+      if (isRollUp(pending)) storyLog.info({ ...keys, stories: pending.stories.length }, 'roll-up delivered');
+      else storyLog.info(keys, 'alert delivered');
     }
   }
 

@@ -88,6 +88,8 @@ export interface Subscription {
   paused?: SubscriptionProblem | null;
   /** The last delivery that failed, kept for `status`. */
   lastFailure?: SubscriptionProblem | null;
+  /** The last alert delivered here, and how long after it was queued (right after matching). */
+  lastDelivery?: { at: number; latencyMs: number } | null;
 }
 
 export interface SubscriptionProblem {
@@ -178,7 +180,7 @@ export function createSubscriptionRepository(store: KeyValueStore, lock: KeyedLo
         return next;
       }),
     /** Records a pause or a failed delivery on a stored subscription; nothing happens for a channel without one. */
-    mark: (channel: string, problems: Pick<Subscription, 'paused'> | Pick<Subscription, 'lastFailure'>): Promise<void> =>
+    mark: (channel: string, problems: Pick<Subscription, 'paused'> | Pick<Subscription, 'lastFailure'> | Pick<Subscription, 'lastDelivery'>): Promise<void> =>
       lock.run('sub-index', async () => {
         const current = await get(channel);
         if (current) await store.set(`sub:${channel}`, { ...current, ...problems });

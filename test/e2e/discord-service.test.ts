@@ -140,6 +140,8 @@ describe('wirewatch run with Discord', () => {
     const gonePosts = discord.requests.filter((r) => r.path === `/api/v10/channels/${GONE_CHANNEL}/messages`);
     expect(gonePosts).toHaveLength(1); // refused once, then paused: no more requests
     expect(await command(commandInteraction(['status'], {}, { channelId: GONE_CHANNEL }))).toMatch(/Paused since .*delivery\\?_permanent/);
+    const channelStatus = await command(commandInteraction(['status'], {}, { channelId: CHANNEL }));
+    expect(channelStatus).toMatch(/Last alert delivered: [\d\\-]+ \d\d:\d\d UTC, \d+ s after it matched\./);
 
     service.child.kill('SIGTERM');
     const exited = await service.done;
