@@ -1,7 +1,8 @@
 /**
  * A feed server for benchmarks, run as its own process so its CPU time is not charged to the
  * poller: N feeds of M items each at /feed/<n>.xml, with ETags (If-None-Match → 304).
- * Prints its port on stdout once listening.
+ * GET /next-round adds ten new items, published just now, at the top of every feed (a cycle with
+ * news); the ETags change with the round. Prints its port on stdout once listening.
  */
 import { createServer } from 'node:http';
 
@@ -17,8 +18,26 @@ function paragraph(seed: number, words: number): string {
   return `${out.join(' ')}.`;
 }
 
-function document(n: number): string {
+let round = 0;
+
+function newsItems(n: number, upTo: number): string[] {
   const items: string[] = [];
+  for (let r = upTo; r >= 1; r--) {
+    for (let j = 0; j < 10; j++) {
+      items.push(
+        `<item><title>Round ${r} feed ${n} news ${j}: ${paragraph(n + r * 31 + j, 8)}</title>` +
+          `<link>https://outlet${n}.example/2026/12/news-${r}-${j}</link>` +
+          `<guid isPermaLink="false">feed-${n}-round-${r}-item-${j}</guid>` +
+          `<pubDate>${new Date(Date.now() - j * 60_000).toUTCString()}</pubDate>` +
+          `<description><![CDATA[<p>${paragraph(n * 5 + r + j, 60)}</p>]]></description></item>`,
+      );
+    }
+  }
+  return items;
+}
+
+function document(n: number): string {
+  const items: string[] = newsItems(n, round);
   for (let i = 0; i < itemsPerFeed; i++) {
     items.push(
       `<item><title>Feed ${n} story ${i}: ${paragraph(n + i, 8)}</title>` +
@@ -31,15 +50,21 @@ function document(n: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Bench feed ${n}</title><link>https://outlet${n}.example/</link><language>en</language>${items.join('')}</channel></rss>`;
 }
 
-const bodies = Array.from({ length: feeds }, (_, n) => Buffer.from(document(n)));
+let bodies = Array.from({ length: feeds }, (_, n) => Buffer.from(document(n)));
 const server = createServer((req, res) => {
+  if (req.url === '/next-round') {
+    round++;
+    bodies = Array.from({ length: feeds }, (_, n) => Buffer.from(document(n)));
+    res.writeHead(200).end(String(round));
+    return;
+  }
   const match = /^\/feed\/(\d+)\.xml$/.exec(req.url ?? '');
   const body = match ? bodies[Number(match[1])] : undefined;
   if (!body) {
     res.writeHead(404).end();
     return;
   }
-  const etag = `"v1-${match![1]}"`;
+  const etag = `"v${round + 1}-${match![1]}"`;
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, { etag }).end();
     return;

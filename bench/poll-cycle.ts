@@ -1,6 +1,7 @@
 /**
  * One poll cycle over 1,000 local feeds of 50 items each: the first fetch (download, parse,
- * normalise, match, record a baseline in SQLite), then a cycle where every feed answers 304.
+ * normalise, record a baseline in SQLite), a cycle where every feed answers 304, then three
+ * cycles with news (ten new items per feed: parse, normalise, match, queue in the outbox).
  * The feed server runs in a child process so only the poller's CPU is counted. A bare undici
  * loop of the same conditional requests, in this process, is the baseline for the 304 cycle.
  */
@@ -81,6 +82,14 @@ export async function benchPollCycle(options: { feeds?: number; items?: number; 
     rows.push(await measure('first fetch (200, parse, normalise, baseline)', feeds, cycle));
     rows.push(await measure('all-304 cycle', feeds, cycle));
     rows.push(await measure('all-304 cycle (again)', feeds, cycle));
+    for (let round = 1; round <= 3; round++) {
+      await request(`http://127.0.0.1:${server.port}/next-round`).then((response) => response.body.dump());
+      let queued = 0;
+      const row = await measure(`news round ${round}: 10 new items/feed`, feeds, async () => {
+        queued = (await cycle()).alerts;
+      });
+      rows.push({ ...row, label: `${row.label}, ${queued} alerts queued` });
+    }
     await runtime.close();
 
     // Baseline: the same conditional GETs with bare undici, same concurrency, nothing else.
@@ -115,7 +124,7 @@ export function formatPollRows(rows: Measured[]): string {
     .map((row) => {
       const perFeed = row.cpuMs / row.feeds;
       const ratio = baseline && row !== baseline ? `  ${(perFeed / (baseline.cpuMs / baseline.feeds)).toFixed(2)}× baseline CPU` : '';
-      return `${row.label.padEnd(48)} ${(row.feeds / (row.wallMs / 1000)).toFixed(0).padStart(7)} feeds/s  wall ${row.wallMs.toFixed(0).padStart(6)} ms  CPU ${perFeed.toFixed(3)} ms/feed${ratio}`;
+      return `${row.label.padEnd(62)} ${(row.feeds / (row.wallMs / 1000)).toFixed(0).padStart(7)} feeds/s  wall ${row.wallMs.toFixed(0).padStart(6)} ms  CPU ${perFeed.toFixed(3)} ms/feed${ratio}`;
     })
     .join('\n');
 }

@@ -30,6 +30,8 @@ export async function status(request: CommandRequest, services: CommandServices)
   const queue = await services.queueOf(request.channel);
   if (queue.pending > 0 || queue.dead > 0) {
     lines.push(`Alerts waiting to be sent: ${queue.pending}; dead after their last attempt: ${queue.dead}${queue.dead > 0 ? ' (the operator can send them again with wirewatch deliveries retry)' : ''}.`);
+    const reasons = Object.entries(queue.failures).sort(([a], [b]) => a.localeCompare(b));
+    if (reasons.length > 0) lines.push(['Their failures by reason: ', ...reasons.flatMap(([reason, count], i): Inline[] => [...(i > 0 ? [', '] : []), code(reason), ` ${count}`]), '.']);
   }
   if (subscription.lastFailure) {
     lines.push(['Last failed delivery: ', when(subscription.lastFailure.at), ' ', code(subscription.lastFailure.code), ` ${subscription.lastFailure.reason}`]);

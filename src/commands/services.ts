@@ -33,5 +33,5 @@ export interface CommandServices {
   /** The last finished poll cycle, for `status`. */
   lastCycle(): CycleSummary | null;
   /** Alerts of a channel waiting in the outbox, and those that are dead. */
-  queueOf(channel: string): Promise<{ pending: number; dead: number; lastError: { code: string; message: string } | null }>;
+  queueOf(channel: string): Promise<{ pending: number; dead: number; lastError: { code: string; message: string } | null; failures: Record<string, number> }>;
 }

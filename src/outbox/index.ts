@@ -23,11 +23,19 @@ export async function openOutbox(storeUrl: string): Promise<Outbox> {
   throw new WirewatchError('store_url_invalid', `unsupported store URL ${redactUrl(storeUrl)}`);
 }
 
-/** A channel's alerts in the outbox: how many wait, how many are dead, and the latest error. */
-export async function channelQueue(outbox: Outbox, channel: string): Promise<{ pending: number; dead: number; lastError: { code: string; message: string } | null }> {
+/** A channel's alerts in the outbox: how many wait, how many are dead, the latest error, and the failures by code. */
+export async function channelQueue(
+  outbox: Outbox,
+  channel: string,
+): Promise<{ pending: number; dead: number; lastError: { code: string; message: string } | null; failures: Record<string, number> }> {
   const entries = await outbox.list({ channel });
   const dead = entries.filter((entry) => entry.state === 'dead').length;
   let last: { code: string; message: string; at: number } | null = null;
-  for (const entry of entries) if (entry.lastError && (!last || entry.lastError.at > last.at)) last = entry.lastError;
-  return { pending: entries.length - dead, dead, lastError: last ? { code: last.code, message: last.message } : null };
+  const failures: Record<string, number> = {};
+  for (const entry of entries) {
+    if (!entry.lastError) continue;
+    failures[entry.lastError.code] = (failures[entry.lastError.code] ?? 0) + 1;
+    if (!last || entry.lastError.at > last.at) last = entry.lastError;
+  }
+  return { pending: entries.length - dead, dead, lastError: last ? { code: last.code, message: last.message } : null, failures };
 }

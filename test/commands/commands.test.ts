@@ -146,7 +146,9 @@ describe('subscribe, unsubscribe, status', () => {
     await outbox.enqueue(['a', 'b', 'c'].map((storyId) => ({ channel, storyId, order: 0, payload: {}, dueAt: now })), now);
     const [first] = await outbox.claimDue(now, 1, 60_000);
     await outbox.bury(first!.id, { code: 'delivery_transient', message: 'HTTP 500', at: now });
-    expect(text(await run('status', {}, { channel }))).toMatch(/Alerts waiting to be sent: 2; dead after their last attempt: 1 \(the operator can send them again with wirewatch deliveries retry\)\./);
+    const shown = text(await run('status', {}, { channel }));
+    expect(shown).toMatch(/Alerts waiting to be sent: 2; dead after their last attempt: 1 \(the operator can send them again with wirewatch deliveries retry\)\./);
+    expect(shown).toMatch(/Their failures by reason: `delivery_transient` 1\./);
   });
 
   it('shows a paused subscription and resumes it on subscribe', async () => {
