@@ -20,12 +20,26 @@ function paragraph(seed: number, words: number): string {
 
 let round = 0;
 
+/** News headlines of the kinds the shipped watchlists are for, and some they are not. */
+const NEWS_TITLES = [
+  'Mexico extradites alleged Sinaloa cartel figure to the United States',
+  'US tariffs on Mexican steel take effect as talks stall',
+  'El Mencho associate arrested in Jalisco',
+  'Weather service warns of storms along the gulf coast',
+  'Mexico sends 26 cartel prisoners to the US in mass transfer',
+  'Local council approves new budget for parks',
+  'Trump threatens new tariffs on Mexico over border security',
+  'Football: late goal settles derby',
+  'CJNG leader extradited to face charges in Washington',
+  'Markets close higher after quiet session',
+];
+
 function newsItems(n: number, upTo: number): string[] {
   const items: string[] = [];
   for (let r = upTo; r >= 1; r--) {
     for (let j = 0; j < 10; j++) {
       items.push(
-        `<item><title>Round ${r} feed ${n} news ${j}: ${paragraph(n + r * 31 + j, 8)}</title>` +
+        `<item><title>${NEWS_TITLES[(n + r + j) % NEWS_TITLES.length]} (${n}-${r}-${j})</title>` +
           `<link>https://outlet${n}.example/2026/12/news-${r}-${j}</link>` +
           `<guid isPermaLink="false">feed-${n}-round-${r}-item-${j}</guid>` +
           `<pubDate>${new Date(Date.now() - j * 60_000).toUTCString()}</pubDate>` +

@@ -326,16 +326,36 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   } catch (error) {
     return done(notQueued(target, counts, asWirewatchError(error), log));
   }
+  const records = state ? { seen: nextSeenRecord(seen, current, new Set(), now), state: stateAfter(state, true) } : null;
+  return alertsTurn({ target, repositories, log, pending, counts, freshCount: fresh.length, records, now });
+}
+
+/**
+ * The turn of a feed whose alerts wait for the cycle to queue them. Built outside readFeed, from
+ * only what recording needs, so a cycle holding every feed's turn holds their alerts and their
+ * next records — not their parsed stories.
+ */
+function alertsTurn(turn: {
+  target: FeedTarget;
+  repositories: Repositories;
+  log: Logger;
+  pending: Alert[];
+  counts: Partial<FeedOutcome>;
+  freshCount: number;
+  records: { seen: SeenRecord; state: FeedState } | null;
+  now: number;
+}): FeedTurn {
+  const { target, repositories, log, counts, records } = turn;
   return {
     kind: 'alerts',
-    alerts: pending,
+    alerts: turn.pending,
     fail: (error) => notQueued(target, counts, error, log),
     finish: async (queued) => {
-      if (state) {
-        await repositories.seen.put(target.feed.id, nextSeenRecord(seen, current, new Set(), now), now);
-        await repositories.feedStates.put(stateAfter(state, true));
+      if (records) {
+        await repositories.seen.put(target.feed.id, records.seen, turn.now);
+        await repositories.feedStates.put(records.state);
       }
-      if (fresh.length > 0) log.info({ new_stories: fresh.length, alerts_queued: queued }, 'feed polled');
+      if (turn.freshCount > 0) log.info({ new_stories: turn.freshCount, alerts_queued: queued }, 'feed polled');
       return outcome(target, 'polled', { ...counts, alerts: queued });
     },
   };
