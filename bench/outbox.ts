@@ -8,11 +8,9 @@
  *   - latency: one alert at a time, enqueue → the sink is called, against calling the same sink
  *     directly in the same process (the ratio).
  * SQLite is a file in a temporary folder; Redis is a throwaway redis-server on a free loopback
- * port, started here as the test setup does, or skipped with the reason when there is none.
+ * port, started by the same helper as the test setup, or skipped with the reason when there is none.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert } from '../src/alerts/alert.js';
@@ -22,6 +20,7 @@ import { createDeliveryWorker } from '../src/delivery/worker.js';
 import { silentLogger } from '../src/log.js';
 import { openOutbox, openRedisOutbox, type NewOutboxEntry, type Outbox } from '../src/outbox/index.js';
 import { createRepositories, openStore, type KeyValueStore } from '../src/store/index.js';
+import { startThrowawayRedis } from '../test/helpers/throwaway-redis.js';
 
 const DAY = 86_400_000;
 export const THROUGHPUT_ALERTS = 5000;
@@ -166,57 +165,14 @@ function memoryBackend(): Backend {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function answersPing(port: number, deadline: number): Promise<boolean> {
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => socket.write('PING\r\n'));
-      socket.setTimeout(500, () => socket.destroy());
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
-      });
-      socket.once('error', () => resolve(false));
-      socket.once('close', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
-
 /** A throwaway redis-server on loopback, or the reason there is none. */
 async function redisBackend(): Promise<Backend | string> {
-  const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return `no ${binary} on this machine`;
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'wirewatch-bench-redis-'));
-  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const stop = () => {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  if (!(await answersPing(port, Date.now() + 10_000))) {
-    stop();
-    return `redis-server did not answer on port ${port} within 10 s`;
-  }
-  const url = `redis://127.0.0.1:${port}`;
+  const redis = await startThrowawayRedis();
+  if ('skip' in redis) return redis.skip;
   return {
-    name: `Redis ${/v=([\d.]+)/.exec(probe.stdout)?.[1] ?? ''} (loopback)`.replace('  ', ' '),
-    open: async () => ({ outbox: await openRedisOutbox(url), store: await openStore(url) }),
-    close: () => Promise.resolve(stop()),
+    name: `Redis ${redis.version} (loopback)`,
+    open: async () => ({ outbox: await openRedisOutbox(redis.url), store: await openStore(redis.url) }),
+    close: () => Promise.resolve(redis.stop()),
   };
 }
 
