@@ -41,15 +41,23 @@ export class DeliveryError extends WirewatchError {
 
 /**
  * One sink over several: each alert goes to the sink whose prefix its channel key starts with
- * ("console", "discord:", "slack:"). A channel no sink serves is a permanent failure: its
- * subscription is paused rather than retried forever.
+ * ("console", "discord:", "slack:"). A channel no sink here serves waits (reported as
+ * rate-limited, so it never runs out of attempts) for a process that has its platform's token.
  */
+const NO_ROUTE_RETRY_MS = 5 * 60_000;
+
 export function createRoutingSink(routes: readonly { prefix: string; sink: AlertSink }[]): AlertSink {
   return {
     name: routes.map((route) => route.sink.name).join('+') || 'none',
     deliver: async (alert) => {
       const route = routes.find((r) => alert.channel === r.prefix || alert.channel.startsWith(r.prefix));
-      if (!route) throw new DeliveryError('permanent', `no sink delivers to "${alert.channel}" (is its platform's token set?)`);
+      // Not the channel's fault: this process has no token for its platform (a `poll --once` run
+      // without it, say). The alert waits for a process that has one, and is never counted dead.
+      if (!route) {
+        throw new DeliveryError('rate_limited', `no sink here delivers to "${alert.channel}" (is its platform's token set?)`, {
+          retryAfterMs: NO_ROUTE_RETRY_MS,
+        });
+      }
       await route.sink.deliver(alert);
     },
   };

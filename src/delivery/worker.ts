@@ -97,10 +97,21 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       log.warn({ code: paused.code, dead: entries.length }, 'channel paused: its queued alerts dead without sending');
       return;
     }
+    let last: { at: number; latencyMs: number } | null = null;
     for (const [index, entry] of entries.entries()) {
-      const payload = entry.payload as OutboxPayload;
       const storyLog = log.child({ story_id: entry.storyId });
-      const pending = await undelivered(channel, payload);
+      let pending: Alert | RollUp | null;
+      try {
+        pending = await undelivered(channel, entry.payload as OutboxPayload);
+      } catch (error) {
+        // A payload this version cannot read (written by another, or damaged) costs that entry:
+        // dead at once, and the channel's other alerts go on.
+        const coded = asWirewatchError(error);
+        await outbox.bury(entry.id, toOutboxError(coded, clock.now()));
+        round.dead++;
+        storyLog.error({ code: coded.code, err: coded }, 'queued alert could not be read; dead, the channel goes on');
+        continue;
+      }
       if (!pending) {
         await outbox.complete(entry.id);
         round.skipped++;
@@ -111,7 +122,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         await sink.deliver(pending);
       } catch (error) {
         await handleFailure(entry, entries.slice(index + 1), asWirewatchError(error), round, storyLog);
-        return;
+        break;
       }
       // A store that cannot record this throws out of the round: the entry stays claimed and comes
       // back after its lease, and the nonce (Discord) or the delivery check stops a second post.
@@ -132,12 +143,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       round.delivered++;
       // From queueing (right after matching) to delivered: what `status` shows and the log keeps.
       const latencyMs = deliveredAt - entry.enqueuedAt;
-      await repositories.subscriptions.mark(channel, { lastDelivery: { at: deliveredAt, latencyMs } });
+      last = { at: deliveredAt, latencyMs };
       const watchlists = pending.watchlists.map((w) => w.id);
       const keys = { watchlists, sink: sink.name, attempts: entry.attempts + 1, latency_ms: latencyMs };
       if (isRollUp(pending)) storyLog.info({ ...keys, stories: pending.stories.length }, 'roll-up delivered');
       else storyLog.info(keys, 'alert delivered');
     }
+    // Once per channel and round, not per alert: the subscription record is shared and locked.
+    if (last) await repositories.subscriptions.mark(channel, { lastDelivery: last });
   }
 
   /** What is still to send: the alert, or the roll-up less the stories the channel has had; null when nothing is. */

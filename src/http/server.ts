@@ -46,20 +46,29 @@ export interface RunningHttpServer {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const REQUEST_TIMEOUT_MS = 10_000;
 
+/** The body, or null once it passes `limit` (the rest is not read). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve(null);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        req.off('data', onData);
+        req.pause();
         resolve(null);
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -87,7 +96,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     readBody(req, limit)
       .then(async (body) => {
-        if (body === null) return send({ status: 413, body: 'request body too large' });
+        if (body === null) {
+          // Answer, then drop the connection: the rest of the body is not read.
+          res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('request body too large', () => req.destroy());
+          return;
+        }
         return send(await route.handle({ method: req.method ?? 'GET', path, headers: headersOf(req), body }));
       })
       .catch((error: unknown) => {
@@ -97,6 +110,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         else res.destroy();
       });
   });
+  // A client that sends its request slowly holds a connection for this long at most.
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     const fail = (error: NodeJS.ErrnoException) =>
       reject(
