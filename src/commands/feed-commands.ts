@@ -1,14 +1,13 @@
 /** The `feeds` group: feeds a tenant adds from chat (untrusted: the private-address guard applies), and their health. */
 import { feedIdFromUrl } from '../feeds/feed-source.js';
+import { parseFeedUrl } from '../feeds/fetch/address-guard.js';
 import type { FeedState } from '../store/repositories.js';
 import { redactUrl } from '../redact.js';
 import { visibleFeeds, type VisibleFeed } from './catalog.js';
-import { required } from './options.js';
+import { optional, required } from './options.js';
 import { code, invalid, ok } from './reply.js';
 import type { CommandServices } from './services.js';
 import type { CommandReply, CommandRequest, Inline, ReplyLine } from './types.js';
-
-const NAME_MAX = 100;
 
 function uniqueId(base: string, taken: ReadonlySet<string>): string {
   let id = base;
@@ -17,11 +16,13 @@ function uniqueId(base: string, taken: ReadonlySet<string>): string {
 }
 
 export async function feedsAdd(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
-  const url = await services.checkFeedUrl(required(request.options, 'url'));
-  const name = request.options['name']?.trim().slice(0, NAME_MAX) || null;
+  const raw = required(request.options, 'url');
+  const name = optional(request.options, 'name') ?? null;
+  // The cheap refusals first; the address check resolves the host.
   const visible = await visibleFeeds(services, request.tenant);
-  const already = visible.find((feed) => feed.url === url.href);
+  const already = visible.find((feed) => feed.url === parseFeedUrl(raw).href);
   if (already) throw invalid(`that feed is already followed here, as "${already.id}"`);
+  const url = await services.checkFeedUrl(raw);
   let id = '';
   await services.repositories.tenantFeeds.update(request.tenant, (current) => {
     const taken = new Set([...services.shipped.feeds.map((f) => f.id), ...current.map((f) => f.id)]);

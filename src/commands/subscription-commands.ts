@@ -2,7 +2,7 @@
 import { LIMITS } from '../watch/limits.js';
 import type { Subscription } from '../store/repositories.js';
 import { visibleFeeds, visibleWatchlists } from './catalog.js';
-import { idList, listing } from './options.js';
+import { idList, listing, optional } from './options.js';
 import { bold, code, invalid, ok } from './reply.js';
 import type { CommandServices } from './services.js';
 import type { CommandReply, CommandRequest, Inline } from './types.js';
@@ -42,10 +42,10 @@ function describeSubscription(subscription: Subscription, names: ReadonlyMap<str
 }
 
 export async function subscribe(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
-  const ids = idList(request.options['watchlists']);
+  const ids = idList(optional(request.options, 'watchlists'));
   if (ids.length === 0) throw invalid('name at least one watchlist, e.g. watchlists:extradition (see /wirewatch watch list)');
   const names = await checkedWatchlists(services, request, ids);
-  const feeds = await checkedFeeds(services, request, request.options['feeds']);
+  const feeds = await checkedFeeds(services, request, optional(request.options, 'feeds'));
   const now = services.clock.now();
   const subscription = await services.repositories.subscriptions.update(request.channel, (current) => {
     const watchlists = [...new Set([...(current?.watchlists ?? []), ...ids])];
@@ -69,7 +69,7 @@ export async function subscribe(request: CommandRequest, services: CommandServic
 }
 
 export async function unsubscribe(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
-  const ids = idList(request.options['watchlists']);
+  const ids = idList(optional(request.options, 'watchlists'));
   const current = await services.repositories.subscriptions.get(request.channel);
   if (!current) return ok('This channel has no subscription; nothing to do.');
   const unknown = ids.filter((id) => !current.watchlists.includes(id));

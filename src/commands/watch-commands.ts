@@ -10,7 +10,7 @@ import { DEFAULT_FIELDS } from '../watch/query/ast.js';
 import { compileWatchlists } from '../watch/matcher.js';
 import { explainMatch } from '../watch/explain.js';
 import { visibleWatchlists, type VisibleWatchlist } from './catalog.js';
-import { required } from './options.js';
+import { optional, required } from './options.js';
 import { bold, code, invalid, ok } from './reply.js';
 import type { CommandServices } from './services.js';
 import type { CommandReply, CommandRequest, ReplyLine } from './types.js';
@@ -50,17 +50,33 @@ function withoutTerm(definition: WatchlistDefinition, term: string): WatchlistDe
   const terms = definition.terms ?? [];
   const kept = terms.filter((t) => t.toLowerCase() !== text.toLowerCase());
   if (kept.length < terms.length) return { ...definition, terms: kept };
-  const suffix = ` OR (${term})`;
-  if (definition.query?.endsWith(suffix)) return { ...definition, query: definition.query.slice(1, -suffix.length - 1) };
+  // A query term added by `watch add` made the query "(earlier) OR (term)": undo exactly that.
+  const suffix = `) OR (${term})`;
+  const query = definition.query;
+  if (query?.startsWith('(') && query.endsWith(suffix)) {
+    const earlier = query.slice(1, -suffix.length);
+    if (parseQuery(earlier).ok) return { ...definition, query: earlier };
+  }
   throw invalid(
     `"${text}" is not one of the terms of ${definition.id}${terms.length ? ` (its terms: ${terms.join(', ')})` : ''}; to change its query, create a new watchlist`,
   );
 }
 
-async function saveOwn(services: CommandServices, tenant: string, definition: WatchlistDefinition): Promise<void> {
+/**
+ * Changes one of the tenant's watchlists under the store's lock: the definition is read, changed
+ * and validated inside it, so two commands editing the same watchlist at once both count. A
+ * shipped watchlist the tenant has no copy of yet starts from the shipped definition.
+ */
+async function editOwn(
+  services: CommandServices,
+  tenant: string,
+  shipped: WatchlistDefinition,
+  change: (definition: WatchlistDefinition) => WatchlistDefinition,
+): Promise<void> {
   await services.repositories.watchlists.update(tenant, (current) => {
-    const index = current.findIndex((w) => w.id === definition.id);
-    return index < 0 ? [...current, definition] : current.map((w, i) => (i === index ? definition : w));
+    const index = current.findIndex((w) => w.id === shipped.id);
+    const next = validated(change(index < 0 ? shipped : current[index]!), services, 'term');
+    return index < 0 ? [...current, next] : current.map((w, i) => (i === index ? next : w));
   });
 }
 
@@ -86,8 +102,7 @@ export async function watchAdd(request: CommandRequest, services: CommandService
   const id = required(request.options, 'watchlist');
   const term = required(request.options, 'term');
   const found = await findVisible(services, request.tenant, id);
-  const definition = validated(withTerm(found.definition, term), services, 'term');
-  await saveOwn(services, request.tenant, definition);
+  await editOwn(services, request.tenant, found.definition, (definition) => withTerm(definition, term));
   services.logger.info({ channel_id: request.channel, watchlist: id, user_id: request.actor.userId }, 'watchlist term added');
   const copied: ReplyLine[] = found.owned ? [] : ['This is now your own copy of the shipped watchlist, for this server or workspace only; the shipped one is unchanged.'];
   return ok(['Added ', code(term), ' to ', code(id), '. It applies from the next poll.'], ...copied);
@@ -97,11 +112,13 @@ export async function watchRemove(request: CommandRequest, services: CommandServ
   const id = required(request.options, 'watchlist');
   const term = required(request.options, 'term');
   const found = await findVisible(services, request.tenant, id);
-  const next = withoutTerm(found.definition, term);
-  if (!next.query && !next.terms?.length && !next.entities?.length) {
-    throw invalid(`removing "${term}" would leave ${id} matching nothing; add another term first`);
-  }
-  await saveOwn(services, request.tenant, validated(next, services, 'term'));
+  await editOwn(services, request.tenant, found.definition, (definition) => {
+    const next = withoutTerm(definition, term);
+    if (!next.query && !next.terms?.length && !next.entities?.length) {
+      throw invalid(`removing "${term}" would leave ${id} matching nothing; add another term first`);
+    }
+    return next;
+  });
   services.logger.info({ channel_id: request.channel, watchlist: id, user_id: request.actor.userId }, 'watchlist term removed');
   return ok(['Removed ', code(term), ' from ', code(id), '. It applies from the next poll.']);
 }
@@ -119,7 +136,7 @@ function describe(definition: WatchlistDefinition): ReplyLine[] {
 }
 
 export async function watchList(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
-  const id = request.options['watchlist']?.trim();
+  const id = optional(request.options, 'watchlist');
   if (id) return ok(...describe((await findVisible(services, request.tenant, id)).definition));
   const visible = await visibleWatchlists(services, request.tenant);
   return ok(
@@ -128,11 +145,14 @@ export async function watchList(request: CommandRequest, services: CommandServic
   );
 }
 
+/** Longest text `watch test` matches: a headline and a few paragraphs. */
+const TEST_TEXT_MAX = 4000;
+
 /** Lines of the explanation shown in chat; the rest is summarised. */
 const TEST_LINES_SHOWN = 30;
 
 export async function watchTest(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
-  const text = required(request.options, 'text');
+  const text = required(request.options, 'text', TEST_TEXT_MAX);
   const visible = await visibleWatchlists(services, request.tenant);
   const definitions = visible.map((w) => w.definition);
   const matcher = compileWatchlists(definitions, services.shipped.entities);

@@ -261,3 +261,28 @@ describe('internal errors', () => {
     expect(text(reply)).not.toMatch(/disk on fire/);
   });
 });
+
+describe('hostile and concurrent command input', () => {
+  it('refuses an option longer than its limit before doing any work', async () => {
+    const reply = await run('watch create', { id: 'long', query: 'x '.repeat(3000) });
+    expect(text(reply)).toMatch(/^query is 5999 characters; the most is 2000$/);
+    expect(text(await run('watch test', { text: 'y'.repeat(5000) }))).toMatch(/^text is 5000 characters; the most is 4000$/);
+  });
+
+  it('loses no term when two are added to one watchlist at once', async () => {
+    const tenant = 'discord:100000000000000009';
+    await run('watch create', { id: 'mx', query: 'tariffs' }, { tenant });
+    await Promise.all(['steel', 'aluminum', 'tomatoes'].map((term) => run('watch add', { watchlist: 'mx', term }, { tenant })));
+    expect((await repositories.watchlists.list(tenant)).find((w) => w.id === 'mx')?.terms?.sort()).toEqual(['aluminum', 'steel', 'tomatoes']);
+  });
+
+  it('removes a query term only where watch add put it, never mangling a query written by hand', async () => {
+    const tenant = 'discord:100000000000000010';
+    await run('watch create', { id: 'hand', query: 'foo OR (bar)' }, { tenant });
+    expect(text(await run('watch remove', { watchlist: 'hand', term: 'bar' }, { tenant }))).toMatch(/"bar" is not one of the terms of hand/);
+    expect((await repositories.watchlists.list(tenant))[0]?.query).toBe('foo OR (bar)');
+    await run('watch add', { watchlist: 'hand', term: 'baz NEAR/3 qux' }, { tenant });
+    await run('watch remove', { watchlist: 'hand', term: 'baz NEAR/3 qux' }, { tenant });
+    expect((await repositories.watchlists.list(tenant))[0]?.query).toBe('foo OR (bar)');
+  });
+});
