@@ -1,5 +1,5 @@
 /**
- * The command line: `wirewatch run | poll | match | check`. Results go to stdout, logs and
+ * The command line: `wirewatch run | poll | match | check | deliveries | discord register`. Results go to stdout, logs and
  * messages to stderr. Exit codes: 0 ok, 1 a feed or command failed, 2 usage, 74 store, 78 configuration.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';

@@ -93,7 +93,7 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   io.stderr.write(startupBanner(config, `${runtime.store.kind} ${runtime.store.description}`));
   logger.info({ feeds: config.feeds.length, watchlists: config.watchlists.length, schedule: config.poll.schedule }, 'service started');
 
-  // The HTTP server runs when something is served on it (Discord's interactions endpoint today),
+  // The HTTP server runs when something is served on it (Discord's interactions endpoint, Slack's events endpoint),
   // so a first `npm start` binds no port.
   const routes = runtime.platforms.flatMap((platform) => platform.routes);
   let http: RunningHttpServer | null = null;

@@ -4,9 +4,10 @@
  * how the send failed (DeliveryError):
  *
  *   transient     retried with exponential backoff and jitter, at most `maxAttempts` sends, then dead
- *   rate_limited  retried after the platform's Retry-After (not counted against the channel's order)
+ *   rate_limited  retried after the platform's Retry-After, never dead however often it comes
  *   permanent     dead at once, the channel's subscription paused with the reason, and the
  *                 channel's other claimed alerts dead with it: nothing more is sent there
+ *   anything else the entry itself cannot be read: that entry dead, the channel goes on
  *
  * Within a channel alerts go oldest story first: when one cannot go now, the channel's later ones
  * wait with it. A crash at any point leaves claimed entries that come back when their lease

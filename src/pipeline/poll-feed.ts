@@ -77,7 +77,6 @@ export interface FeedOutcome {
   stories: number;
   newStories: number;
   alerts: number;
-  deliveryFailures: number;
   error: { code: string; message: string } | null;
 }
 
@@ -152,7 +151,6 @@ export function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<F
     stories: 0,
     newStories: 0,
     alerts: 0,
-    deliveryFailures: 0,
     error: null,
     ...extra,
   };
@@ -202,20 +200,18 @@ function storyAlerts(
 }
 
 /** Dry runs show every alert at once through the sink; nothing is queued or recorded. */
-async function showAll(alerts: Iterable<Alert>, context: PollContext, log: Logger): Promise<{ shown: number; failed: number }> {
+async function showAll(alerts: Iterable<Alert>, context: PollContext, log: Logger): Promise<number> {
   let shown = 0;
-  let failed = 0;
   for (const alert of alerts) {
     try {
       await context.sink.deliver(alert);
       shown++;
     } catch (error) {
-      failed++;
       const coded = asWirewatchError(error);
       log.error({ story_id: alert.story.id, channel_id: alert.channel, code: coded.code, err: coded }, 'alert could not be shown');
     }
   }
-  return { shown, failed };
+  return shown;
 }
 
 function seenTimes(story: Story, seen: SeenRecord | undefined): SeenTimes | undefined {
@@ -231,10 +227,9 @@ function splitNew(stories: Story[], seen: SeenRecord | undefined): { current: St
   return { current, fresh: current.filter((story) => !seenTimes(story, seen)) };
 }
 
-function nextSeenRecord(previous: SeenRecord | undefined, stories: Story[], skip: Set<string>, now: number): SeenRecord {
+function nextSeenRecord(previous: SeenRecord | undefined, stories: Story[], now: number): SeenRecord {
   const items = { ...(previous?.items ?? {}) };
   for (const story of stories) {
-    if (skip.has(story.id)) continue;
     items[story.id] = [seenTimes(story, previous)?.[0] ?? now, now];
   }
   return { baselineAt: previous?.baselineAt ?? now, items };
@@ -292,17 +287,13 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   const seen = state ? await repositories.seen.get(target.feed.id) : undefined;
   const { current, fresh } = splitNew(fetched.stories, seen);
   const counts = { stories: current.length, newStories: options.dryRun ? current.length : fresh.length };
-  // The validators advance only when every story was handled; otherwise a 304 or an identical
-  // body next cycle would hide the stories whose delivery failed.
-  const stateAfter = (s: FeedState, complete: boolean) =>
-    complete
-      ? recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash })
-      : recordSuccess(s, now);
+  // Every story is queued or recorded by now, so the validators advance: a 304 next time hides nothing.
+  const stateAfter = (s: FeedState) => recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash });
 
   if (state && !seen) {
     // First poll of this feed: remember what is already there, alert on none of it.
-    await repositories.seen.put(target.feed.id, nextSeenRecord(undefined, current, new Set(), now), now);
-    await repositories.feedStates.put(stateAfter(state, true));
+    await repositories.seen.put(target.feed.id, nextSeenRecord(undefined, current, now), now);
+    await repositories.feedStates.put(stateAfter(state));
     log.info({ stories: current.length }, 'first poll of this feed: recorded what is already there, no alerts');
     return done(outcome(target, 'baseline', counts));
   }
@@ -314,8 +305,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
     log.error({ story_id: story.id, code: error.code, err: error }, 'story could not be matched; skipped, the rest of the feed goes on'),
   );
   if (options.dryRun) {
-    const { shown, failed } = await showAll(alerts, context, log);
-    return done(outcome(target, 'polled', { ...counts, alerts: shown, deliveryFailures: failed }));
+    return done(outcome(target, 'polled', { ...counts, alerts: await showAll(alerts, context, log) }));
   }
   // An alert the channel already received (the same article from another feed) is not queued.
   const pending: Alert[] = [];
@@ -326,7 +316,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   } catch (error) {
     return done(notQueued(target, counts, asWirewatchError(error), log));
   }
-  const records = state ? { seen: nextSeenRecord(seen, current, new Set(), now), state: stateAfter(state, true) } : null;
+  const records = state ? { seen: nextSeenRecord(seen, current, now), state: stateAfter(state) } : null;
   return alertsTurn({ target, repositories, log, pending, counts, freshCount: fresh.length, records, now });
 }
 

@@ -179,7 +179,7 @@ export function createSubscriptionRepository(store: KeyValueStore, lock: KeyedLo
         if (!channels.includes(channel)) await store.set('sub-index', [...channels, channel]);
         return next;
       }),
-    /** Records a pause or a failed delivery on a stored subscription; nothing happens for a channel without one. */
+    /** Records a pause, a failed delivery or the last delivery on a stored subscription; nothing happens for a channel without one. */
     mark: (channel: string, problems: Pick<Subscription, 'paused'> | Pick<Subscription, 'lastFailure'> | Pick<Subscription, 'lastDelivery'>): Promise<void> =>
       lock.run('sub-index', async () => {
         const current = await get(channel);
