@@ -34,8 +34,9 @@ const ALLOWED: Record<string, string[]> = {
   config: ['watch', 'feeds'],
   commands: ['feeds', 'watch', 'store', 'alerts', 'outbox'],
   http: [],
+  metrics: ['feeds', 'watch', 'outbox', 'delivery', 'alerts', 'pipeline'],
   chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
-  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox'],
+  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox', 'metrics'],
   cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);

@@ -14,13 +14,14 @@ import { createConsoleSink } from '../delivery/console-sink.js';
 import { createRoutingSink, type AlertSink } from '../delivery/sink.js';
 import type { PollContext } from '../pipeline/poll-feed.js';
 import { createWatchlistSync, type WatchlistSync } from '../pipeline/watchlist-sync.js';
-import { createCommandHandler, type CommandHandler, type CycleSummary } from '../commands/index.js';
+import { createCommandHandler, type CommandHandler } from '../commands/index.js';
 import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guard.js';
 import { createDiscordPlatform } from '../chat/discord/index.js';
 import { createSlackPlatform, createSlackSink, createSlackWebClient } from '../chat/slack/index.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { channelQueue, openOutbox, type Outbox } from '../outbox/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
+import { createServiceMetrics, type ServiceMetrics } from '../metrics/index.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -41,8 +42,8 @@ export interface Runtime {
   delivery: DeliveryWorker;
   /** The chat platforms configured (Discord when DISCORD_TOKEN is set); `run` starts them. */
   platforms: ChatPlatform[];
-  /** The last finished poll cycle (`status` shows it); set by the service after each cycle. */
-  lastCycle: CycleSummary | null;
+  /** Prometheus metrics (the service's /metrics); null unless asked for. */
+  metrics: ServiceMetrics | null;
   close(): Promise<void>;
 }
 
@@ -56,6 +57,8 @@ export interface RuntimeOptions {
   sink?: AlertSink;
 
   clock?: Clock;
+  /** Count fetches, matches, queued and delivered alerts for /metrics (the service). */
+  metrics?: boolean;
 }
 
 export async function openRuntime(config: Readonly<Config>, options: RuntimeOptions): Promise<Runtime> {
@@ -63,9 +66,11 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const { logger } = options;
   const storeUrl = options.storeUrl ?? config.store.url;
   const store = await openStore(storeUrl);
-  const outbox = await openOutbox(storeUrl);
+  const storedOutbox = await openOutbox(storeUrl);
+  const metrics = options.metrics ? createServiceMetrics({ clock, outbox: storedOutbox }) : null;
+  const outbox = metrics ? metrics.meteredOutbox(storedOutbox) : storedOutbox;
   const repositories = createRepositories(store, { seenTtlMs: config.poll.seenTtlMs, deliveryTtlMs: config.poll.deliveryTtlMs });
-  const fetcher = createFeedFetcher({
+  const rawFetcher = createFeedFetcher({
     userAgent: config.fetch.userAgent,
     timeoutMs: config.fetch.timeoutMs,
     connectTimeoutMs: config.fetch.connectTimeoutMs,
@@ -76,6 +81,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     perHostConcurrency: config.fetch.perHostConcurrency,
     clock,
   });
+  const fetcher = metrics ? metrics.meteredFetcher(rawFetcher) : rawFetcher;
   const matcher = compileWatchlists(config.watchlists, config.entities);
   const commands = createCommandHandler({
     repositories,
@@ -83,7 +89,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     checkFeedUrl: (raw) => checkFeedDestination(raw, { resolve: systemResolve, allowPrivate: config.fetch.allowPrivate }),
     clock,
     logger,
-    lastCycle: () => runtime.lastCycle,
+    lastCycle: () => repositories.cycles.last(),
     queueOf: (channel) => channelQueue(outbox, channel),
   });
   const platforms: ChatPlatform[] = [];
@@ -93,11 +99,12 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     platforms.push(createSlackPlatform(config.slack, { commands, logger, clock, sink: createSlackSink({ client, logger, clock }) }));
   }
   const consoleSink = createConsoleSink({ out: options.stdout, format: options.outputFormat });
-  const sink = options.sink ?? createRoutingSink([{ prefix: 'console', sink: consoleSink }, ...platforms]);
+  const routed = options.sink ?? createRoutingSink([{ prefix: 'console', sink: consoleSink }, ...platforms]);
+  const sink = metrics ? metrics.meteredSink(routed) : routed;
   const pollContext: PollContext = {
     fetcher,
     repositories,
-    matcher,
+    matcher: metrics ? metrics.meteredMatcher(matcher) : matcher,
     watchlistNames: new Map(config.watchlists.map((w) => [w.id, w.name])),
     sink,
     outbox,
@@ -124,11 +131,19 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     watchlistSync: createWatchlistSync(matcher, config.watchlists),
     sink,
     pollContext,
-    lastCycle: null,
+    metrics,
     commands,
     platforms,
     outbox,
-    delivery: createDeliveryWorker({ outbox, sink, repositories, clock, logger, policy: config.delivery }),
+    delivery: createDeliveryWorker({
+      outbox,
+      sink,
+      repositories,
+      clock,
+      logger,
+      policy: config.delivery,
+      ...(metrics ? { onDelivered: (channel: string, latencyMs: number) => metrics.deliveryLatency(channel, latencyMs) } : {}),
+    }),
     close: async () => {
       await fetcher.close();
       await outbox.close();

@@ -12,4 +12,9 @@ export interface ChatPlatform {
   start(): Promise<void>;
   /** Stops taking commands and lets replies in flight finish. */
   stop(): Promise<void>;
+  /**
+   * Whether commands can arrive now (/readyz): the gateway or socket is up, or, for webhooks,
+   * the platform has started. A reconnecting gateway is not connected.
+   */
+  connected(): boolean;
 }

@@ -1,7 +1,8 @@
 /**
  * `wirewatch run` (what `npm start` does): the long-running service. Polls once at start-up,
- * then on POLL_SCHEDULE; SIGTERM/SIGINT stop scheduling, let the cycle in flight finish within
- * SHUTDOWN_TIMEOUT, close the store and exit 0.
+ * then on POLL_SCHEDULE; serves /healthz, /readyz, /metrics (and chat webhooks) on HTTP_PORT;
+ * SIGTERM/SIGINT stop scheduling and sending, let the cycle and the sends in flight finish within
+ * SHUTDOWN_TIMEOUT, give unsent claims back to the outbox, close the store and exit 0.
  */
 import type { Config } from '../config/index.js';
 import { openRuntime, consoleSubscription, type Runtime } from '../app/runtime.js';
@@ -10,7 +11,8 @@ import { planCycle } from '../pipeline/cycle-plan.js';
 import { assertWritable } from '../store/index.js';
 import { startHttpServer, type RunningHttpServer } from '../http/server.js';
 import { startDeliveryLoop, type DeliveryLoop } from '../delivery/loop.js';
-import { startPollScheduler } from '../pipeline/scheduler.js';
+import { startPollScheduler, type PollScheduler } from '../pipeline/scheduler.js';
+import { healthRoutes, type ReadinessCheck } from '../http/health-routes.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
 
@@ -49,7 +51,7 @@ export function startupBanner(config: Readonly<Config>, storeDescription: string
 async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: number }, delivery: DeliveryLoop): Promise<void> {
   const { config, clock, logger } = runtime;
   // Subscriptions, tenants' watchlists and feeds are read every cycle: chat commands change them
-  // while we run, and a change applies from the next cycle.
+  // while we run (on any replica), and a change applies from the next cycle.
   const stored = await runtime.repositories.subscriptions.list();
   const subscriptions = config.discord || config.slack ? stored : [consoleSubscription(config), ...stored];
   const plan = await planCycle({
@@ -67,12 +69,13 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
   });
   // What the cycle queued is sent by the delivery loop, not waited for here.
   if (report.alerts > 0) delivery.kick();
-  runtime.lastCycle = {
+  runtime.metrics?.cycleFinished('ran', report);
+  await runtime.repositories.cycles.record({
     finishedAt: clock.now(),
     feeds: report.feeds.length,
     failed: report.feeds.filter((feed) => feed.status === 'failed').length,
     alerts: report.alerts,
-  };
+  });
   if (clock.now() - lastSweep.at >= SWEEP_INTERVAL_MS) {
     lastSweep.at = clock.now();
     const removed = await runtime.store.sweepExpired(clock.now());
@@ -80,10 +83,49 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
   }
 }
 
+/** What /readyz checks: the store answers, a poll finished lately (on any replica), chat is connected. */
+function readinessChecks(runtime: Runtime, periodMs: () => number): ReadinessCheck[] {
+  const { clock } = runtime;
+  return [
+    {
+      name: 'store',
+      run: async () => {
+        await runtime.store.get('readiness-probe');
+        return { ok: true, detail: `${runtime.store.kind} answers` };
+      },
+    },
+    {
+      name: 'poll',
+      run: async () => {
+        const last = await runtime.repositories.cycles.last();
+        // A few ticks' grace: a long cycle makes the next tick a no-op.
+        const allowedMs = Math.max(3 * periodMs(), 60_000);
+        if (!last) return { ok: false, detail: 'no poll cycle has finished yet' };
+        const ageMs = clock.now() - last.finishedAt;
+        const age = `the last poll finished ${Math.round(ageMs / 1000)} s ago`;
+        return ageMs <= allowedMs ? { ok: true, detail: age } : { ok: false, detail: `${age}, more than ${Math.round(allowedMs / 1000)} s` };
+      },
+    },
+    {
+      name: 'chat',
+      run: () => {
+        const prefixes = runtime.platforms.map((platform) => ({ name: platform.prefix.replace(/:$/, ''), up: platform.connected() }));
+        if (prefixes.length === 0) return Promise.resolve({ ok: true, detail: 'no chat platform configured: alerts go to the console' });
+        const down = prefixes.filter((platform) => !platform.up).map((platform) => platform.name);
+        return Promise.resolve(
+          down.length === 0
+            ? { ok: true, detail: `connected: ${prefixes.map((platform) => platform.name).join(', ')}` }
+            : { ok: false, detail: `not connected: ${down.join(', ')}` },
+        );
+      },
+    },
+  ];
+}
+
 export async function runCommand({ io, loadConfig, createLogger }: CommandContext): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config);
-  const runtime = await openRuntime(config, { logger, stdout: io.stdout, outputFormat: 'text' });
+  const runtime = await openRuntime(config, { logger, stdout: io.stdout, outputFormat: 'text', metrics: true });
   try {
     await assertWritable(runtime.store, runtime.clock.now());
   } catch (error) {
@@ -93,12 +135,19 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   io.stderr.write(startupBanner(config, `${runtime.store.kind} ${runtime.store.description}`));
   logger.info({ feeds: config.feeds.length, watchlists: config.watchlists.length, schedule: config.poll.schedule }, 'service started');
 
-  // The HTTP server runs when something is served on it (Discord's interactions endpoint, Slack's events endpoint),
-  // so a first `npm start` binds no port.
-  const routes = runtime.platforms.flatMap((platform) => platform.routes);
+  // One HTTP server: health, readiness and metrics, and the chat platforms' webhooks if any.
+  let scheduler: PollScheduler | null = null;
+  const metrics = runtime.metrics;
+  const routes = [
+    ...healthRoutes({
+      checks: readinessChecks(runtime, () => scheduler?.periodMs() ?? 60_000),
+      metrics: () => (metrics ? metrics.render() : Promise.resolve({ contentType: 'text/plain', body: '' })),
+    }),
+    ...runtime.platforms.flatMap((platform) => platform.routes),
+  ];
   let http: RunningHttpServer | null = null;
   try {
-    if (routes.length > 0) http = await startHttpServer({ port: config.http.port, host: config.http.host, routes, logger });
+    http = await startHttpServer({ port: config.http.port, host: config.http.host, routes, logger });
     for (const platform of runtime.platforms) await platform.start();
   } catch (error) {
     await http?.stop();
@@ -115,9 +164,16 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   }
   const delivery = startDeliveryLoop({ worker: runtime.delivery, intervalMs: DELIVERY_INTERVAL_MS, batchSize: DELIVERY_BATCH, logger });
   const lastSweep = { at: 0 };
-  const scheduler = startPollScheduler({
+  scheduler = startPollScheduler({
     expression: config.poll.schedule,
-    cycle: (signal) => cycle(runtime, signal, lastSweep, delivery),
+    cycle: async (signal) => {
+      try {
+        await cycle(runtime, signal, lastSweep, delivery);
+      } catch (error) {
+        metrics?.cycleFinished('failed');
+        throw error;
+      }
+    },
     logger,
   });
   const stopped = new Promise<string>((resolve) => {
@@ -129,12 +185,13 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   void scheduler.runNow();
 
   const signal = await stopped;
-  logger.info({ signal, deadline_ms: config.shutdownTimeoutMs }, 'shutting down: no new polls, finishing the one in flight');
-  const { finishedInTime } = await scheduler.stop(config.shutdownTimeoutMs);
-  if (!finishedInTime) logger.warn('the poll in flight did not finish in time and was aborted; it resumes next start');
-  await delivery.stop();
-  await http?.stop();
+  logger.info({ signal, deadline_ms: config.shutdownTimeoutMs }, 'shutting down: no new polls or sends, finishing those in flight');
+  // The poll and the sends in flight get the same deadline, side by side.
+  const [poll, sends] = await Promise.all([scheduler.stop(config.shutdownTimeoutMs), delivery.stop(config.shutdownTimeoutMs)]);
+  if (!poll.finishedInTime) logger.warn('the poll in flight did not finish in time and was aborted; it resumes next start');
+  if (!sends.finishedInTime) logger.warn('a send in flight did not finish in time; its alert is sent again once its claim lapses (the delivery record stops a repeat)');
   for (const platform of runtime.platforms) await platform.stop();
+  await http.stop();
   await runtime.close();
   logger.info('stopped');
   return EXIT.ok;

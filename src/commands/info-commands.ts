@@ -8,10 +8,10 @@ const ids = (list: readonly string[]): Inline[] => list.flatMap((id, i): Inline[
 
 export async function status(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
   const subscription = await services.repositories.subscriptions.get(request.channel);
-  const cycle = services.lastCycle();
+  const cycle = await services.lastCycle();
   const lastPoll: ReplyLine = cycle
     ? `Last poll: ${when(cycle.finishedAt)}, ${cycle.feeds} feed(s), ${cycle.failed} failed, ${cycle.alerts} alert(s).`
-    : 'No poll has finished since the service started.';
+    : 'No poll has finished yet.';
   if (!subscription) return ok('This channel has no subscription.', ['Start one with ', code('/wirewatch subscribe watchlists:<ids>'), '.'], lastPoll);
   const lines: ReplyLine[] = [
     ['Watchlists: ', ...ids(subscription.watchlists)],

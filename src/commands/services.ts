@@ -30,8 +30,8 @@ export interface CommandServices {
   checkFeedUrl(raw: string): Promise<URL>;
   clock: Clock;
   logger: Logger;
-  /** The last finished poll cycle, for `status`. */
-  lastCycle(): CycleSummary | null;
+  /** The last poll cycle finished by any replica, for `status`. */
+  lastCycle(): Promise<CycleSummary | null> | CycleSummary | null;
   /** Alerts of a channel waiting in the outbox, and those that are dead. */
   queueOf(channel: string): Promise<{ pending: number; dead: number; lastError: { code: string; message: string } | null; failures: Record<string, number> }>;
 }

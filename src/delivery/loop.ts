@@ -1,7 +1,8 @@
 /**
  * Runs the delivery worker on its own: a round whenever the poll has queued something (kick) and
  * at least every `intervalMs` (retries come due with time), rounds back to back while a full
- * batch came out, never two at once. Stopping waits for the round in flight.
+ * batch came out, never two at once. Stopping starts no new send, lets the sends in flight finish
+ * within a deadline, and gives the rest of the round back to the outbox.
  */
 import type { Logger } from '../log.js';
 import type { DeliveryWorker } from './worker.js';
@@ -9,7 +10,8 @@ import type { DeliveryWorker } from './worker.js';
 export interface DeliveryLoop {
   /** Asks for a round now (after a poll queued alerts). */
   kick(): void;
-  stop(): Promise<void>;
+  /** Resolves once the round in flight has ended, or after `deadlineMs`; says which. */
+  stop(deadlineMs: number): Promise<{ finishedInTime: boolean }>;
 }
 
 export function startDeliveryLoop(options: { worker: DeliveryWorker; intervalMs: number; batchSize: number; logger: Logger }): DeliveryLoop {
@@ -17,13 +19,14 @@ export function startDeliveryLoop(options: { worker: DeliveryWorker; intervalMs:
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  const stopping = new AbortController();
 
   const round = async (): Promise<void> => {
     do {
       again = false;
       try {
         for (;;) {
-          const result = await worker.deliverDue();
+          const result = await worker.deliverDue(stopping.signal);
           if (result.claimed > 0) logger.debug(result, 'delivery round');
           if (result.claimed < options.batchSize || stopped) break;
         }
@@ -48,10 +51,19 @@ export function startDeliveryLoop(options: { worker: DeliveryWorker; intervalMs:
   kick();
   return {
     kick,
-    stop: async () => {
+    stop: async (deadlineMs) => {
       stopped = true;
       clearInterval(timer);
-      await running;
+      stopping.abort();
+      const current = running;
+      if (!current) return { finishedInTime: true };
+      let deadline: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        deadline = setTimeout(() => resolve('timeout'), deadlineMs);
+      });
+      const result = await Promise.race([current.then(() => 'done' as const), timedOut]);
+      clearTimeout(deadline);
+      return { finishedInTime: result === 'done' };
     },
   };
 }

@@ -52,6 +52,8 @@ export interface DeliveryWorkerOptions {
   channelConcurrency?: number;
   /** Jitter source, [0, 1). */
   random?: () => number;
+  /** Told of every delivered alert's latency from entering the outbox (the metrics' histogram). */
+  onDelivered?: (channel: string, latencyMs: number) => void;
 }
 
 export interface DeliveryRound {
@@ -61,11 +63,17 @@ export interface DeliveryRound {
   skipped: number;
   retried: number;
   dead: number;
+  /** Given back unsent because the worker is stopping. */
+  released: number;
 }
 
 export interface DeliveryWorker {
-  /** Claims and handles one batch of due alerts. */
-  deliverDue(): Promise<DeliveryRound>;
+  /**
+   * Claims and handles one batch of due alerts. Once `signal` aborts (shutting down), no new send
+   * starts: the sends in flight finish, and the round's entries not yet tried go back to pending,
+   * due now, so another replica (or the next start) sends them without waiting out the claim.
+   */
+  deliverDue(signal?: AbortSignal): Promise<DeliveryRound>;
 }
 
 const DEFAULTS = { batchSize: 100, leaseMs: 5 * 60_000, channelConcurrency: 8 };
@@ -86,8 +94,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const settings = { ...DEFAULTS, ...options };
 
   /** Handles one channel's claimed entries in order; returns what happened to each. */
-  async function deliverChannel(channel: string, entries: OutboxEntry[], round: DeliveryRound): Promise<void> {
+  async function deliverChannel(channel: string, entries: OutboxEntry[], round: DeliveryRound, signal?: AbortSignal): Promise<void> {
     const log = logger.child({ channel_id: channel });
+    if (signal?.aborted) {
+      await giveBack(entries, round);
+      return;
+    }
     // Paused after this batch was queued (a permanent refusal in an earlier round, or an alert a
     // poll queued while it was being paused): dead without a request, as the pause promises.
     const paused = (await repositories.subscriptions.get(channel))?.paused;
@@ -100,6 +112,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
     let last: { at: number; latencyMs: number } | null = null;
     for (const [index, entry] of entries.entries()) {
+      if (signal?.aborted) {
+        await giveBack(entries.slice(index), round);
+        break;
+      }
       const storyLog = log.child({ story_id: entry.storyId });
       let pending: Alert | RollUp | null;
       try {
@@ -145,6 +161,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       // From queueing (right after matching) to delivered: what `status` shows and the log keeps.
       const latencyMs = deliveredAt - entry.enqueuedAt;
       last = { at: deliveredAt, latencyMs };
+      options.onDelivered?.(channel, latencyMs);
       const watchlists = pending.watchlists.map((w) => w.id);
       const keys = { watchlists, sink: sink.name, attempts: entry.attempts + 1, latency_ms: latencyMs };
       if (isRollUp(pending)) storyLog.info({ ...keys, stories: pending.stories.length }, 'roll-up delivered');
@@ -152,6 +169,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
     // Once per channel and round, not per alert: the subscription record is shared and locked.
     if (last) await repositories.subscriptions.mark(channel, { lastDelivery: last });
+  }
+
+  /** Claimed entries not tried, back to pending and due now (shutting down). */
+  async function giveBack(entries: readonly OutboxEntry[], round: DeliveryRound): Promise<void> {
+    const now = clock.now();
+    for (const entry of entries) await outbox.release(entry.id, Math.min(entry.dueAt, now));
+    round.released += entries.length;
   }
 
   /** What is still to send: the alert, or the roll-up less the stories the channel has had; null when nothing is. */
@@ -202,8 +226,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   return {
-    deliverDue: async () => {
-      const round: DeliveryRound = { claimed: 0, delivered: 0, skipped: 0, retried: 0, dead: 0 };
+    deliverDue: async (signal) => {
+      const round: DeliveryRound = { claimed: 0, delivered: 0, skipped: 0, retried: 0, dead: 0, released: 0 };
       const entries = await outbox.claimDue(clock.now(), settings.batchSize, settings.leaseMs);
       round.claimed = entries.length;
       const byChannel = new Map<string, OutboxEntry[]>();
@@ -213,7 +237,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         else byChannel.set(entry.channel, [entry]);
       }
       const limit = pLimit(settings.channelConcurrency);
-      await Promise.all([...byChannel].map(([channel, list]) => limit(() => deliverChannel(channel, list, round))));
+      await Promise.all([...byChannel].map(([channel, list]) => limit(() => deliverChannel(channel, list, round, signal))));
       return round;
     },
   };

@@ -9,6 +9,8 @@ import type { Logger } from '../log.js';
 export interface PollScheduler {
   /** Resolves when the cycle started now has finished. */
   runNow(): Promise<void>;
+  /** The time between the next two ticks (readiness allows a few of them before a poll is "late"). */
+  periodMs(): number;
   /** Stop scheduling; let the cycle in flight finish within `deadlineMs`, then abort it. */
   stop(deadlineMs: number): Promise<{ finishedInTime: boolean }>;
 }
@@ -54,6 +56,10 @@ export function startPollScheduler(options: {
 
   return {
     runNow,
+    periodMs: () => {
+      const [next, after] = task.getNextRuns(2);
+      return next && after ? after.getTime() - next.getTime() : 60_000;
+    },
     stop: async (deadlineMs) => {
       stopped = true;
       await task.stop();

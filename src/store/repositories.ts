@@ -276,8 +276,25 @@ export type WatchlistRepository = ReturnType<typeof createWatchlistRepository>;
 export type TenantFeedRepository = ReturnType<typeof createTenantFeedRepository>;
 export type TenantRepository = ReturnType<typeof createTenantRepository>;
 
+/** The last poll cycle any replica finished: `status` and /readyz read it, whichever replica ran it. */
+export interface CycleRecord {
+  finishedAt: number;
+  feeds: number;
+  failed: number;
+  alerts: number;
+}
+
+export function createCycleRepository(store: KeyValueStore) {
+  return {
+    last: async (): Promise<CycleRecord | null> => (await store.get<CycleRecord>('cycle:last')) ?? null,
+    record: (cycle: CycleRecord): Promise<void> => store.set('cycle:last', cycle),
+  };
+}
+export type CycleRepository = ReturnType<typeof createCycleRepository>;
+
 export interface Repositories {
   feedStates: FeedStateRepository;
+  cycles: CycleRepository;
   seen: SeenRepository;
   deliveries: DeliveryRepository;
   subscriptions: SubscriptionRepository;
@@ -290,6 +307,7 @@ export function createRepositories(store: KeyValueStore, options: { seenTtlMs: n
   const lock = createKeyedLock();
   return {
     feedStates: createFeedStateRepository(store),
+    cycles: createCycleRepository(store),
     seen: createSeenRepository(store, { ttlMs: options.seenTtlMs }),
     deliveries: createDeliveryRepository(store, { ttlMs: options.deliveryTtlMs }),
     subscriptions: createSubscriptionRepository(store, lock),

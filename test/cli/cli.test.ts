@@ -200,7 +200,7 @@ describe('wirewatch run', () => {
     });
     const path = writeConfig('run.yaml', `feeds:\n  - id: run\n    url: ${server.url('/run.xml')}\nwatchlists:\n  - id: extradition\n    name: Extraditions\n    terms: [extradition]\n`);
     const run = startCli(['run'], {
-      env: { WIREWATCH_CONFIG: path, STORE_URL: `sqlite://${join(dir, 'run.sqlite')}`, POLL_SCHEDULE: '* * * * * *' },
+      env: { WIREWATCH_CONFIG: path, STORE_URL: `sqlite://${join(dir, 'run.sqlite')}`, POLL_SCHEDULE: '* * * * * *', HTTP_PORT: '0' },
     });
     let stdout = '';
     let stderr = '';

@@ -28,12 +28,20 @@ export function createDiscordPlatform(settings: DiscordPlatformSettings, deps: {
   const sink = createDiscordSink({ rest, logger });
   if (settings.publicKey) {
     const route = discordInteractionsRoute({ publicKey: settings.publicKey, rest, clock: deps.clock, handler: deps.commands, logger });
+    let started = false;
     return {
       prefix: 'discord:',
       sink,
       routes: [route],
-      start: () => Promise.resolve(),
-      stop: () => route.idle(),
+      start: () => {
+        started = true;
+        return Promise.resolve();
+      },
+      stop: () => {
+        started = false;
+        return route.idle();
+      },
+      connected: () => started,
     };
   }
   const client = new Client({ intents: [...GATEWAY_INTENTS], rest: { api: settings.apiUrl } });
@@ -56,5 +64,6 @@ export function createDiscordPlatform(settings: DiscordPlatformSettings, deps: {
       await attached.idle();
       await client.destroy();
     },
+    connected: () => client.isReady(),
   };
 }

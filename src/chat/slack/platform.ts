@@ -103,6 +103,13 @@ export function createSlackPlatform(settings: SlackPlatformSettings, deps: Slack
   const { app, listener } = createSlackCommandApp(settings, receiver, inner);
   const mode = settings.appToken ? 'socket' : 'http';
   let started = false;
+  // Socket Mode: up between the socket's "connected" and a "reconnecting"/"disconnected".
+  let socketUp = false;
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => (socketUp = true));
+    receiver.client.on('reconnecting', () => (socketUp = false));
+    receiver.client.on('disconnected', () => (socketUp = false));
+  }
   return {
     prefix: 'slack:',
     sink: deps.sink,
@@ -123,5 +130,6 @@ export function createSlackPlatform(settings: SlackPlatformSettings, deps: Slack
       started = false;
       await listener.idle();
     },
+    connected: () => started && (mode === 'http' || socketUp),
   };
 }

@@ -1,0 +1,1 @@
+export { createServiceMetrics, platformOf, type ServiceMetrics, type CycleOutcome } from './service-metrics.js';
