@@ -142,6 +142,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
       clock,
       logger,
       policy: config.delivery,
+      leaseMs: config.delivery.claimTtlMs,
       ...(metrics ? { onDelivered: (channel: string, latencyMs: number) => metrics.deliveryLatency(channel, latencyMs) } : {}),
     }),
     close: async () => {

@@ -22,7 +22,8 @@ export interface Config {
   /** The shared entity library. */
   entities: EntityDefinition[];
   store: { url: string };
-  poll: { schedule: string; maxItemAgeMs: number; seenTtlMs: number; deliveryTtlMs: number };
+  /** `leaseTtlMs`: how long a replica's hold on the poll outlives its last renewal (a replica that dies mid-cycle). */
+  poll: { schedule: string; maxItemAgeMs: number; seenTtlMs: number; deliveryTtlMs: number; leaseTtlMs: number };
   fetch: {
     userAgent: string;
     timeoutMs: number;
@@ -42,7 +43,8 @@ export interface Config {
    * Sending queued alerts: attempts before an alert is dead, and the backoff between them;
    * `burstLimit`: alerts a channel gets one by one per poll cycle before the rest are rolled up.
    */
-  delivery: { maxAttempts: number; baseBackoffMs: number; maxBackoffMs: number; burstLimit: number };
+  /** `claimTtlMs`: how long a claimed alert stays with one worker before another may take it (a replica that died). */
+  delivery: { maxAttempts: number; baseBackoffMs: number; maxBackoffMs: number; burstLimit: number; claimTtlMs: number };
   http: { port: number; host: string };
   /** Null when no DISCORD_TOKEN is set. */
   discord: DiscordSettings | null;
@@ -133,7 +135,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     watchlists: file.value.watchlists,
     entities: file.value.entities,
     store: { url: e.STORE_URL },
-    poll: { schedule: e.POLL_SCHEDULE, maxItemAgeMs: e.MAX_ITEM_AGE, seenTtlMs: e.SEEN_TTL, deliveryTtlMs: e.DELIVERY_TTL },
+    poll: { schedule: e.POLL_SCHEDULE, maxItemAgeMs: e.MAX_ITEM_AGE, seenTtlMs: e.SEEN_TTL, deliveryTtlMs: e.DELIVERY_TTL, leaseTtlMs: e.POLL_LEASE_TTL },
     fetch: {
       userAgent: `wirewatch/${packageVersion(options.packageRoot)} (+${e.CONTACT_URL})`,
       timeoutMs: e.FETCH_TIMEOUT,
@@ -149,7 +151,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
-    delivery: { maxAttempts: e.MAX_DELIVERY_ATTEMPTS, baseBackoffMs: e.DELIVERY_BACKOFF_BASE, maxBackoffMs: e.DELIVERY_BACKOFF_MAX, burstLimit: e.BURST_LIMIT },
+    delivery: { maxAttempts: e.MAX_DELIVERY_ATTEMPTS, baseBackoffMs: e.DELIVERY_BACKOFF_BASE, maxBackoffMs: e.DELIVERY_BACKOFF_MAX, burstLimit: e.BURST_LIMIT, claimTtlMs: e.DELIVERY_CLAIM_TTL },
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
