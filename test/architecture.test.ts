@@ -30,13 +30,15 @@ const ALLOWED: Record<string, string[]> = {
   store: ['watch'],
   delivery: ['alerts', 'feeds', 'watch', 'store', 'outbox'],
   outbox: [],
+  // Implements the store's KeyedLock port across processes; the store knows nothing of it.
+  coordination: ['store'],
   pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store', 'outbox'],
   config: ['watch', 'feeds'],
   commands: ['feeds', 'watch', 'store', 'alerts', 'outbox'],
   http: [],
   chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
-  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox'],
-  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox'],
+  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox', 'coordination'],
+  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox', 'coordination'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 

@@ -21,6 +21,7 @@ import { createSlackPlatform, createSlackSink, createSlackWebClient } from '../c
 import type { ChatPlatform } from '../chat/platform.js';
 import { channelQueue, openOutbox, type Outbox } from '../outbox/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
+import { openCoordination, type Coordination } from '../coordination/index.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -39,6 +40,8 @@ export interface Runtime {
   /** Alerts waiting to be sent, and the worker that sends them. */
   outbox: Outbox;
   delivery: DeliveryWorker;
+  /** Leases and the repositories' lock: in Redis when replicas share it, in the process otherwise. */
+  coordination: Coordination;
   /** The chat platforms configured (Discord when DISCORD_TOKEN is set); `run` starts them. */
   platforms: ChatPlatform[];
   /** The last finished poll cycle (`status` shows it); set by the service after each cycle. */
@@ -64,7 +67,12 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const storeUrl = options.storeUrl ?? config.store.url;
   const store = await openStore(storeUrl);
   const outbox = await openOutbox(storeUrl);
-  const repositories = createRepositories(store, { seenTtlMs: config.poll.seenTtlMs, deliveryTtlMs: config.poll.deliveryTtlMs });
+  const coordination = await openCoordination(storeUrl, { clock, lock: { logger } });
+  const repositories = createRepositories(store, {
+    seenTtlMs: config.poll.seenTtlMs,
+    deliveryTtlMs: config.poll.deliveryTtlMs,
+    lock: coordination.lock,
+  });
   const fetcher = createFeedFetcher({
     userAgent: config.fetch.userAgent,
     timeoutMs: config.fetch.timeoutMs,
@@ -128,10 +136,12 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     commands,
     platforms,
     outbox,
+    coordination,
     delivery: createDeliveryWorker({ outbox, sink, repositories, clock, logger, policy: config.delivery }),
     close: async () => {
       await fetcher.close();
       await outbox.close();
+      await coordination.close();
       await store.close();
     },
   };
