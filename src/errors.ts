@@ -38,6 +38,9 @@ export type ErrorCode =
   | 'store_unavailable'
   | 'store_write_failed'
   | 'store_url_invalid'
+  // coordination between replicas: a keyed lock not had in time, a lease another replica took over
+  | 'lock_timeout'
+  | 'lease_lost'
   // chat platforms
   | 'discord_reply_failed'
   | 'slack_reply_failed'

@@ -30,14 +30,16 @@ const ALLOWED: Record<string, string[]> = {
   store: ['watch'],
   delivery: ['alerts', 'feeds', 'watch', 'store', 'outbox'],
   outbox: [],
+  // Implements the store's KeyedLock port across processes; the store knows nothing of it.
+  coordination: ['store'],
   pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store', 'outbox'],
   config: ['watch', 'feeds'],
   commands: ['feeds', 'watch', 'store', 'alerts', 'outbox'],
   http: [],
   metrics: ['feeds', 'watch', 'outbox', 'delivery', 'alerts', 'pipeline'],
   chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
-  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox', 'metrics'],
-  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox'],
+  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox', 'coordination', 'metrics'],
+  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox', 'coordination'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 

@@ -22,6 +22,7 @@ import type { ChatPlatform } from '../chat/platform.js';
 import { channelQueue, openOutbox, type Outbox } from '../outbox/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics/index.js';
+import { openCoordination, type Coordination } from '../coordination/index.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -40,6 +41,8 @@ export interface Runtime {
   /** Alerts waiting to be sent, and the worker that sends them. */
   outbox: Outbox;
   delivery: DeliveryWorker;
+  /** Leases and the repositories' lock: in Redis when replicas share it, in the process otherwise. */
+  coordination: Coordination;
   /** The chat platforms configured (Discord when DISCORD_TOKEN is set); `run` starts them. */
   platforms: ChatPlatform[];
   /** Prometheus metrics (the service's /metrics); null unless asked for. */
@@ -69,7 +72,12 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const storedOutbox = await openOutbox(storeUrl);
   const metrics = options.metrics ? createServiceMetrics({ clock, outbox: storedOutbox }) : null;
   const outbox = metrics ? metrics.meteredOutbox(storedOutbox) : storedOutbox;
-  const repositories = createRepositories(store, { seenTtlMs: config.poll.seenTtlMs, deliveryTtlMs: config.poll.deliveryTtlMs });
+  const coordination = await openCoordination(storeUrl, { clock, lock: { logger } });
+  const repositories = createRepositories(store, {
+    seenTtlMs: config.poll.seenTtlMs,
+    deliveryTtlMs: config.poll.deliveryTtlMs,
+    lock: coordination.lock,
+  });
   const rawFetcher = createFeedFetcher({
     userAgent: config.fetch.userAgent,
     timeoutMs: config.fetch.timeoutMs,
@@ -135,6 +143,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     commands,
     platforms,
     outbox,
+    coordination,
     delivery: createDeliveryWorker({
       outbox,
       sink,
@@ -148,6 +157,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     close: async () => {
       await fetcher.close();
       await outbox.close();
+      await coordination.close();
       await store.close();
     },
   };

@@ -13,6 +13,7 @@ import { startHttpServer, type RunningHttpServer } from '../http/server.js';
 import { startDeliveryLoop, type DeliveryLoop } from '../delivery/loop.js';
 import { startPollScheduler, type PollScheduler } from '../pipeline/scheduler.js';
 import { healthRoutes, type ReadinessCheck } from '../http/health-routes.js';
+import { runWithLease } from '../coordination/index.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
 
@@ -166,12 +167,27 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   const lastSweep = { at: 0 };
   scheduler = startPollScheduler({
     expression: config.poll.schedule,
+    // Replicas on one Redis: each tick runs on the replica that takes the poll lease. The lease is
+    // held for half a period after the start, so a replica whose tick fires a little later for
+    // the same slot finds it taken (decision 009); a single process always takes it.
     cycle: async (signal) => {
-      try {
-        await cycle(runtime, signal, lastSweep, delivery);
-      } catch (error) {
-        metrics?.cycleFinished('failed');
-        throw error;
+      const leased = await runWithLease(
+        runtime.coordination.leases,
+        'poll',
+        { ttlMs: config.poll.leaseTtlMs, holdForMs: Math.floor((scheduler?.periodMs() ?? 60_000) / 2), clock: runtime.clock, logger },
+        async (lost) => {
+          logger.debug('poll cycle started');
+          try {
+            await cycle(runtime, AbortSignal.any([signal, lost]), lastSweep, delivery);
+          } catch (error) {
+            metrics?.cycleFinished('failed');
+            throw error;
+          }
+        },
+      );
+      if (!leased.ran) {
+        metrics?.cycleFinished('skipped');
+        logger.debug('poll tick skipped: another replica is polling');
       }
     },
     logger,

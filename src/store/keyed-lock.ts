@@ -1,8 +1,11 @@
 /**
- * One writer at a time per key, within this process. Repositories that read, change and write a
- * record (a tenant's watchlists, the subscription index) run under it, so two commands arriving
- * together cannot both read the old value and one lose its write. Replicas sharing Redis need
- * the store's own atomic operations instead (the replicas issue).
+ * One writer at a time per key. Repositories that read, change and write a record (a tenant's
+ * watchlists and feeds, the subscription and tenant indexes) run under it, so two commands
+ * arriving together cannot both read the old value and one lose its write.
+ *
+ * `createKeyedLock` is the in-process lock: enough for SQLite and memory, which one process owns.
+ * Replicas sharing Redis get a lock held in the server (src/coordination, passed to
+ * `createRepositories` as `lock`), which queues on this one first within each process.
  */
 export interface KeyedLock {
   run<T>(key: string, work: () => Promise<T>): Promise<T>;

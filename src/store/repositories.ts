@@ -303,8 +303,16 @@ export interface Repositories {
   tenants: TenantRepository;
 }
 
-export function createRepositories(store: KeyValueStore, options: { seenTtlMs: number; deliveryTtlMs: number }): Repositories {
-  const lock = createKeyedLock();
+export function createRepositories(
+  store: KeyValueStore,
+  options: {
+    seenTtlMs: number;
+    deliveryTtlMs: number;
+    /** What read-change-write runs under; the in-process lock when omitted (one process owns the store). */
+    lock?: KeyedLock;
+  },
+): Repositories {
+  const lock = options.lock ?? createKeyedLock();
   return {
     feedStates: createFeedStateRepository(store),
     cycles: createCycleRepository(store),

@@ -60,6 +60,8 @@ function startReplica(name: string): Replica {
       HTTP_HOST: '127.0.0.1',
       ALLOW_PRIVATE_FEEDS: 'true',
       BURST_LIMIT: '100',
+      // The lease's "poll cycle started" and "poll tick skipped" lines are debug.
+      LOG_LEVEL: 'debug',
     },
   });
   return { name, run, log: captureServiceLog(run) };
