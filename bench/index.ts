@@ -8,6 +8,8 @@
  *   npm run bench -- tenants  10,000 watchlists in one matcher
  *   npm run bench -- alerts   500 stories × 1,000 matching watchlists (each layout in its own process)
  *   npm run bench -- outbox   deliveries through the outbox (memory, SQLite, Redis) to a sink that answers at once
+ *   npm run bench -- service  `wirewatch run` at rest on 1,000 feeds a minute: one replica, then two on one Redis
+ *                             (about four minutes a layout; BENCH_SERVICE_WINDOW=seconds sets the window, default 180)
  *
  * Each benchmark runs in its own process and imports only what it measures: the matcher was
  * measured up to 40% slower in a process that had merely loaded the network and Redis client
@@ -59,12 +61,19 @@ if (only === 'match') {
   const { rows, skipped } = await benchOutbox();
   console.log(formatOutboxRows(rows));
   for (const line of skipped) console.log(line);
+} else if (only === 'service') {
+  const { benchService, formatServiceRows } = await import('./service.js');
+  const windowS = Number(process.env['BENCH_SERVICE_WINDOW'] ?? 180);
+  console.log(`\n## The service at rest: 1,000 feeds polled every minute, all 304 after the first cycle (node ${process.version})\n`);
+  const { rows, skipped } = await benchService(windowS);
+  console.log(formatServiceRows(rows));
+  for (const line of skipped) console.log(line);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox']) {
+  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'service']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts or outbox`);
+  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts, outbox or service`);
   process.exit(2);
 }

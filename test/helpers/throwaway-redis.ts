@@ -12,6 +12,8 @@ export interface ThrowawayRedis {
   url: string;
   /** e.g. "7.0.15", from `redis-server --version`. */
   version: string;
+  /** The server's process id (benchmarks read its CPU time). */
+  pid: number;
   stop(): void;
 }
 
@@ -63,5 +65,5 @@ export async function startThrowawayRedis(binary = process.env['REDIS_SERVER_BIN
     rmSync(dir, { recursive: true, force: true });
     return { skip: `redis-server did not answer on port ${port} within 10 s` };
   }
-  return { url: `redis://127.0.0.1:${port}`, version: /v=([\d.]+)/.exec(probe.stdout)?.[1] ?? '', stop };
+  return { url: `redis://127.0.0.1:${port}`, version: /v=([\d.]+)/.exec(probe.stdout)?.[1] ?? '', pid: child.pid ?? 0, stop };
 }
