@@ -39,7 +39,9 @@ describe('loadConfig', () => {
       maxItemAgeMs: 2 * 86_400_000,
       seenTtlMs: 30 * 86_400_000,
       deliveryTtlMs: 30 * 86_400_000,
+      leaseTtlMs: 30_000,
     });
+    expect(config.delivery.claimTtlMs).toBe(5 * 60_000);
     expect(config.fetch).toMatchObject({ maxBytes: 5 * 1024 * 1024, maxRedirects: 5, allowPrivate: false });
     expect(config.delivery.burstLimit).toBe(10);
     expect(config.fetch.userAgent).toMatch(/^wirewatch\/\d+\.\d+\.\d+ \(\+https?:\/\/.+\)$/);
@@ -57,6 +59,9 @@ describe('loadConfig', () => {
     expect(config.fetch.maxBytes).toBe(512 * 1024);
     expect(config.log.level).toBe('info');
     expect(loadConfig({ env: { BURST_LIMIT: '25' }, packageRoot }).delivery.burstLimit).toBe(25);
+    const replicas = loadConfig({ env: { POLL_LEASE_TTL: '2s', DELIVERY_CLAIM_TTL: '45s' }, packageRoot });
+    expect(replicas.poll.leaseTtlMs).toBe(2000);
+    expect(replicas.delivery.claimTtlMs).toBe(45_000);
   });
 
   it('lists every bad environment setting at once', () => {
