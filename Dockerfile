@@ -13,7 +13,13 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# After pruning the dev dependencies, the sqlite3 addon keeps only its binary: when it was compiled
+# here, its object files and static library (about 20 MB) would otherwise ship too.
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && test -f node_modules/sqlite3/build/Release/node_sqlite3.node \
+ && find node_modules/sqlite3/build -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} + \
+ && find node_modules/sqlite3/build/Release -mindepth 1 -maxdepth 1 ! -name node_sqlite3.node -exec rm -rf {} +
 
 FROM node:24-bookworm-slim
 # tini as PID 1: it forwards SIGTERM to node (which shuts down cleanly) and reaps zombies.
