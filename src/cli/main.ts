@@ -31,7 +31,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     json: { type: 'boolean' },
   },
   match: { config: { type: 'string' }, explain: { type: 'boolean' } },
-  check: {},
+  check: { offline: { type: 'boolean' } },
   discord: { guild: { type: 'string' } },
   deliveries: { channel: { type: 'string' }, id: { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' } },
 };

@@ -2,7 +2,7 @@ export const COMMAND_USAGE: Record<string, string> = {
   run: 'wirewatch run',
   poll: 'wirewatch poll --once [--feed URL]... [--dry-run] [--json]',
   match: 'wirewatch match [--config FILE] [--explain] < stories.jsonl',
-  check: 'wirewatch check',
+  check: 'wirewatch check [--offline]',
   discord: 'wirewatch discord register [--guild ID]',
   deliveries: 'wirewatch deliveries list|retry|drop [--channel KEY] [--id ID]... [--all] [--json]',
 };
@@ -23,6 +23,7 @@ Usage:
       --explain prints why instead: each clause, term or alias, field and offsets.
   ${COMMAND_USAGE['check']}
       Validates the configuration, opens the store, tries each feed once, prints a table.
+      --offline stops before the fetches: configuration and store only (a self-test).
   ${COMMAND_USAGE['deliveries']}
       The outbox of alerts waiting to be sent: list them (waiting and dead), send
       dead ones again (retry), or delete dead ones (drop).
