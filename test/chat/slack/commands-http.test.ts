@@ -158,8 +158,16 @@ describe('Slack slash commands over HTTP', () => {
 
   it('answers 503 to signed requests before start', async () => {
     await start({ started: false });
+    expect(platform!.connected()).toBe(false);
     expect((await command('status')).status).toBe(503);
     expect(core.requests).toHaveLength(0);
+  });
+
+  it('counts as connected (for /readyz) once started, and not after stop', async () => {
+    await start();
+    expect(platform!.connected()).toBe(true);
+    await platform!.stop();
+    expect(platform!.connected()).toBe(false);
   });
 
   it('answers the Events API url_verification challenge', async () => {

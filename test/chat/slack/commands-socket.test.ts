@@ -59,6 +59,7 @@ describe('Slack slash commands in Socket Mode', () => {
     );
     expect(platform.prefix).toBe('slack:');
     expect(platform.routes).toEqual([]);
+    expect(platform.connected()).toBe(false);
     await platform.stop();
     expect(fake.calls).toEqual([]);
   });
