@@ -7,6 +7,7 @@ import type { MatchResult, TermMatch } from '../watch/matcher.js';
 import { listMatches } from '../watch/explain.js';
 import { SummarySource, type Span, type Summary } from './summary.js';
 import { sha1Hex } from '../hash.js';
+import type { AlertEvent, ThreadTarget } from './event-thread.js';
 
 export interface AlertWatchlist {
   id: string;
@@ -22,6 +23,10 @@ export interface Alert {
   summary: string;
   /** Spans of `summary` holding matched terms; sinks bold them. */
   summaryHighlights: Span[];
+  /** The event the story belongs to (one alert per event per channel); absent on alerts queued before events. */
+  event?: AlertEvent;
+  /** Set by the delivery worker when the alert goes out as a follow-up under the event's first alert. */
+  thread?: ThreadTarget;
 }
 
 /**

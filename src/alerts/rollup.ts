@@ -10,6 +10,7 @@
  */
 import type { Alert, AlertWatchlist } from './alert.js';
 import { sha1Hex } from '../hash.js';
+import type { EventEdit } from './event-thread.js';
 import { localWatchlistId } from './alert.js';
 
 export interface RollUpStory {
@@ -35,7 +36,8 @@ export interface RollUp {
   stories: RollUpStory[];
 }
 
-export type OutboxPayload = Alert | RollUp;
+/** What the outbox carries: an alert, a roll-up, or an edit of an event's first alert (event-thread.ts). */
+export type OutboxPayload = Alert | RollUp | EventEdit;
 
 export function isRollUp(payload: OutboxPayload): payload is RollUp {
   return (payload as Partial<RollUp>).kind === 'rollup';

@@ -1,10 +1,13 @@
 /**
  * The console sink: with no chat token configured, alerts are printed on stdout — readable
- * text by default, one JSON object per line with `json`.
+ * text by default, one JSON object per line with `json`. A follow-up (a later outlet's story of
+ * an event already alerted) is an indented line under the first; a terminal cannot edit what it
+ * printed, so edits of the first alert print nothing.
  */
 import type { Writable } from 'node:stream';
 import { alertToJson, localWatchlistId, markHighlights, type Alert } from '../alerts/alert.js';
 import { isRollUp, rollUpHeading, rollUpToJson, type RollUp } from '../alerts/rollup.js';
+import { isEventEdit, isFollowUp, joinedBecause } from '../alerts/event-thread.js';
 import type { AlertSink } from './sink.js';
 import { escapeControlsInJson, withoutControls } from '../safe-text.js';
 
@@ -57,6 +60,17 @@ function alertLines(alert: Alert): string {
   return `${lines.join('\n')}\n\n`;
 }
 
+/** A follow-up as text: indented under its event's first alert, with why it joined the event. */
+export function renderFollowUpText(alert: Alert): string {
+  const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const { story } = alert;
+  const lines = [`    ↳ also ${oneLine(story.source)} · ${formatTime(story.published)}: ${oneLine(story.title) || 'Untitled story'}`];
+  if (story.link) lines.push(`      ${oneLine(story.link)}`);
+  const because = joinedBecause(alert.event);
+  if (because) lines.push(`      ${because}`);
+  return withoutControls(`${lines.join('\n')}\n\n`);
+}
+
 /**
  * A roll-up as text: "■ 23 more stories matched tariffs", then one line per story (all of them: a
  * terminal has no message limit), oldest first.
@@ -76,10 +90,16 @@ export function createConsoleSink(options: { out: Writable; format: 'text' | 'js
   return {
     name: 'console',
     deliver: async (payload) => {
+      if (isEventEdit(payload)) return undefined;
       let text: string;
-      if (options.format === 'json') text = `${escapeControlsInJson(JSON.stringify(isRollUp(payload) ? rollUpToJson(payload) : alertToJson(payload)))}\n`;
-      else text = isRollUp(payload) ? renderRollUpText(payload) : renderAlertText(payload);
+      if (options.format === 'json') {
+        const json = isRollUp(payload) ? rollUpToJson(payload) : { ...alertToJson(payload), ...(payload.event ? { event: payload.event.id, followUp: isFollowUp(payload) } : {}) };
+        text = `${escapeControlsInJson(JSON.stringify(json))}\n`;
+      } else if (isRollUp(payload)) text = renderRollUpText(payload);
+      else text = isFollowUp(payload) ? renderFollowUpText(payload) : renderAlertText(payload);
       if (!options.out.write(text)) await new Promise((resolve) => options.out.once('drain', resolve));
+      // A terminal line has no id; the story's stands for it, so follow-ups find their event.
+      return { ref: isRollUp(payload) ? payload.id : payload.story.id };
     },
   };
 }

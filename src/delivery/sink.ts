@@ -1,15 +1,18 @@
 import type { OutboxPayload } from '../alerts/rollup.js';
+import type { SentMessage } from '../alerts/event-thread.js';
 import { WirewatchError } from '../errors.js';
 
 /**
- * Where alerts go: the console, a Discord channel, a Slack channel. What arrives is one alert or
- * one roll-up of a burst (`isRollUp` tells them apart), each rendered the sink's own way. A sink
- * throws when it did not arrive — a DeliveryError when it can say how, so the pipeline knows what
- * to do next.
+ * Where alerts go: the console, a Discord channel, a Slack channel. What arrives is one alert, one
+ * roll-up of a burst (`isRollUp`), or an edit of an event's first alert (`isEventEdit`); an alert
+ * with `thread` set is a follow-up, posted under the event's first alert. Each is rendered the
+ * sink's own way. A sink resolves with the posted message's reference (so follow-ups can find it)
+ * and throws when it did not arrive — a DeliveryError when it can say how, so the pipeline knows
+ * what to do next.
  */
 export interface AlertSink {
   readonly name: string;
-  deliver(alert: OutboxPayload): Promise<void>;
+  deliver(alert: OutboxPayload): Promise<SentMessage | void>;
 }
 
 /**
@@ -58,7 +61,7 @@ export function createRoutingSink(routes: readonly { prefix: string; sink: Alert
           retryAfterMs: NO_ROUTE_RETRY_MS,
         });
       }
-      await route.sink.deliver(alert);
+      return route.sink.deliver(alert);
     },
   };
 }

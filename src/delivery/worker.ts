@@ -18,6 +18,12 @@
  * in it is recorded as delivered to the channel, so none of them is ever alerted again. Stories
  * of it the channel already received are left out of the message; when that is all of them, the
  * entry completes without sending.
+ *
+ * One alert per event per channel (alerts/event-thread.ts): an alert whose event already has a
+ * first alert in the channel goes out as a follow-up under it — or, where the channel turned
+ * follow-ups off, is only counted — and the first alert is then edited with the outlet count, at
+ * most once per EDIT_INTERVAL_MS per event, through an edit entry in the outbox. A failed edit
+ * never holds the channel's alerts back.
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
@@ -28,6 +34,11 @@ import { isRollUp, type OutboxPayload, type RollUp } from '../alerts/rollup.js';
 import type { Outbox, OutboxEntry, OutboxError } from '../outbox/types.js';
 import type { Repositories } from '../store/repositories.js';
 import { DeliveryError, type AlertSink } from './sink.js';
+import { isEventEdit, type EventEdit, type SentMessage } from '../alerts/event-thread.js';
+import type { EventThread, EventThreadRepository } from './event-threads.js';
+
+/** The first alert of an event is edited with the outlet count at most this often. */
+export const EDIT_INTERVAL_MS = 5 * 60_000;
 
 export interface DeliveryPolicy {
   /** Sends tried before an alert is dead (MAX_DELIVERY_ATTEMPTS). */
@@ -52,6 +63,8 @@ export interface DeliveryWorkerOptions {
   channelConcurrency?: number;
   /** Jitter source, [0, 1). */
   random?: () => number;
+  /** Where each channel's events' first alerts are; without it, alerts are never threaded. */
+  threads?: EventThreadRepository;
   /** Told of every delivered alert's latency from entering the outbox (the metrics' histogram). */
   onDelivered?: (channel: string, latencyMs: number) => void;
 }
@@ -102,7 +115,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
     // Paused after this batch was queued (a permanent refusal in an earlier round, or an alert a
     // poll queued while it was being paused): dead without a request, as the pause promises.
-    const paused = (await repositories.subscriptions.get(channel))?.paused;
+    const subscription = await repositories.subscriptions.get(channel);
+    const paused = subscription?.paused;
     if (paused) {
       const reason: OutboxError = { code: paused.code, message: paused.reason, at: clock.now() };
       for (const entry of entries) await outbox.bury(entry.id, reason);
@@ -117,9 +131,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         break;
       }
       const storyLog = log.child({ story_id: entry.storyId });
+      if (isEventEdit(entry.payload)) {
+        await sendEdit(entry, entry.payload, round, storyLog);
+        continue;
+      }
       let pending: Alert | RollUp | null;
       try {
-        pending = await undelivered(channel, entry.payload as OutboxPayload);
+        pending = await undelivered(channel, entry.payload as Exclude<OutboxPayload, EventEdit>);
       } catch (error) {
         // A payload this version cannot read (written by another, or damaged) costs that entry:
         // dead at once, and the channel's other alerts go on.
@@ -135,8 +153,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         storyLog.debug('already delivered to this channel; completed without sending');
         continue;
       }
+      const thread = !isRollUp(pending) && pending.event && options.threads ? await options.threads.get(channel, pending.event.id) : undefined;
+      if (thread && subscription?.followUps === false && !isRollUp(pending)) {
+        await countFollowUp(channel, pending, thread, entry, round, storyLog);
+        continue;
+      }
+      const outgoing = thread && !isRollUp(pending) ? { ...pending, thread: { firstRef: thread.firstRef, threadRef: thread.threadRef } } : pending;
+      let sent: SentMessage | void;
       try {
-        await sink.deliver(pending);
+        sent = await sink.deliver(outgoing);
       } catch (error) {
         await handleFailure(entry, entries.slice(index + 1), asWirewatchError(error), round, storyLog);
         break;
@@ -156,6 +181,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
           deliveredAt,
         });
       }
+      if (!isRollUp(pending) && pending.event) await rememberEventAlert(channel, { ...pending, event: pending.event }, thread, sent);
       await outbox.complete(entry.id);
       round.delivered++;
       // From queueing (right after matching) to delivered: what `status` shows and the log keeps.
@@ -171,6 +197,72 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (last) await repositories.subscriptions.mark(channel, { lastDelivery: last });
   }
 
+  /** After an alert of an event went out: the channel's first alert of it is remembered, or a follow-up counted and an edit scheduled. */
+  async function rememberEventAlert(channel: string, alert: Alert & { event: NonNullable<Alert['event']> }, thread: EventThread | undefined, sent: SentMessage | void): Promise<void> {
+    if (!options.threads) return;
+    if (thread) {
+      const updated: EventThread = { ...thread, threadRef: sent?.threadRef ?? thread.threadRef, outlets: withOutlet(thread.outlets, alert.story.source) };
+      await options.threads.put(channel, updated);
+      await scheduleEdit(channel, updated, thread.outlets.length);
+      return;
+    }
+    if (!sent?.ref) return; // nothing to thread under: the next story of the event is a first alert again
+    await options.threads.put(channel, { eventId: alert.event.id, firstRef: sent.ref, threadRef: null, first: alert, outlets: [alert.story.source], startedAt: clock.now(), lastEditAt: null });
+  }
+
+  /** Follow-ups off in this channel: the story is recorded as delivered, counted on the first alert, and not posted. */
+  async function countFollowUp(channel: string, alert: Alert, thread: EventThread, entry: OutboxEntry, round: DeliveryRound, log: Logger): Promise<void> {
+    const updated: EventThread = { ...thread, outlets: withOutlet(thread.outlets, alert.story.source) };
+    await options.threads!.put(channel, updated);
+    await scheduleEdit(channel, updated, thread.outlets.length);
+    await repositories.deliveries.record(channel, dedupeKeys(alert.story), { storyId: alert.story.id, feedId: alert.story.feedId, watchlists: alert.watchlists.map((w) => w.id), deliveredAt: clock.now() });
+    await outbox.complete(entry.id);
+    round.skipped++;
+    log.info({ event_id: thread.eventId, outlets: updated.outlets.length }, 'follow-up not posted (follow-ups are off here); counted on the first alert');
+  }
+
+  /** Queues an edit of the first alert when the outlet count grew: now, or EDIT_INTERVAL_MS after the last one. */
+  async function scheduleEdit(channel: string, thread: EventThread, outletsBefore: number): Promise<void> {
+    if (thread.outlets.length <= outletsBefore || thread.outlets.length < 2) return;
+    const now = clock.now();
+    const dueAt = thread.lastEditAt === null ? now : Math.max(now, thread.lastEditAt + EDIT_INTERVAL_MS);
+    const edit: EventEdit = { kind: 'event-edit', id: `edit:${thread.eventId}`, channel, eventId: thread.eventId, firstRef: thread.firstRef, first: thread.first, outlets: thread.outlets };
+    // One waiting edit per event and channel (the entry id comes from channel and story id); it
+    // reads the outlets when it is sent, so it carries every one counted until then.
+    await outbox.enqueue([{ channel, storyId: edit.id, order: dueAt, payload: edit, dueAt }], now);
+  }
+
+  /** Sends an edit with the thread's current outlets; a failure retries the edit alone, or drops it. */
+  async function sendEdit(entry: OutboxEntry, edit: EventEdit, round: DeliveryRound, log: Logger): Promise<void> {
+    const thread = options.threads ? await options.threads.get(entry.channel, edit.eventId) : undefined;
+    if (!thread) {
+      await outbox.complete(entry.id);
+      round.skipped++;
+      return;
+    }
+    try {
+      await sink.deliver({ ...edit, firstRef: thread.firstRef, first: thread.first, outlets: thread.outlets });
+    } catch (error) {
+      const coded = asWirewatchError(error);
+      const failure = error instanceof DeliveryError ? error.failure : 'transient';
+      if (failure === 'permanent' || entry.attempts + 1 >= policy.maxAttempts) {
+        // The first message was deleted, say: the count is not worth pausing the channel for.
+        await outbox.complete(entry.id);
+        round.skipped++;
+        log.warn({ code: coded.code, event_id: edit.eventId }, 'could not edit the first alert of an event with its outlet count; left as it is');
+        return;
+      }
+      const wait = failure === 'rate_limited' && error instanceof DeliveryError && error.retryAfterMs !== null ? error.retryAfterMs : backoffMs(entry.attempts + 1, policy, random);
+      await outbox.retry(entry.id, clock.now() + wait, toOutboxError(coded, clock.now()));
+      round.retried++;
+      return;
+    }
+    await options.threads!.put(entry.channel, { ...thread, lastEditAt: clock.now() });
+    await outbox.complete(entry.id);
+    round.delivered++;
+    log.info({ event_id: edit.eventId, outlets: thread.outlets.length }, 'first alert of the event edited with its outlet count');
+  }
+
   /** Claimed entries not tried, back to pending and due now (shutting down). */
   async function giveBack(entries: readonly OutboxEntry[], round: DeliveryRound): Promise<void> {
     const now = clock.now();
@@ -179,7 +271,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   /** What is still to send: the alert, or the roll-up less the stories the channel has had; null when nothing is. */
-  async function undelivered(channel: string, payload: OutboxPayload): Promise<Alert | RollUp | null> {
+  async function undelivered(channel: string, payload: Exclude<OutboxPayload, EventEdit>): Promise<Alert | RollUp | null> {
     if (!isRollUp(payload)) return (await repositories.deliveries.delivered(channel, dedupeKeys(payload.story))) ? null : payload;
     const stories: RollUp['stories'] = [];
     for (const story of payload.stories) if (!(await repositories.deliveries.delivered(channel, dedupeKeys(story)))) stories.push(story);
@@ -241,4 +333,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       return round;
     },
   };
+}
+
+function withOutlet(outlets: readonly string[], source: string): string[] {
+  return outlets.includes(source) ? [...outlets] : [...outlets, source];
 }

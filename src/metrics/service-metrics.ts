@@ -13,6 +13,7 @@ import type { Matcher } from '../watch/matcher.js';
 import type { Outbox } from '../outbox/types.js';
 import { DeliveryError, type AlertSink } from '../delivery/sink.js';
 import { isRollUp } from '../alerts/rollup.js';
+import { isEventEdit } from '../alerts/event-thread.js';
 import type { CycleReport } from '../pipeline/poll-cycle.js';
 
 /** How a poll tick ended: it ran, another replica held the lease, or it threw. */
@@ -112,13 +113,16 @@ export function createServiceMetrics(options: { clock: Clock; outbox: Outbox }):
       name: inner.name,
       deliver: async (alert) => {
         const platform = platformOf(alert.channel);
+        let sent: Awaited<ReturnType<AlertSink['deliver']>>;
         try {
-          await inner.deliver(alert);
+          sent = await inner.deliver(alert);
         } catch (error) {
           failed.inc({ platform, kind: error instanceof DeliveryError ? error.failure : 'transient' });
           throw error;
         }
-        delivered.inc({ platform }, isRollUp(alert) ? alert.stories.length : 1);
+        // An edit of an event's first alert delivers no story.
+        if (!isEventEdit(alert)) delivered.inc({ platform }, isRollUp(alert) ? alert.stories.length : 1);
+        return sent;
       },
     }),
     deliveryLatency: (channel, latencyMs) => latency.observe({ platform: platformOf(channel) }, Math.max(0, latencyMs) / 1000),

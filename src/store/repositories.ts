@@ -90,6 +90,11 @@ export interface Subscription {
   lastFailure?: SubscriptionProblem | null;
   /** The last alert delivered here, and how long after it was queued (right after matching). */
   lastDelivery?: { at: number; latencyMs: number } | null;
+  /**
+   * Later outlets' stories of an event already alerted here are posted under its first alert
+   * (true, the default when absent); false: they are not posted, only counted on the first alert.
+   */
+  followUps?: boolean;
 }
 
 export interface SubscriptionProblem {

@@ -364,7 +364,7 @@ describe('delivery failures', () => {
           failNext = false;
           throw new Error('chat API unavailable');
         }
-        delivered.push(isRollUp(alert) ? alert.id : alert.story.title);
+        delivered.push(isRollUp(alert) ? alert.id : 'story' in alert ? alert.story.title : alert.id);
       },
     };
     const h = await harness(configWith(['/feed.xml']), clock, flakySink);

@@ -12,6 +12,7 @@
  */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type REST } from 'discord.js';
 import { isRollUp, type OutboxPayload } from '../../alerts/rollup.js';
+import { isEventEdit, type EventEdit } from '../../alerts/event-thread.js';
 import { DeliveryError, type AlertSink } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
 import { printableExcerpt } from '../../safe-text.js';
@@ -19,7 +20,7 @@ import { renderAlertMessage, type DiscordAlertMessage, type RenderAlertOptions }
 import { renderRollUpMessage } from './render-rollup.js';
 
 /** An alert's embed, or a roll-up's. */
-function render(payload: OutboxPayload, options: RenderAlertOptions = {}): DiscordAlertMessage {
+function render(payload: Exclude<OutboxPayload, EventEdit>, options: RenderAlertOptions = {}): DiscordAlertMessage {
   return isRollUp(payload) ? renderRollUpMessage(payload, options) : renderAlertMessage(payload, options);
 }
 
@@ -66,6 +67,8 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
   return {
     name: 'discord',
     deliver: async (alert: OutboxPayload) => {
+      // Edits of an event's first alert: not posted by this sink yet.
+      if (isEventEdit(alert)) return;
       const target = parseDiscordChannelKey(alert.channel);
       if (!target) {
         throw new DeliveryError('permanent', `"${printableExcerpt(alert.channel, 80)}" is not a Discord channel (expected discord:<server id>:<channel id>)`, {
@@ -76,6 +79,7 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
       try {
         const messageId = await post(target.channelId, render(alert));
         log.info({ message_id: messageId }, 'alert posted to Discord');
+        return messageId ? { ref: messageId } : undefined;
       } catch (error) {
         if (!isInvalidBody(error)) throw classifyDiscordError(error, log);
         log.error(
@@ -85,6 +89,7 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
         try {
           const messageId = await post(target.channelId, render(alert, { minimal: true }));
           log.warn({ message_id: messageId }, 'minimal alert posted to Discord');
+          return messageId ? { ref: messageId } : undefined;
         } catch (second) {
           throw classifyDiscordError(second, log);
         }

@@ -17,6 +17,7 @@
  */
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
 import { isRollUp, type OutboxPayload } from '../../alerts/rollup.js';
+import { isEventEdit, type EventEdit, type SentMessage } from '../../alerts/event-thread.js';
 import type { Clock } from '../../clock.js';
 import { DeliveryError, type AlertSink } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
@@ -26,7 +27,7 @@ import { renderAlertMessage, type RenderAlertOptions, type SlackAlertMessage } f
 import { renderRollUpMessage } from './render-rollup.js';
 
 /** An alert's blocks, or a roll-up's. */
-function render(payload: OutboxPayload, options: RenderAlertOptions = {}): SlackAlertMessage {
+function render(payload: Exclude<OutboxPayload, EventEdit>, options: RenderAlertOptions = {}): SlackAlertMessage {
   return isRollUp(payload) ? renderRollUpMessage(payload, options) : renderAlertMessage(payload, options);
 }
 
@@ -114,7 +115,9 @@ export function createSlackSink(options: SlackSinkOptions): AlertSink {
 
   return {
     name: 'slack',
-    deliver: async (alert: OutboxPayload) => {
+    deliver: async (alert: OutboxPayload): Promise<SentMessage | void> => {
+      // Edits of an event's first alert: not posted by this sink yet.
+      if (isEventEdit(alert)) return;
       const target = parseSlackChannelKey(alert.channel);
       if (!target) {
         throw new DeliveryError('permanent', `"${printableExcerpt(alert.channel, 80)}" is not a Slack channel (expected slack:<team id>:<channel id>)`, {
@@ -122,10 +125,12 @@ export function createSlackSink(options: SlackSinkOptions): AlertSink {
         });
       }
       const log = logger.child({ channel_id: target.channelId, team_id: target.teamId, story_id: isRollUp(alert) ? alert.id : alert.story.id });
+      let sent: SentMessage | undefined;
       await pacer.run(target.channelId, async (paced) => {
         try {
           const ts = await paced(() => post(target.channelId, render(alert)));
           log.info({ message_ts: ts }, 'alert posted to Slack');
+          if (ts) sent = { ref: ts };
         } catch (error) {
           const code = ourMessageRefused(error);
           if (code === null) throw classifySlackError(error, log);
@@ -133,11 +138,13 @@ export function createSlackSink(options: SlackSinkOptions): AlertSink {
           try {
             const ts = await paced(() => post(target.channelId, render(alert, { minimal: true })));
             log.warn({ message_ts: ts }, 'minimal alert posted to Slack');
+            if (ts) sent = { ref: ts };
           } catch (second) {
             throw classifySlackError(second, log);
           }
         }
       });
+      return sent;
     },
   };
 }
