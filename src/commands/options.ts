@@ -20,6 +20,7 @@ const MAX_LENGTH: Readonly<Record<string, number>> = {
   url: 2048,
   name: 100,
   feed: 2048,
+  followups: 8,
 };
 
 export function required(options: Readonly<Record<string, string>>, name: string, max = MAX_LENGTH[name] ?? 2000): string {

@@ -41,7 +41,17 @@ function describeSubscription(subscription: Subscription, names: ReadonlyMap<str
   return [['This channel gets alerts for ', ...watchlists, '.'], feeds];
 }
 
+/** `followups:on|off` → true/false; absent → undefined (unchanged). */
+function followUpsOption(raw: string | undefined): boolean | undefined {
+  if (raw === undefined) return undefined;
+  const value = raw.trim().toLowerCase();
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw invalid(`followups takes on or off, not "${raw.slice(0, 20)}"`);
+}
+
 export async function subscribe(request: CommandRequest, services: CommandServices): Promise<CommandReply> {
+  const followUps = followUpsOption(optional(request.options, 'followups'));
   const ids = idList(optional(request.options, 'watchlists'));
   if (ids.length === 0) throw invalid('name at least one watchlist, e.g. watchlists:extradition (see /wirewatch watch list)');
   const names = await checkedWatchlists(services, request, ids);
@@ -62,10 +72,14 @@ export async function subscribe(request: CommandRequest, services: CommandServic
       updatedAt: now,
       paused: null,
       lastFailure: current?.lastFailure ?? null,
+      followUps: followUps ?? current?.followUps ?? true,
     };
   });
   services.logger.info({ channel_id: request.channel, watchlists: ids, user_id: request.actor.userId }, 'channel subscribed');
-  return ok(...describeSubscription(subscription!, names), 'New matching stories arrive from the next poll on.');
+  const threading = subscription!.followUps === false
+    ? "One alert per event: later outlets' stories of it are not posted, only counted on its alert (followups:on posts them in its thread)."
+    : "One alert per event: later outlets' stories of it go in a thread under its alert (followups:off only counts them).";
+  return ok(...describeSubscription(subscription!, names), threading, 'New matching stories arrive from the next poll on.');
 }
 
 export async function unsubscribe(request: CommandRequest, services: CommandServices): Promise<CommandReply> {

@@ -129,7 +129,20 @@ describe('subscribe, unsubscribe, status', () => {
     expect(await repositories.subscriptions.get(channel)).toBeUndefined();
   });
 
+  it('turns follow-ups off and on, and keeps the setting when subscribing again without it', async () => {
+    const channel = 'discord:100000000000000001:333333333333333333';
+    expect(text(await run('subscribe', { watchlists: 'extradition' }, { channel }))).toMatch(/later outlets' stories of it go in a thread under its alert/);
+    expect((await repositories.subscriptions.get(channel))?.followUps).toBe(true);
+    expect(text(await run('subscribe', { watchlists: 'extradition', followups: 'off' }, { channel }))).toMatch(/are not posted, only counted on its alert/);
+    expect((await repositories.subscriptions.get(channel))?.followUps).toBe(false);
+    await run('subscribe', { watchlists: 'leaders' }, { channel });
+    expect((await repositories.subscriptions.get(channel))?.followUps).toBe(false);
+    await run('subscribe', { watchlists: 'leaders', followups: 'ON' }, { channel });
+    expect((await repositories.subscriptions.get(channel))?.followUps).toBe(true);
+  });
+
   it.each<[Record<string, string>, RegExp]>([
+    [{ watchlists: 'extradition', followups: 'maybe' }, /followups takes on or off, not "maybe"/],
     [{ watchlists: '' }, /name at least one watchlist/],
     [{ watchlists: 'nope' }, /no watchlist "nope" here; there are extradition and leaders/],
     [{ watchlists: 'extradition', feeds: 'missing' }, /no feed "missing" here/],

@@ -23,7 +23,13 @@ export const commandDefinition: RESTPostAPIChatInputApplicationCommandsJSONBody 
       .setName('subscribe')
       .setDescription('Send alerts from watchlists to this channel')
       .addStringOption((o) => o.setName('watchlists').setDescription('Watchlist ids, comma-separated').setRequired(true))
-      .addStringOption((o) => o.setName('feeds').setDescription('Only these feeds (ids, comma-separated)')),
+      .addStringOption((o) => o.setName('feeds').setDescription('Only these feeds (ids, comma-separated)'))
+      .addStringOption((o) =>
+        o
+          .setName('followups')
+          .setDescription("Later outlets' stories of an event: in a thread under its alert (on), or only counted (off)")
+          .addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' }),
+      ),
   )
   .addSubcommand((s) =>
     s

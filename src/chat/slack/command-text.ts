@@ -39,7 +39,7 @@ interface Syntax {
 const p = (name: string, kind: Kind, required = true): Param => ({ name, kind, required });
 
 export const SYNTAX: Readonly<Record<CommandName, Syntax>> = {
-  subscribe: { params: [p('watchlists', 'words')], flags: ['feeds'], usage: 'subscribe <watchlist ids…> [feeds:<feed ids>]' },
+  subscribe: { params: [p('watchlists', 'words')], flags: ['feeds', 'followups'], usage: 'subscribe <watchlist ids…> [feeds:<feed ids>] [followups:on|off]' },
   unsubscribe: { params: [p('watchlists', 'words', false)], usage: 'unsubscribe [watchlist ids…]' },
   'watch add': { params: [p('watchlist', 'word'), p('term', 'rest')], usage: 'watch add <watchlist> <term or query>' },
   'watch remove': { params: [p('watchlist', 'word'), p('term', 'rest')], usage: 'watch remove <watchlist> <term>' },

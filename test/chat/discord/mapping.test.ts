@@ -105,7 +105,7 @@ describe('commandDefinition', () => {
   });
 
   it.each([
-    ['subscribe', 'watchlists!, feeds'],
+    ['subscribe', 'watchlists!, feeds, followups'],
     ['unsubscribe', 'watchlists'],
     ['status', ''],
     ['help', ''],

@@ -15,6 +15,7 @@ describe('parseCommandText', () => {
     ['subscribe tariffs extradition', 'subscribe', { watchlists: 'tariffs extradition' }],
     ['subscribe tariffs, extradition', 'subscribe', { watchlists: 'tariffs, extradition' }],
     ['subscribe tariffs feeds:wire', 'subscribe', { watchlists: 'tariffs', feeds: 'wire' }],
+    ['subscribe tariffs followups:off', 'subscribe', { watchlists: 'tariffs', followups: 'off' }],
     ['subscribe feeds:wire,afp tariffs', 'subscribe', { watchlists: 'tariffs', feeds: 'wire,afp' }],
     ['subscribe tariffs feeds: wire', 'subscribe', { watchlists: 'tariffs', feeds: 'wire' }],
     ['subscribe watchlists:tariffs,extradition', 'subscribe', { watchlists: 'tariffs,extradition' }],
@@ -48,8 +49,8 @@ describe('parseCommandText', () => {
 
   it.each([
     ['frobnicate', 'Unknown subcommand "frobnicate"; /wirewatch help lists them.', '/wirewatch <subscribe | unsubscribe | watch | feeds | status | help> …'],
-    ['subscribe', 'subscribe needs one or more watchlists.', '/wirewatch subscribe <watchlist ids…> [feeds:<feed ids>]'],
-    ['subscribe tariffs feeds:', 'feeds: needs a value.', '/wirewatch subscribe <watchlist ids…> [feeds:<feed ids>]'],
+    ['subscribe', 'subscribe needs one or more watchlists.', '/wirewatch subscribe <watchlist ids…> [feeds:<feed ids>] [followups:on|off]'],
+    ['subscribe tariffs feeds:', 'feeds: needs a value.', '/wirewatch subscribe <watchlist ids…> [feeds:<feed ids>] [followups:on|off]'],
     ['watch add tariffs', 'watch add needs a term.', '/wirewatch watch add <watchlist> <term or query>'],
     ['watch add', 'watch add needs a watchlist.', '/wirewatch watch add <watchlist> <term or query>'],
     ['watch create mx', 'watch create needs a query.', '/wirewatch watch create <id> <query>'],
