@@ -14,7 +14,7 @@
 import pLimit from 'p-limit';
 import { asWirewatchError } from '../errors.js';
 import type { FeedSource } from '../feeds/feed-source.js';
-import { outcome, readFeed, type FeedOutcome, type FeedTarget, type FeedTurn, type PollContext, type PollOptions } from './poll-feed.js';
+import { outcome, readFeed, type FeedOutcome, type FeedTarget, type FeedTurn, type PollContext, type PollOptions, type StoryEvents } from './poll-feed.js';
 import { planEntries, type CycleAlert } from './burst.js';
 import type { NewOutboxEntry, Outbox } from '../outbox/types.js';
 
@@ -73,6 +73,33 @@ async function behindWaiting(entries: NewOutboxEntry[], outbox: Outbox): Promise
   });
 }
 
+/**
+ * Every story that alerts somewhere joins an event, oldest story first across the cycle's feeds,
+ * and its alerts carry the event: the delivery worker posts the channel's first alert of an event
+ * and threads the rest under it. A story the clusterer fails on keeps no event: it is alerted like
+ * any story, never lost.
+ */
+async function assignEvents(offered: CycleAlert[], events: StoryEvents, context: Pick<PollContext, 'clock' | 'logger'>): Promise<void> {
+  const byStory = new Map<string, CycleAlert[]>();
+  for (const item of offered) {
+    const list = byStory.get(item.alert.story.id);
+    if (list) list.push(item);
+    else byStory.set(item.alert.story.id, [item]);
+  }
+  const stories = [...byStory.values()].sort((a, b) => a[0]!.alert.story.published.localeCompare(b[0]!.alert.story.published));
+  for (const items of stories) {
+    const story = items[0]!.alert.story;
+    try {
+      const assigned = await events.assign(story, context.clock.now());
+      const event = { id: assigned.eventId, because: assigned.isNew ? null : { score: assigned.score, sharedTerms: assigned.sharedTerms } };
+      for (const item of items) item.alert = { ...item.alert, event };
+    } catch (error) {
+      const coded = asWirewatchError(error);
+      context.logger.error({ story_id: story.id, code: coded.code, err: coded }, 'story could not be grouped into an event; alerted on its own');
+    }
+  }
+}
+
 export async function runPollCycle(
   targets: readonly FeedTarget[],
   context: PollContext,
@@ -100,6 +127,7 @@ export async function runPollCycle(
   turns.forEach((turn, feedIndex) => {
     if (turn.kind === 'alerts') for (const alert of turn.alerts) offered.push({ alert, feedIndex });
   });
+  if (context.events && offered.length > 0) await assignEvents(offered, context.events, context);
   const plan = planEntries(offered, context.burstLimit, context.clock.now());
   let queueError: unknown = null;
   if (plan.entries.length > 0) {

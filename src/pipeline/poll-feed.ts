@@ -58,6 +58,13 @@ export interface PollContext {
   fetchConcurrency: number;
   /** BURST_LIMIT: alerts a channel gets one by one per cycle; the rest arrive as one roll-up. */
   burstLimit: number;
+  /** Groups the cycle's matching stories into events (one alert per event per channel); absent: every story is its own. */
+  events?: StoryEvents;
+}
+
+/** What the cycle needs from the event clusterer (src/events/): the event a story joins, in arrival order. */
+export interface StoryEvents {
+  assign(story: Story, now: number): Promise<{ eventId: string; isNew: boolean; score: number; sharedTerms: string[] }>;
 }
 
 export interface PollOptions {
