@@ -1,8 +1,10 @@
 /**
  * The Slack alert sink: each alert is one chat.postMessage in the channel its key names
- * (`slack:<team id>:<channel id>`), at most one message per second per channel (a queue per
- * channel, each post 1 s after the previous one was answered; channels do not wait for each
- * other). A failure becomes a DeliveryError classified by
+ * (`slack:<team id>:<channel id>`); a follow-up of an event is a reply under the event's first
+ * alert (`thread_ts`, `reply_broadcast: false`), and an edit is a chat.update of the first alert
+ * with the outlet count. At most one message — post, reply or edit — per second per channel (a
+ * queue per channel, each request 1 s after the previous one was answered; channels do not wait
+ * for each other). A failure becomes a DeliveryError classified by
  * the WebClient's error type, HTTP status and Slack's documented `error` code — never by message
  * text:
  *   429 (WebAPIRateLimitedError), `ratelimited`                      → rate_limited, Retry-After
@@ -14,6 +16,9 @@
  *   msg_blocks_too_long, …): our message, not the channel, is wrong.  A minimal version of the alert
  *   is posted instead; if Slack refuses that too, the failure is transient, so the channel keeps
  *   its other alerts and this one is tried again later.
+ * A reply whose parent is gone (thread_not_found, message_not_found) is posted in the channel as
+ * an alert instead. An edit refused with message_not_found, cant_update_message or
+ * edit_window_closed is permanent: the worker drops it and never pauses a channel for an edit.
  */
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
 import { isRollUp, type OutboxPayload } from '../../alerts/rollup.js';
