@@ -1,11 +1,18 @@
 /**
  * The delivery worker through Slack's bad days, with real parts: a SQLite outbox and store, the
  * real WebClient against the loopback fake, a manual clock for due times. Assertions are on what
- * the fake received and what the outbox and store hold.
+ * the fake received and what the outbox and store hold. Alerts of one event go through a worker
+ * that threads them: replies under the first alert, and the first alert edited with the count.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/alerts/alert.js';
+import { createEventThreadRepository } from '../../src/delivery/event-threads.js';
+import type { AlertSink } from '../../src/delivery/sink.js';
+import { createDeliveryWorker, EDIT_INTERVAL_MS } from '../../src/delivery/worker.js';
+import { silentLogger } from '../../src/log.js';
+import { unsafeParts, type BlockLike } from '../chat/slack/render-fixtures.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
-import { alertFor, openRig, POLICY, slackKey, slackSink, storyNumbers, T0, type Rig } from './worker-fixtures.js';
+import { alertFor, DAY, openRig, POLICY, slackKey, slackSink, storyNumbers, T0, type Rig } from './worker-fixtures.js';
 
 const A = 'C0NEWS0001';
 const B = 'C0NEWS0002';
@@ -126,5 +133,157 @@ describe('delivery worker → Slack', () => {
     await rig.run();
     expect(delivered(A)).toEqual([1, 2, 3]);
     expect(postsTo(A)).toHaveLength(4);
+  });
+});
+
+/**
+ * The rig's outbox, store and clock with a worker that threads alerts of one event (the rig's
+ * own worker does not), and the same loop: rounds until nothing is pending, the clock moved to
+ * each next due time.
+ */
+function threaded(base: Rig, sink: AlertSink = slackSink(fake.url)): Rig {
+  const worker = createDeliveryWorker({
+    outbox: base.outbox,
+    sink,
+    repositories: base.repositories,
+    clock: base.clock,
+    logger: silentLogger(),
+    policy: POLICY,
+    leaseMs: 60_000,
+    random: () => 0.5,
+    threads: createEventThreadRepository(base.store, { ttlMs: DAY }),
+  });
+  return {
+    ...base,
+    worker,
+    run: async ({ maxRounds = 200, afterRound } = {}) => {
+      for (let i = 0; i < maxRounds; i++) {
+        const at = base.clock.now();
+        const round = await worker.deliverDue();
+        afterRound?.(at);
+        if (round.claimed > 0) {
+          base.rounds.push({ at, round });
+          continue;
+        }
+        const { oldestDueAt } = await base.outbox.stats();
+        if (oldestDueAt === null) return;
+        base.clock.set(Math.max(base.clock.now(), oldestDueAt));
+      }
+      throw new Error(`still pending after ${maxRounds} rounds`);
+    },
+  };
+}
+
+const SOURCES = ['InSight Crime', 'Reuters', 'El País', 'AP'];
+/** The n-th story for a channel, reported by the n-th outlet, in event `eventId`. */
+function ofEvent(channel: string, n: number, eventId = 'ev-mayo', title?: string): Alert {
+  const base = alertFor(channel, n);
+  return {
+    ...base,
+    story: { ...base.story, source: SOURCES[(n - 1) % SOURCES.length]!, ...(title ? { title } : {}) },
+    event: { id: eventId, because: n === 1 ? null : { score: 0.5 + n / 100, sharedTerms: ['el mayo', 'brooklyn'] } },
+  };
+}
+
+const blockText = (message: { blocks: unknown[] }) => JSON.stringify(message.blocks);
+
+describe('delivery worker → Slack: one alert per event', () => {
+  it('three outlets of one event: one alert, two replies under it with why they joined, the alert edited now and 5 minutes after the last edit', async () => {
+    rig = threaded(await openRig(slackSink(fake.url)));
+    const times: number[] = [];
+    const afterRound = (at: number) => void times.push(...Array<number>(fake.requests.length - times.length).fill(at));
+    await rig.enqueue([1, 2].map((n) => ofEvent(slackKey(A), n)));
+    await rig.run({ afterRound });
+
+    const [first] = fake.topLevel(A);
+    expect(fake.topLevel(A)).toHaveLength(1);
+    expect(storyNumbers([first!.text])).toEqual([1]);
+    expect(fake.editCount(A, first!.ts)).toBe(1);
+    expect(first!.text).toContain('Reported by 2 outlets: InSight Crime, Reuters');
+    expect(blockText(first!)).toContain('Reported by 2 outlets: InSight Crime, Reuters');
+
+    // the third outlet a minute later: its reply at once, the edit 5 minutes after the last one
+    rig.clock.advance(60_000);
+    await rig.enqueue([ofEvent(slackKey(A), 3)]);
+    expect(await rig.worker.deliverDue()).toMatchObject({ claimed: 1, delivered: 1 });
+    expect(fake.editCount(A, first!.ts)).toBe(1);
+    const [edit] = await rig.outbox.list({ channel: slackKey(A) });
+    expect(edit).toMatchObject({ storyId: 'edit:ev-mayo', dueAt: T0 + EDIT_INTERVAL_MS });
+    await rig.run({ afterRound });
+
+    const replies = fake.replies(A, first!.ts);
+    expect(storyNumbers(replies.map((m) => m.text))).toEqual([2, 3]);
+    for (const reply of replies) {
+      expect(reply.args).toMatchObject({ thread_ts: first!.ts, reply_broadcast: 'false' });
+      expect(blockText(reply)).toMatch(/Same event: shares el mayo, brooklyn \(score 0\.5\d\)/);
+    }
+    expect(fake.topLevel(A)).toHaveLength(1);
+    expect(fake.editCount(A, first!.ts)).toBe(2);
+    expect(first!.text).toContain('Reported by 3 outlets: InSight Crime, Reuters, El País');
+    expect(blockText(first!)).toContain('Reported by 3 outlets: InSight Crime, Reuters, El País');
+    const updateTimes = fake.requests.flatMap((r, i) => (r.path === '/api/chat.update' ? [times[i]] : []));
+    expect(updateTimes).toEqual([T0, T0 + EDIT_INTERVAL_MS]);
+    expect(await rig.outbox.stats()).toMatchObject({ pending: 0, claimed: 0, dead: 0 });
+  });
+
+  it('an edit of a deleted first alert is dropped: the channel not paused, its later alerts delivered', async () => {
+    rig = threaded(await openRig(slackSink(fake.url)));
+    await rig.subscribe(slackKey(A));
+    await rig.enqueue([1, 2].map((n) => ofEvent(slackKey(A), n)));
+    // the first round posts the alert and the reply and queues the edit; the alert is deleted before it goes
+    expect(await rig.worker.deliverDue()).toMatchObject({ delivered: 2 });
+    const [first] = fake.topLevel(A);
+    expect(fake.deleteMessage(A, first!.ts)).toBe(true);
+    await rig.run();
+
+    expect(fake.requests.filter((r) => r.path === '/api/chat.update')).toHaveLength(1);
+    expect((await rig.repositories.subscriptions.get(slackKey(A)))?.paused).toBeUndefined();
+    expect(await rig.outbox.stats()).toMatchObject({ pending: 0, claimed: 0, dead: 0 });
+
+    // later alerts: another event's, and one more of the deleted alert's event (its parent gone: posted in the channel)
+    rig.clock.advance(60_000);
+    await rig.enqueue([ofEvent(slackKey(A), 3), ofEvent(slackKey(A), 5, 'ev-other')]);
+    await rig.run();
+    expect(storyNumbers(fake.topLevel(A).map((m) => m.text))).toEqual([3, 5]);
+    expect((await rig.repositories.subscriptions.get(slackKey(A)))?.paused).toBeUndefined();
+    expect(await rig.outbox.stats()).toMatchObject({ pending: 0, claimed: 0, dead: 0 });
+  });
+
+  it('an edit that fails for a while is retried alone: the channel’s alerts go on meanwhile', async () => {
+    rig = threaded(await openRig(slackSink(fake.url)));
+    fake.setChannel(A, { error: 'internal_error', times: 2 }, 'chat.update');
+    await rig.enqueue([1, 2].map((n) => ofEvent(slackKey(A), n)));
+    expect(await rig.worker.deliverDue()).toMatchObject({ delivered: 2 });
+    expect(await rig.worker.deliverDue()).toMatchObject({ claimed: 1, retried: 1 });
+    await rig.enqueue([ofEvent(slackKey(A), 7, 'ev-other')]);
+    expect(await rig.worker.deliverDue()).toMatchObject({ claimed: 1, delivered: 1 });
+    await rig.run();
+
+    const [first] = fake.topLevel(A);
+    expect(storyNumbers(fake.topLevel(A).map((m) => m.text))).toEqual([1, 7]);
+    expect(fake.editCount(A, first!.ts)).toBe(1);
+    expect(first!.text).toContain('Reported by 2 outlets');
+    expect(fake.requests.filter((r) => r.path === '/api/chat.update')).toHaveLength(3);
+  });
+
+  it('pings and & in titles and outlet names are escaped in replies and edits', async () => {
+    rig = threaded(await openRig(slackSink(fake.url)));
+    const hostile = (n: number) => ofEvent(slackKey(A), n, 'ev-mayo', `Story ${n} for <!channel> <!everyone> <@U123> & co`);
+    const alerts = [1, 2, 3].map(hostile);
+    alerts[1] = { ...alerts[1]!, story: { ...alerts[1]!.story, source: '<!here> Wire & <@U123>' } };
+    await rig.enqueue(alerts);
+    await rig.run();
+
+    const [first] = fake.topLevel(A);
+    const replies = fake.replies(A, first!.ts);
+    expect(replies).toHaveLength(2);
+    expect(fake.editCount(A, first!.ts)).toBe(1);
+    for (const message of [first!, ...replies]) {
+      const wire = blockText(message) + message.text;
+      expect(wire).not.toMatch(/<!(channel|here|everyone)|<@U123/);
+      expect(wire).toContain('&lt;!channel&gt; &lt;!everyone&gt; &lt;@U123&gt; &amp; co');
+      expect(unsafeParts(message.blocks as BlockLike[], message.text)).toEqual([]);
+    }
+    expect(first!.text).toContain('Reported by 3 outlets: InSight Crime, &lt;!here&gt; Wire &amp; &lt;@U123&gt;, El País');
   });
 });

@@ -5,10 +5,16 @@
  * error}` with `Content-Type: application/json`, except a 429 (with an integer `Retry-After`, the
  * only thing the client reads) and a 500 when a channel is set up to fail that way. Message posts
  * are checked against Slack's limits (50 blocks, 3000 per section text, 150 per header, about
- * 12 000 characters of block text, a text or blocks required) and refused with Slack's codes.
+ * 12 000 characters of block text, a text or blocks required) and refused with Slack's codes; so
+ * are edits.
  *
  * Routes:
- *   POST /api/chat.postMessage     per-channel behaviour, see ChannelBehaviour
+ *   POST /api/chat.postMessage     per-channel behaviour, see ChannelBehaviour; with `thread_ts` a
+ *                                  reply stored under its parent (thread_not_found when the parent
+ *                                  is not a message of that channel)
+ *   POST /api/chat.update          replaces a message's text and/or blocks and counts the edit
+ *                                  (message_not_found for an unknown ts); the channel's behaviour
+ *                                  applies as to posts
  *   POST /api/auth.test            {ok, url, team, user, team_id, user_id, bot_id}
  *   POST /api/users.info           the users set with setUser, else user_not_found
  *   POST /api/conversations.info   a public channel the bot is in (or the channel's error)
@@ -31,11 +37,18 @@ export interface FakeSlackRequest {
 export interface FakeSlackMessage {
   channel: string;
   ts: string;
-  /** The arguments as they arrived (form values are strings: unfurl_links is 'false'), blocks parsed. */
+  /** The parent's ts for a reply; null for a message in the channel itself. */
+  threadTs: string | null;
+  /** The post's arguments as they arrived (form values are strings: unfurl_links is 'false'), blocks parsed. */
   args: Record<string, unknown>;
+  /** As they are now: an edit replaces them. */
   blocks: unknown[];
   text: string;
   at: number;
+  /** chat.update calls that changed it. */
+  edits: number;
+  /** The last chat.update's arguments, null before any. */
+  lastEdit: Record<string, unknown> | null;
 }
 
 export type SlackErrorCode =
@@ -50,9 +63,16 @@ export type SlackErrorCode =
   | 'invalid_blocks'
   | 'msg_too_long'
   | 'internal_error'
-  | 'ratelimited';
+  | 'ratelimited'
+  | 'thread_not_found'
+  | 'message_not_found'
+  | 'cant_update_message'
+  | 'edit_window_closed';
 
-/** How a channel answers chat.postMessage. */
+/** The methods a channel behaviour can be limited to. */
+export type FakeSlackChatMethod = 'chat.postMessage' | 'chat.update';
+
+/** How a channel answers chat.postMessage and chat.update. */
 export type ChannelBehaviour =
   | 'ok'
   | 'server_error' // HTTP 500, every time
@@ -82,11 +102,20 @@ export interface FakeSlackOptions {
 export interface FakeSlack {
   /** The `slackApiUrl` to give the WebClient: http://127.0.0.1:PORT/api/ */
   url: string;
-  /** Messages posted to a channel, in order. */
+  /** Every message posted to a channel and not deleted, replies included, in posting order, as it is now. */
   messages(channel: string): FakeSlackMessage[];
+  /** The channel's own messages, not the replies in threads. */
+  topLevel(channel: string): FakeSlackMessage[];
+  /** The replies under the message `threadTs` of the channel, in order. */
+  replies(channel: string, threadTs: string): FakeSlackMessage[];
+  /** How often chat.update changed the message (0 for an unknown one). */
+  editCount(channel: string, ts: string): number;
+  /** Deletes a message, as a person in the channel could; its replies stay. False when there was none. */
+  deleteMessage(channel: string, ts: string): boolean;
   /** Every request, in arrival order. */
   requests: FakeSlackRequest[];
-  setChannel(channel: string, behaviour: ChannelBehaviour): void;
+  /** How the channel answers; `only` one method, else both chat.postMessage and chat.update. */
+  setChannel(channel: string, behaviour: ChannelBehaviour, only?: FakeSlackChatMethod): void;
   setUser(id: string, user: FakeSlackUser): void;
   /** A response_url pointing at this fake. */
   responseUrl(id: string): string;
@@ -105,6 +134,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const botId = options.botId ?? 'B0BOT0001';
   const requests: FakeSlackRequest[] = [];
   const messagesByChannel = new Map<string, FakeSlackMessage[]>();
+  /** By channel, and by `method channel` for a behaviour set for one method. */
   const behaviours = new Map<string, ChannelBehaviour>();
   const users = new Map<string, FakeSlackUser>();
   const responsesById = new Map<string, unknown[]>();
@@ -122,30 +152,72 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return options.token ? token === options.token : token.startsWith('xoxb-');
   }
 
-  function postMessage(res: ServerResponse, args: Record<string, unknown>, at: number): void {
-    const channel = typeof args.channel === 'string' ? args.channel : '';
-    if (!channel) return json(res, 200, { ok: false, error: 'channel_not_found' });
-    const behaviour = behaviours.get(channel) ?? 'ok';
-    if (behaviour === 'hang') return;
-    if (behaviour === 'server_error') return json(res, 500, { ok: false, error: 'internal_error' });
+  function find(channel: string, ts: string): FakeSlackMessage | undefined {
+    return messagesByChannel.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  /**
+   * Answers as the channel's behaviour for `method` says when that is not `ok` (a 500, a 429, an
+   * error, no answer); returns whether it did. Counted behaviours are used up here.
+   */
+  function misbehave(res: ServerResponse, method: FakeSlackChatMethod, channel: string): boolean {
+    const behaviour = behaviours.get(`${method} ${channel}`) ?? behaviours.get(channel) ?? 'ok';
+    if (behaviour === 'hang') return true;
+    if (behaviour === 'server_error') {
+      json(res, 500, { ok: false, error: 'internal_error' });
+      return true;
+    }
     if (typeof behaviour === 'object' && 'rateLimited' in behaviour && behaviour.rateLimited.times > 0) {
       behaviour.rateLimited.times -= 1;
-      return json(res, 429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(behaviour.rateLimited.retryAfterSeconds) });
+      json(res, 429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(behaviour.rateLimited.retryAfterSeconds) });
+      return true;
     }
     if (typeof behaviour === 'object' && 'error' in behaviour && (behaviour.times === undefined || behaviour.times > 0)) {
       if (behaviour.times !== undefined) behaviour.times -= 1;
-      return json(res, 200, { ok: false, error: behaviour.error });
+      json(res, 200, { ok: false, error: behaviour.error });
+      return true;
     }
+    return false;
+  }
+
+  function postMessage(res: ServerResponse, args: Record<string, unknown>, at: number): void {
+    const channel = typeof args.channel === 'string' ? args.channel : '';
+    if (!channel) return json(res, 200, { ok: false, error: 'channel_not_found' });
+    if (misbehave(res, 'chat.postMessage', channel)) return;
     const refused = invalidMessage(args);
     if (refused) return json(res, 200, { ok: false, error: refused.error, response_metadata: { messages: refused.messages } });
+    let threadTs: string | null = null;
+    if (args.thread_ts !== undefined) {
+      const parent = typeof args.thread_ts === 'string' ? find(channel, args.thread_ts) : undefined;
+      if (!parent) return json(res, 200, { ok: false, error: 'thread_not_found' });
+      // a reply's ts names its thread, as on Slack
+      threadTs = parent.threadTs ?? parent.ts;
+    }
     seq += 1;
     const ts = `${Math.floor(at / 1000)}.${String(seq).padStart(6, '0')}`;
     const text = typeof args.text === 'string' ? args.text : '';
     const blocks = Array.isArray(args.blocks) ? (args.blocks as unknown[]) : [];
     const list = messagesByChannel.get(channel) ?? [];
-    list.push({ channel, ts, args, blocks, text, at });
+    list.push({ channel, ts, threadTs, args, blocks, text, at, edits: 0, lastEdit: null });
     messagesByChannel.set(channel, list);
-    json(res, 200, { ok: true, channel, ts, message: { type: 'message', user: botUserId, bot_id: botId, text, blocks, ts } });
+    const message = { type: 'message', user: botUserId, bot_id: botId, text, blocks, ts, ...(threadTs ? { thread_ts: threadTs } : {}) };
+    json(res, 200, { ok: true, channel, ts, message });
+  }
+
+  /** chat.update: what is sent replaces the message's text and blocks (what is left out stays, as on Slack). */
+  function update(res: ServerResponse, args: Record<string, unknown>): void {
+    const channel = typeof args.channel === 'string' ? args.channel : '';
+    if (!channel) return json(res, 200, { ok: false, error: 'channel_not_found' });
+    if (misbehave(res, 'chat.update', channel)) return;
+    const message = typeof args.ts === 'string' ? find(channel, args.ts) : undefined;
+    if (!message) return json(res, 200, { ok: false, error: 'message_not_found' });
+    const refused = invalidMessage(args);
+    if (refused) return json(res, 200, { ok: false, error: refused.error, response_metadata: { messages: refused.messages } });
+    if (typeof args.text === 'string') message.text = args.text;
+    if (Array.isArray(args.blocks)) message.blocks = args.blocks as unknown[];
+    message.edits += 1;
+    message.lastEdit = args;
+    json(res, 200, { ok: true, channel, ts: message.ts, text: message.text, message: { type: 'message', user: botUserId, bot_id: botId, text: message.text, blocks: message.blocks } });
   }
 
   function route(res: ServerResponse, path: string, body: unknown, headers: IncomingMessage['headers'], at: number): void {
@@ -162,6 +234,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     switch (m[1]) {
       case 'chat.postMessage':
         return postMessage(res, args, at);
+      case 'chat.update':
+        return update(res, args);
       case 'auth.test':
         return json(res, 200, { ok: true, url: 'https://wirewatch-test.slack.com/', team: 'wirewatch-test', user: 'wirewatch', team_id: teamId, user_id: botUserId, bot_id: botId, is_enterprise_install: false });
       case 'users.info': {
@@ -221,10 +295,20 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   return {
     url: `http://127.0.0.1:${port}/api/`,
     messages: (channel) => [...(messagesByChannel.get(channel) ?? [])],
+    topLevel: (channel) => (messagesByChannel.get(channel) ?? []).filter((m) => m.threadTs === null || m.args.reply_broadcast === 'true' || m.args.reply_broadcast === true),
+    replies: (channel, threadTs) => (messagesByChannel.get(channel) ?? []).filter((m) => m.threadTs === threadTs),
+    editCount: (channel, ts) => find(channel, ts)?.edits ?? 0,
+    deleteMessage: (channel, ts) => {
+      const list = messagesByChannel.get(channel) ?? [];
+      const index = list.findIndex((m) => m.ts === ts);
+      if (index < 0) return false;
+      list.splice(index, 1);
+      return true;
+    },
     requests,
-    setChannel: (channel, behaviour) => {
+    setChannel: (channel, behaviour, only) => {
       // a copy: the counters inside are used up by requests
-      behaviours.set(channel, typeof behaviour === 'object' ? structuredClone(behaviour) : behaviour);
+      behaviours.set(only ? `${only} ${channel}` : channel, typeof behaviour === 'object' ? structuredClone(behaviour) : behaviour);
     },
     setUser: (id, user) => {
       users.set(id, { ...user });
@@ -271,7 +355,7 @@ function asObject(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** What Slack would refuse in a chat.postMessage: its error code and an explanation. */
+/** What Slack would refuse in a chat.postMessage or chat.update: its error code and an explanation. */
 function invalidMessage(args: Record<string, unknown>): { error: string; messages: string[] } | null {
   const text = typeof args.text === 'string' ? args.text : '';
   if (args.blocks !== undefined && !Array.isArray(args.blocks)) return { error: 'invalid_blocks_format', messages: ['[ERROR] blocks must be a JSON array'] };

@@ -33,11 +33,12 @@ export {
   type SlackCommandApp,
 } from './platform.js';
 // The alert side: rendering, the paced sink, and the WebClient it posts with.
-export { createSlackSink, classifySlackError, parseSlackChannelKey, slackChannelKey, SLACK_PERMANENT_ERRORS } from './sink.js';
+export { createSlackSink, classifySlackError, classifySlackEditError, parseSlackChannelKey, slackChannelKey, SLACK_PERMANENT_ERRORS, SLACK_EDIT_REFUSED_ERRORS } from './sink.js';
 export type { SlackChannelTarget, SlackSinkOptions } from './sink.js';
 export { createSlackWebClient, SLACK_CLIENT_DEFAULTS } from './web-client.js';
 export type { SlackWebClientOptions } from './web-client.js';
 export { renderAlertMessage as renderSlackAlert, escapeMrkdwn, SLACK_LIMITS } from './render-alert.js';
 export type { SlackAlertMessage, RenderAlertOptions as SlackRenderAlertOptions } from './render-alert.js';
+export { renderFollowUpMessage as renderSlackFollowUp, renderEventEditMessage as renderSlackEventEdit } from './render-event.js';
 export { createChannelPacer } from './pacing.js';
 export type { ChannelPacer, ChannelPacerOptions, Paced, Sleep } from './pacing.js';

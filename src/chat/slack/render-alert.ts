@@ -13,6 +13,7 @@
  *   context   why it matched
  */
 import type { Alert } from '../../alerts/alert.js';
+import type { Story } from '../../feeds/story.js';
 import type { Span } from '../../alerts/summary.js';
 import { describeMatches } from '../../delivery/console-sink.js';
 import { ELLIPSIS, httpUrl, percentEncode, renderSummary as renderMarkedSummary, truncateText as truncate, type Markup } from '../markup.js';
@@ -48,6 +49,11 @@ export interface RenderAlertOptions {
    * message as invalid (an image it could not fetch is the usual reason), so the story still arrives.
    */
   minimal?: boolean;
+  /**
+   * Characters of block text kept free for a block the caller adds (the outlet count of an edited
+   * first alert): the summary is cut that much shorter, so the whole stays within the budget.
+   */
+  reserveText?: number;
 }
 
 export interface MrkdwnText {
@@ -86,15 +92,11 @@ export interface SlackAlertMessage {
 
 export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {}): SlackAlertMessage {
   const { story } = alert;
-  const rawTitle = story.title.replace(/\s+/g, ' ').trim();
-  const title = truncateText(escapeMrkdwn(rawTitle), TITLE_MAX) || 'Untitled story';
-  const url = linkUrl(story.link);
-  const titleSection: SlackSectionBlock = { type: 'section', text: mrkdwn(url ? `*<${url}|${title}>*` : `*${title}*`) };
+  const titleSection: SlackSectionBlock = { type: 'section', text: mrkdwn(linkedTitle(story, TITLE_MAX)) };
   const image = options.minimal ? null : httpUrl(story.imageUrl);
-  if (image) titleSection.accessory = { type: 'image', image_url: image, alt_text: truncateText(escapeSlackText(rawTitle), ALT_MAX) || 'story image' };
+  if (image) titleSection.accessory = { type: 'image', image_url: image, alt_text: truncateText(escapeSlackText(oneLine(story.title)), ALT_MAX) || 'story image' };
 
-  const source = truncateText(escapeMrkdwn(story.source.replace(/\s+/g, ' ').trim()), SOURCE_MAX);
-  const meta = [source, slackDate(story.published, story.publishedFrom === 'first-seen')];
+  const meta = sourceAndTime(story);
   const names = alert.watchlists.map((w) => escapeMrkdwn(w.name.replace(/\s+/g, ' ').trim())).filter(Boolean);
   if (!options.minimal && names.length > 0) meta.push(truncateText(`Watchlists: ${names.join(', ')}`, WATCHLISTS_MAX));
   const context: SlackContextBlock = { type: 'context', elements: [mrkdwn(meta.filter(Boolean).join(' · '))] };
@@ -102,7 +104,7 @@ export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {
   const blocks: SlackAlertBlock[] = [titleSection];
   if (!options.minimal) {
     const why = alert.matches.length > 0 ? truncateText(`Matched: ${escapeMrkdwn(describeMatches(alert))}`, WHY_MAX) : '';
-    const used = blockTextLength([titleSection, context]) + why.length;
+    const used = blockTextLength([titleSection, context]) + why.length + (options.reserveText ?? 0);
     const room = Math.min(SLACK_LIMITS.sectionText, SLACK_LIMITS.blockText - used);
     const summary = room > ELLIPSIS.length ? renderSummary(alert.summary, alert.summaryHighlights, room) : '';
     if (summary) blocks.push({ type: 'section', text: mrkdwn(summary) });
@@ -112,11 +114,31 @@ export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {
     blocks.push(context);
   }
 
-  // What notifications and screen readers show: title — source, no markup of ours.
-  const fallbackTitle = truncateText(escapeSlackText(rawTitle), TITLE_MAX) || 'Untitled story';
-  const fallbackSource = truncateText(escapeSlackText(story.source.replace(/\s+/g, ' ').trim()), SOURCE_MAX);
-  const text = truncateText(fallbackSource ? `${fallbackTitle} — ${fallbackSource}` : fallbackTitle, SLACK_LIMITS.text);
-  return { text, blocks, unfurl_links: false, unfurl_media: false, parse: 'none' };
+  return { text: fallbackText(story), blocks, unfurl_links: false, unfurl_media: false, parse: 'none' };
+}
+
+/** Feed text on one line: line breaks and runs of spaces become one space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** `*<link|title>*` (or `*title*` without a usable link), the title escaped and cut to `max`. */
+export function linkedTitle(story: Pick<Story, 'title' | 'link'>, max: number): string {
+  const title = truncateText(escapeMrkdwn(oneLine(story.title)), max) || 'Untitled story';
+  const url = linkUrl(story.link);
+  return url ? `*<${url}|${title}>*` : `*${title}*`;
+}
+
+/** The source, escaped and cut, and the publication time as Slack's date token: the start of a context line. */
+export function sourceAndTime(story: Pick<Story, 'source' | 'published' | 'publishedFrom'>): string[] {
+  return [truncateText(escapeMrkdwn(oneLine(story.source)), SOURCE_MAX), slackDate(story.published, story.publishedFrom === 'first-seen')];
+}
+
+/** What notifications and screen readers show: title — source, no markup of ours. */
+export function fallbackText(story: Pick<Story, 'title' | 'source'>): string {
+  const title = truncateText(escapeSlackText(oneLine(story.title)), TITLE_MAX) || 'Untitled story';
+  const source = truncateText(escapeSlackText(oneLine(story.source)), SOURCE_MAX);
+  return truncateText(source ? `${title} — ${source}` : title, SLACK_LIMITS.text);
 }
 
 /**
@@ -185,6 +207,6 @@ export function renderSummary(summary: string, highlights: readonly Span[], max:
  * `verbatim: true`: Slack does no preprocessing of the text — a bare "@here", "#general" or URL
  * stays plain text — while the `<url|label>` and `<!date…>` this renderer writes still work.
  */
-function mrkdwn(text: string): MrkdwnText {
+export function mrkdwn(text: string): MrkdwnText {
   return { type: 'mrkdwn', text, verbatim: true };
 }

@@ -1,8 +1,10 @@
 /**
  * The Slack alert sink: each alert is one chat.postMessage in the channel its key names
- * (`slack:<team id>:<channel id>`), at most one message per second per channel (a queue per
- * channel, each post 1 s after the previous one was answered; channels do not wait for each
- * other). A failure becomes a DeliveryError classified by
+ * (`slack:<team id>:<channel id>`); a follow-up of an event is a reply under the event's first
+ * alert (`thread_ts`, `reply_broadcast: false`), and an edit is a chat.update of the first alert
+ * with the outlet count. At most one message — post, reply or edit — per second per channel (a
+ * queue per channel, each request 1 s after the previous one was answered; channels do not wait
+ * for each other). A failure becomes a DeliveryError classified by
  * the WebClient's error type, HTTP status and Slack's documented `error` code — never by message
  * text:
  *   429 (WebAPIRateLimitedError), `ratelimited`                      → rate_limited, Retry-After
@@ -14,16 +16,21 @@
  *   msg_blocks_too_long, …): our message, not the channel, is wrong.  A minimal version of the alert
  *   is posted instead; if Slack refuses that too, the failure is transient, so the channel keeps
  *   its other alerts and this one is tried again later.
+ * A reply whose parent is gone (thread_not_found, message_not_found) is posted in the channel as
+ * an alert instead. An edit refused with message_not_found, cant_update_message or
+ * edit_window_closed is permanent: the worker drops it and never pauses a channel for an edit.
  */
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type WebClient } from '@slack/web-api';
 import { isRollUp, type OutboxPayload } from '../../alerts/rollup.js';
-import { isEventEdit, type EventEdit, type SentMessage } from '../../alerts/event-thread.js';
+import type { Alert } from '../../alerts/alert.js';
+import { isEventEdit, isFollowUp, type EventEdit, type SentMessage, type ThreadTarget } from '../../alerts/event-thread.js';
 import type { Clock } from '../../clock.js';
 import { DeliveryError, type AlertSink } from '../../delivery/sink.js';
 import type { Logger } from '../../log.js';
 import { printableExcerpt } from '../../safe-text.js';
-import { createChannelPacer, type Sleep } from './pacing.js';
+import { createChannelPacer, type Paced, type Sleep } from './pacing.js';
 import { renderAlertMessage, type RenderAlertOptions, type SlackAlertMessage } from './render-alert.js';
+import { renderEventEditMessage, renderFollowUpMessage } from './render-event.js';
 import { renderRollUpMessage } from './render-rollup.js';
 
 /** An alert's blocks, or a roll-up's. */
@@ -108,52 +115,154 @@ export function createSlackSink(options: SlackSinkOptions): AlertSink {
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
 
-  async function post(channelId: string, message: SlackAlertMessage): Promise<string | null> {
-    const result = await client.chat.postMessage({ channel: channelId, ...message });
+  async function post(channelId: string, message: SlackAlertMessage, reply?: { thread_ts: string; reply_broadcast: false }): Promise<string | null> {
+    const result = await client.chat.postMessage({ channel: channelId, ...message, ...reply });
     return typeof result.ts === 'string' ? result.ts : null;
+  }
+
+  /** chat.update takes no unfurl settings; `parse: none` as in posts (chat.update's own default is `client`). */
+  async function update(channelId: string, ts: string, message: SlackAlertMessage): Promise<void> {
+    const { text, blocks, parse } = message;
+    await client.chat.update({ channel: channelId, ts, text, blocks, parse });
+  }
+
+  /** An alert or a roll-up, as a message of its own in the channel. */
+  function postAlert(target: SlackChannelTarget, payload: Exclude<OutboxPayload, EventEdit>, log: Logger): Promise<SentMessage | undefined> {
+    return pacer.run(target.channelId, async (paced) => {
+      try {
+        return posted(await sendOrMinimal(paced, (o) => post(target.channelId, render(payload, o)), log), log);
+      } catch (error) {
+        throw classifySlackError(error, log);
+      }
+    });
+  }
+
+  /**
+   * A later story of an event: a reply under the first alert (`thread_ts`), not broadcast to the
+   * channel. When the first alert is gone (deleted: thread_not_found, message_not_found) the story
+   * is posted as an alert of its own in the channel instead — the full alert, since there is no
+   * first one left to read it under — and the channel is not paused for it.
+   */
+  function postFollowUp(target: SlackChannelTarget, alert: Alert & { thread: ThreadTarget }, log: Logger): Promise<SentMessage | undefined> {
+    const parent = alert.thread.firstRef;
+    const reply = { thread_ts: parent, reply_broadcast: false } as const;
+    return pacer.run(target.channelId, async (paced) => {
+      try {
+        const sent = await sendOrMinimal(paced, (o) => post(target.channelId, renderFollowUpMessage(alert, o), reply), log);
+        log.info({ message_ts: sent.ts, thread_ts: parent, minimal: sent.minimal }, 'follow-up posted to Slack under the event’s first alert');
+        return sent.ts ? { ref: sent.ts } : undefined;
+      } catch (error) {
+        const gone = parentGone(error);
+        if (gone === null) throw classifySlackError(error, log);
+        log.warn({ slack_error: gone, thread_ts: parent }, 'the event’s first alert is gone from Slack; posting the follow-up as an alert in the channel');
+        try {
+          return posted(await sendOrMinimal(paced, (o) => post(target.channelId, renderAlertMessage(alert, o)), log), log);
+        } catch (second) {
+          throw classifySlackError(second, log);
+        }
+      }
+    });
+  }
+
+  /** The event's first alert edited with the outlet count (chat.update of its `ts`), paced like a post. */
+  function editFirstAlert(target: SlackChannelTarget, edit: EventEdit, log: Logger): Promise<void> {
+    const send = async (o: RenderAlertOptions): Promise<string> => {
+      await update(target.channelId, edit.firstRef, renderEventEditMessage(edit, o));
+      return edit.firstRef;
+    };
+    return pacer.run(target.channelId, async (paced) => {
+      try {
+        const sent = await sendOrMinimal(paced, send, log);
+        log.info({ message_ts: edit.firstRef, outlets: edit.outlets.length, minimal: sent.minimal }, 'first alert of the event edited in Slack with its outlet count');
+      } catch (error) {
+        throw classifySlackEditError(error, log);
+      }
+    });
   }
 
   return {
     name: 'slack',
-    deliver: async (alert: OutboxPayload): Promise<SentMessage | void> => {
-      // Edits of an event's first alert: not posted by this sink yet.
-      if (isEventEdit(alert)) return;
-      const target = parseSlackChannelKey(alert.channel);
+    deliver: async (payload: OutboxPayload): Promise<SentMessage | void> => {
+      const target = parseSlackChannelKey(payload.channel);
       if (!target) {
-        throw new DeliveryError('permanent', `"${printableExcerpt(alert.channel, 80)}" is not a Slack channel (expected slack:<team id>:<channel id>)`, {
-          details: { channel: alert.channel },
+        throw new DeliveryError('permanent', `"${printableExcerpt(payload.channel, 80)}" is not a Slack channel (expected slack:<team id>:<channel id>)`, {
+          details: { channel: payload.channel },
         });
       }
-      const log = logger.child({ channel_id: target.channelId, team_id: target.teamId, story_id: isRollUp(alert) ? alert.id : alert.story.id });
-      let sent: SentMessage | undefined;
-      await pacer.run(target.channelId, async (paced) => {
-        try {
-          const ts = await paced(() => post(target.channelId, render(alert)));
-          log.info({ message_ts: ts }, 'alert posted to Slack');
-          if (ts) sent = { ref: ts };
-        } catch (error) {
-          const code = ourMessageRefused(error);
-          if (code === null) throw classifySlackError(error, log);
-          log.error({ slack_error: code, slack_detail: responseMessages(error) }, 'Slack refused the alert message as invalid; posting a minimal version');
-          try {
-            const ts = await paced(() => post(target.channelId, render(alert, { minimal: true })));
-            log.warn({ message_ts: ts }, 'minimal alert posted to Slack');
-            if (ts) sent = { ref: ts };
-          } catch (second) {
-            throw classifySlackError(second, log);
-          }
-        }
-      });
-      return sent;
+      const keys = { channel_id: target.channelId, team_id: target.teamId };
+      if (isEventEdit(payload)) return editFirstAlert(target, payload, logger.child({ ...keys, story_id: payload.id, event_id: payload.eventId }));
+      if (isRollUp(payload)) return postAlert(target, payload, logger.child({ ...keys, story_id: payload.id }));
+      const log = logger.child({ ...keys, story_id: payload.story.id, ...(payload.event ? { event_id: payload.event.id } : {}) });
+      return isFollowUp(payload) ? postFollowUp(target, payload, log) : postAlert(target, payload, log);
     },
   };
 }
 
-/** The `error` code when Slack refused the message itself (not the channel, the token or its own state); else null. */
+interface Sent {
+  ts: string | null;
+  /** The minimal version went, after Slack refused the full one as invalid. */
+  minimal: boolean;
+}
+
+/**
+ * Sends the full message and, when Slack refuses it as invalid (our message, not the channel, is
+ * wrong), the minimal one; each paced. What fails is thrown as the WebClient threw it, for the
+ * caller to classify.
+ */
+async function sendOrMinimal(paced: Paced, send: (options: RenderAlertOptions) => Promise<string | null>, log: Logger): Promise<Sent> {
+  try {
+    return { ts: await paced(() => send({})), minimal: false };
+  } catch (error) {
+    const code = ourMessageRefused(error);
+    if (code === null) throw error;
+    log.error({ slack_error: code, slack_detail: responseMessages(error) }, 'Slack refused the alert message as invalid; sending a minimal version');
+    return { ts: await paced(() => send({ minimal: true })), minimal: true };
+  }
+}
+
+function posted(sent: Sent, log: Logger): SentMessage | undefined {
+  if (sent.minimal) log.warn({ message_ts: sent.ts }, 'minimal alert posted to Slack');
+  else log.info({ message_ts: sent.ts }, 'alert posted to Slack');
+  return sent.ts ? { ref: sent.ts } : undefined;
+}
+
+/** Slack `error` codes saying a reply's parent message is not there (deleted, or never in this channel). */
+const SLACK_PARENT_GONE_ERRORS: ReadonlySet<string> = new Set(['thread_not_found', 'message_not_found']);
+
+/** Slack `error` codes of chat.update that mean this message will never take the edit. */
+export const SLACK_EDIT_REFUSED_ERRORS: ReadonlyMap<string, string> = new Map([
+  ['message_not_found', 'the message is gone (message_not_found)'],
+  ['cant_update_message', 'the bot may not edit this message (cant_update_message)'],
+  ['edit_window_closed', 'the workspace no longer allows editing this message (edit_window_closed)'],
+]);
+
+/** The parent-gone code of a failed reply, else null. */
+function parentGone(error: unknown): string | null {
+  return error instanceof WebAPIPlatformError && SLACK_PARENT_GONE_ERRORS.has(error.data.error) ? error.data.error : null;
+}
+
+/**
+ * A failed edit: the edit-only refusals are permanent (the worker then drops the edit, leaving the
+ * first alert as it is, and never pauses the channel for an edit); the rest as for posts.
+ */
+export function classifySlackEditError(error: unknown, log: Logger): DeliveryError {
+  if (error instanceof WebAPIPlatformError) {
+    const code = error.data.error;
+    const reason = SLACK_EDIT_REFUSED_ERRORS.get(code);
+    if (reason) {
+      log.warn({ slack_error: code }, 'Slack refused the edit of the first alert for good');
+      return new DeliveryError('permanent', `Cannot edit the event’s first alert: ${reason}`, { cause: error, details: { slack_error: code } });
+    }
+  }
+  return classifySlackError(error, log);
+}
+
+/** The `error` code when Slack refused the message itself (not the channel, the token, a missing parent or its own state); else null. */
 function ourMessageRefused(error: unknown): string | null {
   if (!(error instanceof WebAPIPlatformError)) return null;
   const code = error.data.error;
   if (SLACK_PERMANENT_ERRORS.has(code) || SLACK_TRANSIENT_ERRORS.has(code) || SLACK_RATE_LIMIT_ERRORS.has(code)) return null;
+  if (SLACK_PARENT_GONE_ERRORS.has(code) || SLACK_EDIT_REFUSED_ERRORS.has(code)) return null;
   return code;
 }
 

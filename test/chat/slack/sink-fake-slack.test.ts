@@ -79,6 +79,56 @@ describe('fake Slack', () => {
     expect(fake.messages('C0NEWS0001')).toEqual([]);
   });
 
+  it('stores a reply with thread_ts under its parent, and answers thread_not_found for a parent that is not in the channel', async () => {
+    const parent = await client.chat.postMessage({ channel: 'C0NEWS0001', text: 'first', blocks: [section('first')] });
+    const reply = await client.chat.postMessage({ channel: 'C0NEWS0001', text: 'second', thread_ts: parent.ts!, reply_broadcast: false });
+    expect(reply.message).toMatchObject({ thread_ts: parent.ts });
+    // a reply's ts names its thread, as on Slack
+    await client.chat.postMessage({ channel: 'C0NEWS0001', text: 'third', thread_ts: reply.ts! });
+    expect(fake.topLevel('C0NEWS0001').map((m) => m.text)).toEqual(['first']);
+    expect(fake.replies('C0NEWS0001', parent.ts!).map((m) => [m.text, m.threadTs])).toEqual([
+      ['second', parent.ts],
+      ['third', parent.ts],
+    ]);
+    expect(fake.messages('C0NEWS0001')).toHaveLength(3);
+
+    expect(await platformError(client.chat.postMessage({ channel: 'C0OTHER01', text: 'x', thread_ts: parent.ts! }))).toBe('thread_not_found');
+    expect(fake.deleteMessage('C0NEWS0001', parent.ts!)).toBe(true);
+    expect(await platformError(client.chat.postMessage({ channel: 'C0NEWS0001', text: 'x', thread_ts: parent.ts! }))).toBe('thread_not_found');
+    expect(fake.replies('C0NEWS0001', parent.ts!)).toHaveLength(2);
+  });
+
+  it('replaces a message on chat.update and counts the edits; message_not_found for an unknown ts; limits as for posts', async () => {
+    const { ts } = await client.chat.postMessage({ channel: 'C0NEWS0001', text: 'v1', blocks: [section('v1')] });
+    expect(fake.editCount('C0NEWS0001', ts!)).toBe(0);
+    const answer = await client.chat.update({ channel: 'C0NEWS0001', ts: ts!, text: 'v2', blocks: [section('v2')] });
+    expect(answer).toMatchObject({ ok: true, channel: 'C0NEWS0001', ts, text: 'v2' });
+    await client.chat.update({ channel: 'C0NEWS0001', ts: ts!, text: 'v3' });
+    const [message] = fake.messages('C0NEWS0001');
+    // blocks left out of an update stay, as on Slack
+    expect(message).toMatchObject({ text: 'v3', blocks: [section('v2')], edits: 2, args: expect.objectContaining({ text: 'v1' }) as unknown });
+    expect(fake.editCount('C0NEWS0001', ts!)).toBe(2);
+
+    expect(await platformError(client.chat.update({ channel: 'C0NEWS0001', ts: '1.000001', text: 'x' }))).toBe('message_not_found');
+    expect(await platformError(client.chat.update({ channel: 'C0OTHER01', ts: ts!, text: 'x' }))).toBe('message_not_found');
+    expect(await platformError(client.chat.update({ channel: 'C0NEWS0001', ts: ts!, text: 'x', blocks: [section('x'.repeat(3001))] }))).toBe('invalid_blocks');
+    expect(fake.editCount('C0NEWS0001', ts!)).toBe(2);
+  });
+
+  it('applies a channel behaviour to both methods, or to the one it was set for', async () => {
+    const { ts } = await client.chat.postMessage({ channel: 'C0NEWS0001', text: 'a' });
+    fake.setChannel('C0NEWS0001', { error: 'edit_window_closed' }, 'chat.update');
+    expect(await platformError(client.chat.update({ channel: 'C0NEWS0001', ts: ts!, text: 'b' }))).toBe('edit_window_closed');
+    await client.chat.postMessage({ channel: 'C0NEWS0001', text: 'c' });
+    fake.setChannel('C0NEWS0002', { error: 'not_in_channel' });
+    expect(await platformError(client.chat.postMessage({ channel: 'C0NEWS0002', text: 'd' }))).toBe('not_in_channel');
+    expect(await platformError(client.chat.update({ channel: 'C0NEWS0002', ts: ts!, text: 'e' }))).toBe('not_in_channel');
+    expect(fake.messages('C0NEWS0001').map((m) => [m.text, m.edits])).toEqual([
+      ['a', 0],
+      ['c', 0],
+    ]);
+  });
+
   it('sends 429 with an integer Retry-After, then lets the post through', async () => {
     fake.setChannel('C0NEWS0001', { rateLimited: { retryAfterSeconds: 7, times: 1 } });
     await expect(client.chat.postMessage({ channel: 'C0NEWS0001', text: 'a' })).rejects.toMatchObject({ retryAfter: 7 });
