@@ -35,6 +35,11 @@ export interface SentMessage {
   ref: string;
   /** Discord, for a follow-up: the thread it went to (or `replies`). */
   threadRef?: string | null;
+  /**
+   * For a follow-up: the first alert was gone (deleted), so this went out as an alert of its own
+   * and is the event's first alert from now on.
+   */
+  rerooted?: boolean;
 }
 
 /** An edit of an event's first alert: the number of outlets that reported it, and which. */

@@ -201,7 +201,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   async function rememberEventAlert(channel: string, alert: Alert & { event: NonNullable<Alert['event']> }, thread: EventThread | undefined, sent: SentMessage | void): Promise<void> {
     if (!options.threads) return;
     if (thread) {
-      const updated: EventThread = { ...thread, threadRef: sent?.threadRef ?? thread.threadRef, outlets: withOutlet(thread.outlets, alert.story.source) };
+      const rerooted = sent?.rerooted === true ? { firstRef: sent.ref, threadRef: null, first: alert } : null;
+      const updated: EventThread = {
+        ...thread,
+        ...(rerooted ?? { threadRef: sent?.threadRef ?? thread.threadRef }),
+        outlets: withOutlet(thread.outlets, alert.story.source),
+      };
       await options.threads.put(channel, updated);
       await scheduleEdit(channel, updated, thread.outlets.length);
       return;

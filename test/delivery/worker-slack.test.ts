@@ -247,6 +247,14 @@ describe('delivery worker → Slack: one alert per event', () => {
     expect(storyNumbers(fake.topLevel(A).map((m) => m.text))).toEqual([3, 5]);
     expect((await rig.repositories.subscriptions.get(slackKey(A)))?.paused).toBeUndefined();
     expect(await rig.outbox.stats()).toMatchObject({ pending: 0, claimed: 0, dead: 0 });
+
+    // Story 3 is the event's first alert now: the next story of the event is a reply under it, not under the deleted one.
+    const [rerooted] = fake.topLevel(A);
+    rig.clock.advance(60_000);
+    await rig.enqueue([ofEvent(slackKey(A), 4)]);
+    await rig.run();
+    expect(storyNumbers(fake.replies(A, rerooted!.ts).map((m) => m.text))).toEqual([4]);
+    expect(storyNumbers(fake.topLevel(A).map((m) => m.text))).toEqual([3, 5]);
   });
 
   it('an edit that fails for a while is retried alone: the channel’s alerts go on meanwhile', async () => {

@@ -156,7 +156,9 @@ export function createSlackSink(options: SlackSinkOptions): AlertSink {
         if (gone === null) throw classifySlackError(error, log);
         log.warn({ slack_error: gone, thread_ts: parent }, 'the event’s first alert is gone from Slack; posting the follow-up as an alert in the channel');
         try {
-          return posted(await sendOrMinimal(paced, (o) => post(target.channelId, renderAlertMessage(alert, o)), log), log);
+          const alone = posted(await sendOrMinimal(paced, (o) => post(target.channelId, renderAlertMessage(alert, o)), log), log);
+          // This message is the event's first alert from now on: later follow-ups and edits go to it.
+          return alone ? { ...alone, rerooted: true } : undefined;
         } catch (second) {
           throw classifySlackError(second, log);
         }

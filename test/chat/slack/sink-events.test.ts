@@ -104,7 +104,7 @@ describe('Slack sink: follow-ups', () => {
 
     const messages = fake.topLevel(CHANNEL_ID);
     expect(messages).toHaveLength(2);
-    expect(sent).toEqual({ ref: messages[1]!.ts });
+    expect(sent).toEqual({ ref: messages[1]!.ts, rerooted: true });
     expect(messages[1]!.args.thread_ts).toBeUndefined();
     // the whole alert: there is no first one left to read it under
     expect(messages[1]!.blocks).toEqual(renderAlertMessage(later(firstTs)).blocks);
