@@ -47,13 +47,16 @@ function rssMb(pid: number): number {
 
 async function startFeedServer(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [resolve(import.meta.dirname, 'feed-server.js'), String(FEEDS), String(ITEMS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((done) => createInterface({ input: child.stdout }).once('line', done));
-  return { child, url: `http://127.0.0.1:${port.trim()}` };
+  // The server prints "<port> <bytes of one feed>".
+  const line = await new Promise<string>((done) => createInterface({ input: child.stdout }).once('line', done));
+  return { child, url: `http://127.0.0.1:${line.split(' ')[0]}` };
 }
 
 interface Replica {
   child: ChildProcess;
   cycles: number;
+  /** Set before the benchmark stops it. */
+  stopping?: boolean;
 }
 
 function startReplica(cli: string, env: Record<string, string>): Replica {
@@ -62,8 +65,18 @@ function startReplica(cli: string, env: Record<string, string>): Replica {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const replica: Replica = { child, cycles: 0 };
+  const tail: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
     if (line.includes('"msg":"poll cycle finished"')) replica.cycles++;
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+  });
+  // A replica that stops on its own (a bad setting, a crash) makes the figures meaningless.
+  child.once('exit', (code, signal) => {
+    if (!replica.stopping) {
+      console.error(`wirewatch run stopped on its own (${signal ?? `exit ${code}`}):\n${tail.join('\n')}`);
+      process.exit(1);
+    }
   });
   return replica;
 }
@@ -102,7 +115,10 @@ async function measureLayout(layout: string, replicas: number, storeUrl: (dir: s
       redisCpuPercent: redisPid ? (100 * (cpuTicks(redisPid) - redisStart)) / HZ / elapsedS : null,
     };
   } finally {
-    for (const r of running) r.child.kill('SIGTERM');
+    for (const r of running) {
+      r.stopping = true;
+      r.child.kill('SIGTERM');
+    }
     await Promise.all(running.map((r) => new Promise((done) => (r.child.exitCode !== null ? done(null) : r.child.once('exit', done)))));
   }
 }
