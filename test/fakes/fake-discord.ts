@@ -10,8 +10,9 @@
  * Threads as Discord starts them from a message: the thread's id is the message's, a second start
  * answers 160004, messages posted to the thread's id are stored under it; a channel can refuse
  * threads (403 50001/50013, 400 50024), a thread can be archived and locked (400 50083) or
- * deleted (404 10003). Replies keep their `message_reference`; edits replace the message's
- * embeds and are counted. Thread starts and edits have no rate-limit bucket here.
+ * deleted (404 10003). Replies keep their `message_reference` (refused with 400 160002 where the
+ * bot is set to lack Read Message History); edits replace the message's embeds and are counted.
+ * Thread starts and edits have no rate-limit bucket here.
  *
  * Routes (under /api/v10):
  *   POST  /channels/:id/messages                      (a channel's or a thread's)
@@ -102,6 +103,8 @@ export interface FakeDiscord {
   threads(channelId: string): FakeThread[];
   setThreads(channelId: string, refusal: ThreadRefusal): void;
   setThread(threadId: string, state: ThreadState): void;
+  /** Replies in this channel refused as without Read Message History (400 160002), or allowed again. */
+  setReplies(channelId: string, replies: 'ok' | 'no_read_history'): void;
   /** As a moderator would: the message is gone (edits of it answer Unknown Message). */
   deleteMessage(channelId: string, messageId: string): void;
   /** Every request, in arrival order. */
@@ -124,6 +127,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const threads = new Map<string, FakeThread & { state: ThreadState }>();
   const threadRefusals = new Map<string, ThreadRefusal>();
   const edits = new Map<string, number>();
+  const replyRefusals = new Set<string>();
   let nextId = 1300000000000000000n;
   const snowflake = (): string => String((nextId += 1n));
 
@@ -235,6 +239,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const problems = forced ? ['embeds.0'] : [...invalidMessage(body), ...(reference === 'unknown' ? ['message_reference'] : [])];
     if (problems.length > 0) {
       invalidBody(res, problems, rateHeaders(bucket.remaining));
+      return;
+    }
+    if (message.message_reference !== undefined && replyRefusals.has(channelId)) {
+      json(res, 400, { message: 'Cannot reply without permission to read message history', code: 160002 }, rateHeaders(bucket.remaining));
       return;
     }
     const nonce = nonceOf(message.nonce);
@@ -368,6 +376,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!thread) throw new Error(`no thread ${threadId}`);
       thread.state = state;
     },
+    setReplies: (channelId, replies) => void (replies === 'ok' ? replyRefusals.delete(channelId) : replyRefusals.add(channelId)),
     deleteMessage: (channelId, messageId) => {
       const list = messagesByChannel.get(channelId) ?? [];
       messagesByChannel.set(channelId, list.filter((m) => m.id !== messageId));

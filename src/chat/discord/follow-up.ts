@@ -64,23 +64,27 @@ export async function postFollowUp(context: FollowUpContext, alert: FollowUp): P
   }
 }
 
-/** A thread from the first alert (or the one it already has), and the follow-up in it; `dead`: a thread known not to take posts. */
+/** A thread from the first alert (or the one it already has), and the follow-up in it; `dead`: a thread that just answered Unknown Channel. */
 async function startThreadAndPost(context: FollowUpContext, alert: FollowUp, dead: string | null): Promise<SentMessage> {
   const { firstRef } = alert.thread;
   let threadId: string;
+  let existing = false;
   try {
     const thread = (await context.rest.post(Routes.threads(context.channelId, firstRef), { body: renderThreadStart(alert) })) as { id?: unknown } | null;
     // A thread started from a message has the message's id.
     threadId = typeof thread?.id === 'string' ? thread.id : firstRef;
     context.log.info({ thread_id: threadId, message_id: firstRef }, 'thread started from the first alert of the event');
   } catch (error) {
-    if (isThreadAlreadyCreated(error)) threadId = firstRef;
-    else if (isThreadsRefused(error)) {
+    if (isThreadAlreadyCreated(error)) {
+      threadId = firstRef;
+      existing = true;
+    } else if (isThreadsRefused(error)) {
       context.log.warn({ message_id: firstRef, discord_status: error.status, discord_code: discordCode(error) }, 'cannot start a thread here; replying to the first alert instead');
       return reply(context, alert);
     } else throw error;
   }
-  if (threadId === dead) return reply(context, alert);
+  // Discord handed back the thread that just refused the post (a new one would have answered 201).
+  if (existing && threadId === dead) return reply(context, alert);
   try {
     return await postInThread(context, threadId, alert);
   } catch (error) {
