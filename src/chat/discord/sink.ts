@@ -96,7 +96,7 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
       log.error({ discord_status: error.status, discord_code: error.code, discord_error: error.rawError }, 'Discord refused the edit as invalid; editing with a minimal version');
       await patch(true);
     }
-    log.info({ message_id: payload.firstRef, outlets: payload.outlets.length }, 'first alert of the event edited with its outlets');
+    log.info({ message_id: payload.firstRef, event_id: payload.eventId, outlets: payload.outlets.length }, 'first alert of the event edited with its outlets');
     return { ref: payload.firstRef };
   }
 
@@ -115,7 +115,7 @@ export function createDiscordSink(options: DiscordSinkOptions): AlertSink {
         return isEventEdit(payload) ? await edit(target.channelId, payload, log) : await send(target.channelId, payload, log);
       } catch (error) {
         if (isEventEdit(payload) && isUnknownMessage(error)) {
-          log.warn({ message_id: payload.firstRef }, 'the first alert of the event was deleted; it cannot be edited');
+          log.warn({ message_id: payload.firstRef, event_id: payload.eventId }, 'the first alert of the event was deleted; it cannot be edited');
           throw new DeliveryError('permanent', 'The first alert of the event no longer exists (Unknown Message)', { cause: error, details: { discord_code: discordCode(error) } });
         }
         throw classifyDiscordError(error, log);
