@@ -4,9 +4,12 @@
  * what the fake received (messages, requests per channel) and what the outbox and store hold.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dedupeKeys } from '../../src/alerts/alert.js';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
-import { alertFor, discordKey, discordSink, openRig, POLICY, storyNumbers, T0, type Rig } from './worker-fixtures.js';
+import { dedupeKeys, type Alert } from '../../src/alerts/alert.js';
+import { createEventThreadRepository } from '../../src/delivery/event-threads.js';
+import { createDeliveryWorker, EDIT_INTERVAL_MS } from '../../src/delivery/worker.js';
+import { silentLogger } from '../../src/log.js';
+import { startFakeDiscord, type FakeDiscord, type FakeMessage } from '../fakes/fake-discord.js';
+import { alertFor, DAY, discordKey, discordSink, openRig, POLICY, storyNumbers, T0, type Rig, type RunOptions } from './worker-fixtures.js';
 
 const A = '234567890123456781';
 const B = '234567890123456782';
@@ -163,5 +166,196 @@ describe('delivery worker → Discord', () => {
     expect(delivered(A)).toEqual([1, 2, 3]);
     expect(postsTo(A)).toHaveLength(4);
     expect(rig.rounds[0]!.round).toMatchObject({ claimed: batchSize === 1 ? 1 : 3, retried: 1 });
+  });
+});
+
+/**
+ * The rig with a worker that threads an event's alerts (an event thread record per channel in the
+ * rig's store), and a `run` like the rig's driving that worker.
+ */
+async function openThreadedRig(): Promise<Rig> {
+  const sink = discordSink(fake.url);
+  const base = await openRig(sink);
+  const threads = createEventThreadRepository(base.store, { ttlMs: DAY });
+  const { outbox, repositories, clock, rounds } = base;
+  const worker = createDeliveryWorker({ outbox, sink, repositories, clock, logger: silentLogger(), policy: POLICY, leaseMs: 60_000, random: () => 0.5, threads });
+  const run = async ({ maxRounds = 200, onIdle, afterRound }: RunOptions = {}): Promise<void> => {
+    for (let i = 0; i < maxRounds; i++) {
+      const at = clock.now();
+      const round = await worker.deliverDue();
+      afterRound?.(at);
+      if (round.claimed > 0) {
+        rounds.push({ at, round });
+        continue;
+      }
+      const { oldestDueAt } = await outbox.stats();
+      if (oldestDueAt === null) return;
+      await onIdle?.();
+      clock.set(Math.max(clock.now(), oldestDueAt));
+    }
+    throw new Error(`still pending after ${maxRounds} rounds`);
+  };
+  return { ...base, worker, run };
+}
+
+const OUTLETS = ['InSight Crime', 'Reuters', 'AP', 'El Universal'];
+const MENTIONS = '@everyone <@123456789012345678> @here';
+
+/** The n-th story of an event for a channel, from the n-th outlet; the first opened the event, the others joined it. */
+function eventAlert(channelId: string, n: number, options: { event?: string; title?: string } = {}): Alert {
+  const alert = alertFor(discordKey(channelId), n);
+  return {
+    ...alert,
+    story: { ...alert.story, source: OUTLETS[n - 1] ?? `Outlet ${n}`, ...(options.title ? { title: options.title } : {}) },
+    event: { id: options.event ?? 'ev-1', because: n === 1 ? null : { score: 0.8, sharedTerms: ['zambada', 'brooklyn'] } },
+  };
+}
+
+const embedOf = (message: FakeMessage) => message.embeds[0] as { title?: string; description?: string; fields?: { name: string; value: string }[] };
+const coverage = (message: FakeMessage | undefined) => (message ? embedOf(message).fields?.find((f) => f.name === 'Coverage')?.value : undefined);
+const threadStarts = () => fake.requests.filter((r) => r.method === 'POST' && /\/messages\/\d+\/threads$/.test(r.path));
+const patches = () => fake.requests.filter((r) => r.method === 'PATCH');
+const numbers = (messages: FakeMessage[]) => storyNumbers(messages.map((m) => JSON.stringify(m.embeds)));
+
+describe('delivery worker → Discord: one alert per event', () => {
+  it('three outlets: one channel message, a thread from it with two follow-ups saying why they joined, the first edited at once and again 5 minutes later', async () => {
+    rig = await openThreadedRig();
+    const arrivals = arrivalClock();
+    await rig.enqueue([1, 2].map((n) => eventAlert(A, n)));
+    await rig.run({ afterRound: arrivals.afterRound });
+
+    const [first] = fake.messages(A);
+    expect(delivered(A)).toEqual([1]);
+    expect(fake.threads(A)).toEqual([expect.objectContaining({ id: first!.id, name: 'Also reported: Story 2 for discord:123456789012345678:234567890123456781', auto_archive_duration: 1440 })]);
+    expect(numbers(fake.messages(first!.id))).toEqual([2]);
+    expect(fake.editCount(first!.id)).toBe(1);
+    expect(coverage(fake.message(A, first!.id))).toBe('Reported by 2 outlets: InSight Crime, Reuters');
+
+    await rig.enqueue([eventAlert(A, 3)]);
+    await rig.run({ afterRound: arrivals.afterRound });
+
+    expect(fake.messages(A)).toHaveLength(1);
+    const followUps = fake.messages(first!.id);
+    expect(numbers(followUps)).toEqual([2, 3]);
+    for (const message of followUps) expect(embedOf(message).description).toContain('Same event: shares zambada, brooklyn \\(score 0.80\\)');
+    expect(threadStarts()).toHaveLength(1);
+    expect(fake.editCount(first!.id)).toBe(2);
+    expect(coverage(fake.message(A, first!.id))).toBe('Reported by 3 outlets: InSight Crime, Reuters, AP');
+    expect(embedOf(fake.message(A, first!.id)!).title).toBe(embedOf(first!).title);
+    // the second edit waited EDIT_INTERVAL_MS after the first
+    const patchTimes = fake.requests.flatMap((r, i) => (r.method === 'PATCH' ? [arrivals.times[i]] : []));
+    expect(patchTimes).toEqual([T0, T0 + EDIT_INTERVAL_MS]);
+    expect(await rig.outbox.stats()).toEqual({ pending: 0, claimed: 0, dead: 0, oldestDueAt: null });
+  });
+
+  it('threads refused (403 Missing Permissions): follow-ups are replies to the first alert, one thread start tried, the channel not paused', async () => {
+    rig = await openThreadedRig();
+    await rig.subscribe(discordKey(A));
+    fake.setThreads(A, 'missing_permissions');
+    await rig.enqueue([1, 2, 3].map((n) => eventAlert(A, n)));
+    await rig.run();
+
+    const [first, ...replies] = fake.messages(A);
+    expect(numbers([first!, ...replies])).toEqual([1, 2, 3]);
+    for (const reply of replies) {
+      expect(reply).toMatchObject({ type: 19, message_reference: { message_id: first!.id, channel_id: A }, allowed_mentions: { parse: [] } });
+      expect(embedOf(reply).description).toContain('Same event');
+    }
+    expect(threadStarts()).toHaveLength(1);
+    expect(fake.threads(A)).toEqual([]);
+    expect(coverage(fake.message(A, first!.id))).toBe('Reported by 3 outlets: InSight Crime, Reuters, AP');
+    expect((await rig.repositories.subscriptions.get(discordKey(A)))?.paused ?? null).toBeNull();
+  });
+
+  it('a thread started but not recorded (the post in it failed): the retry finds it (160004) and posts there, one thread, one follow-up', async () => {
+    rig = await openThreadedRig();
+    await rig.enqueue([eventAlert(A, 1)]);
+    await rig.run();
+    const [first] = fake.messages(A);
+    // The thread started from the first alert will have its id: it fails once.
+    fake.setChannel(first!.id, 'server_error');
+    await rig.enqueue([eventAlert(A, 2)]);
+    await rig.run({ onIdle: () => fake.setChannel(first!.id, 'ok') });
+
+    expect(threadStarts()).toHaveLength(2);
+    expect(fake.threads(A)).toHaveLength(1);
+    expect(numbers(fake.messages(first!.id))).toEqual([2]);
+    expect(fake.messages(A)).toHaveLength(1);
+    expect(await rig.outbox.stats()).toMatchObject({ pending: 0, dead: 0 });
+  });
+
+  it('the first alert deleted: its edit (404 Unknown Message) dropped, the channel not paused, the next alerts delivered', async () => {
+    rig = await openThreadedRig();
+    await rig.subscribe(discordKey(A));
+    await rig.enqueue([eventAlert(A, 1)]);
+    await rig.run();
+    const [first] = fake.messages(A);
+    fake.deleteMessage(A, first!.id);
+
+    await rig.enqueue([eventAlert(A, 2), eventAlert(A, 3, { event: 'ev-2' })]);
+    await rig.run();
+
+    expect(patches()).toHaveLength(1);
+    expect(fake.editCount(first!.id)).toBe(0);
+    // the follow-up could not hang under a message that is gone: posted in the channel
+    expect(numbers(fake.messages(A))).toEqual([2, 3]);
+    expect((await rig.repositories.subscriptions.get(discordKey(A)))?.paused ?? null).toBeNull();
+    expect(await rig.outbox.stats()).toEqual({ pending: 0, claimed: 0, dead: 0, oldestDueAt: null });
+
+    await rig.enqueue([eventAlert(A, 4, { event: 'ev-3' })]);
+    await rig.run();
+    expect(numbers(fake.messages(A))).toEqual([2, 3, 4]);
+  });
+
+  it('a thread archived and locked: the follow-up replies instead, later ones too, the channel not paused', async () => {
+    rig = await openThreadedRig();
+    await rig.subscribe(discordKey(A));
+    await rig.enqueue([1, 2].map((n) => eventAlert(A, n)));
+    await rig.run();
+    const [first] = fake.messages(A);
+    fake.setThread(first!.id, 'archived_locked');
+    rig.clock.advance(EDIT_INTERVAL_MS);
+    await rig.enqueue([3, 4].map((n) => eventAlert(A, n)));
+    await rig.run();
+
+    expect(numbers(fake.messages(first!.id))).toEqual([2]);
+    const replies = fake.messages(A).slice(1);
+    expect(numbers(replies)).toEqual([3, 4]);
+    for (const reply of replies) expect(reply.message_reference).toEqual({ message_id: first!.id, channel_id: A });
+    // 3 tried the thread and replied; 4 went straight to a reply
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === `/api/v10/channels/${first!.id}/messages`)).toHaveLength(2);
+    expect(threadStarts()).toHaveLength(1);
+    expect((await rig.repositories.subscriptions.get(discordKey(A)))?.paused ?? null).toBeNull();
+  });
+
+  it('mentions in story titles stay inert in the thread’s name, its messages and the edits', async () => {
+    rig = await openThreadedRig();
+    await rig.enqueue([1, 2, 3].map((n) => eventAlert(A, n, { title: `Story ${n} for ${MENTIONS}` })));
+    await rig.run();
+
+    const [first] = fake.messages(A);
+    const followUps = fake.messages(first!.id);
+    expect(numbers(followUps)).toEqual([2, 3]);
+    for (const message of [first!, ...followUps]) {
+      expect(message.allowed_mentions).toEqual({ parse: [] });
+      expect(JSON.stringify(message.embeds)).not.toMatch(/@everyone|@here|<@/);
+    }
+    expect(patches().length).toBeGreaterThan(0);
+    for (const patch of patches()) {
+      expect(patch.body).toMatchObject({ allowed_mentions: { parse: [] } });
+      expect(JSON.stringify(patch.body)).not.toMatch(/@everyone|@here|<@/);
+    }
+    expect(fake.threads(A)[0]!.name).not.toMatch(/@everyone|@here|<@/);
+  });
+
+  it('follow-ups off in the channel: nothing posted under the first alert, which is still edited with the count', async () => {
+    rig = await openThreadedRig();
+    await rig.repositories.subscriptions.put({ channel: discordKey(A), feeds: '*', watchlists: ['cartel_leaders'], createdAt: T0, updatedAt: T0, followUps: false });
+    await rig.enqueue([1, 2].map((n) => eventAlert(A, n)));
+    await rig.run();
+
+    expect(numbers(fake.messages(A))).toEqual([1]);
+    expect(threadStarts()).toHaveLength(0);
+    expect(coverage(fake.message(A, fake.messages(A)[0]!.id))).toBe('Reported by 2 outlets: InSight Crime, Reuters');
   });
 });

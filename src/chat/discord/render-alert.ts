@@ -10,6 +10,7 @@ import type { Span } from '../../alerts/summary.js';
 import { describeMatches } from '../../delivery/console-sink.js';
 import { sha1Hex } from '../../hash.js';
 import { withoutControls } from '../../safe-text.js';
+import { outletsLine } from '../../alerts/event-thread.js';
 import { ELLIPSIS, httpUrl, renderSummary as renderMarkedSummary, truncateText as truncate, type Markup } from '../markup.js';
 
 /** Discord's embed limits, in characters (measured here in UTF-16 units, which is never fewer). */
@@ -40,6 +41,11 @@ export interface RenderAlertOptions {
    * invalid, so the story still arrives.
    */
   minimal?: boolean;
+  /**
+   * The outlets that reported the story's event, first one first: set when the event's first
+   * alert is edited with the count, shown as a field (kept in the minimal version too).
+   */
+  outlets?: readonly string[];
 }
 
 export type DiscordAlertMessage = RESTPostAPIChannelMessageJSONBody & {
@@ -66,8 +72,10 @@ export function renderAlertMessage(alert: Alert, options: RenderAlertOptions = {
   const time = new Date(story.published);
   if (!Number.isNaN(time.getTime())) embed.timestamp = time.toISOString();
 
+  const outlets = options.outlets && options.outlets.length > 0 ? [outletsField(options.outlets)] : [];
+  if (options.minimal && outlets.length > 0) embed.fields = outlets;
   if (!options.minimal) {
-    const fields = alertFields(alert);
+    const fields = [...alertFields(alert), ...outlets];
     if (fields.length > 0) embed.fields = fields;
     const used = embedLength({ ...embed, description: '' });
     embed.description = renderDescription(alert, Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - used));
@@ -132,13 +140,23 @@ function alertFields(alert: Alert): APIEmbedField[] {
   return fields;
 }
 
+/** "Reported by 3 outlets: InSight Crime, Reuters, AP", the outlets' names escaped like any feed text. */
+function outletsField(outlets: readonly string[]): APIEmbedField {
+  return { name: 'Coverage', value: truncateText(escapeFeedText(outletsLine(outlets)), EMBED_LIMITS.fieldValue) };
+}
+
 /**
- * Footers render no Markdown, so escaping would show as backslashes: the source goes in as it is,
- * minus control characters, with mention syntax broken all the same.
+ * Feed text for a place that renders no Markdown (a footer, a thread name), where escaping would
+ * show as backslashes: as it is, minus control characters, with mention syntax broken all the same.
  */
-function footerText(alert: Alert): string {
+export function plainFeedText(text: string): string {
+  return withoutMentions(withoutControls(text));
+}
+
+/** The source and the published time, for the footer. */
+export function footerText(alert: Alert): string {
   const { story } = alert;
-  const source = truncateText(withoutMentions(withoutControls(story.source)).trim(), SOURCE_MAX);
+  const source = truncateText(plainFeedText(story.source).trim(), SOURCE_MAX);
   const time = `${story.published.slice(0, 16).replace('T', ' ')} UTC${story.publishedFrom === 'first-seen' ? ' (first seen)' : ''}`;
   return source ? `${source} · ${time}` : time;
 }

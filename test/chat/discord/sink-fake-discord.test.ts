@@ -40,7 +40,7 @@ describe('fake Discord', () => {
   });
 
   it('sends rate-limit headers the client honours: more posts than the bucket holds all arrive, none refused', async () => {
-    await Promise.all([1, 2, 3, 4, 5].map((i) => rest.post(Routes.channelMessages(CHANNEL), { body: { content: `m${i}` } })));
+    await Promise.all([1, 2, 3, 4, 5].map((i) => rest.post(Routes.channelMessages(CHANNEL), { body: { content: `m${i}`, allowed_mentions: { parse: [] } } })));
     expect(fake.messages(CHANNEL).map((m) => m.content).sort()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
     expect(fake.requests).toHaveLength(5);
   });
@@ -48,7 +48,7 @@ describe('fake Discord', () => {
   it('refuses an embed over 6000 characters in total, as Discord does', async () => {
     const field = { name: 'n', value: 'v'.repeat(1024) };
     const embed = { title: 't', description: 'd'.repeat(4096), fields: [field, field] };
-    await expect(rest.post(Routes.channelMessages(CHANNEL), { body: { embeds: [embed] } })).rejects.toMatchObject({ status: 400, code: 50035 });
+    await expect(rest.post(Routes.channelMessages(CHANNEL), { body: { embeds: [embed], allowed_mentions: { parse: [] } } })).rejects.toMatchObject({ status: 400, code: 50035 });
     expect(fake.messages(CHANNEL)).toHaveLength(0);
   });
 });
