@@ -5,11 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dedupeKeys, type Alert } from '../../src/alerts/alert.js';
-import { createEventThreadRepository } from '../../src/delivery/event-threads.js';
-import { createDeliveryWorker, EDIT_INTERVAL_MS } from '../../src/delivery/worker.js';
-import { silentLogger } from '../../src/log.js';
+import { EDIT_INTERVAL_MS } from '../../src/delivery/worker.js';
 import { startFakeDiscord, type FakeDiscord, type FakeMessage } from '../fakes/fake-discord.js';
-import { alertFor, DAY, discordKey, discordSink, openRig, POLICY, storyNumbers, T0, type Rig, type RunOptions } from './worker-fixtures.js';
+import { alertFor, discordKey, discordSink, openRig, POLICY, storyNumbers, T0, type Rig } from './worker-fixtures.js';
 
 const A = '234567890123456781';
 const B = '234567890123456782';
@@ -169,35 +167,6 @@ describe('delivery worker → Discord', () => {
   });
 });
 
-/**
- * The rig with a worker that threads an event's alerts (an event thread record per channel in the
- * rig's store), and a `run` like the rig's driving that worker.
- */
-async function openThreadedRig(): Promise<Rig> {
-  const sink = discordSink(fake.url);
-  const base = await openRig(sink);
-  const threads = createEventThreadRepository(base.store, { ttlMs: DAY });
-  const { outbox, repositories, clock, rounds } = base;
-  const worker = createDeliveryWorker({ outbox, sink, repositories, clock, logger: silentLogger(), policy: POLICY, leaseMs: 60_000, random: () => 0.5, threads });
-  const run = async ({ maxRounds = 200, onIdle, afterRound }: RunOptions = {}): Promise<void> => {
-    for (let i = 0; i < maxRounds; i++) {
-      const at = clock.now();
-      const round = await worker.deliverDue();
-      afterRound?.(at);
-      if (round.claimed > 0) {
-        rounds.push({ at, round });
-        continue;
-      }
-      const { oldestDueAt } = await outbox.stats();
-      if (oldestDueAt === null) return;
-      await onIdle?.();
-      clock.set(Math.max(clock.now(), oldestDueAt));
-    }
-    throw new Error(`still pending after ${maxRounds} rounds`);
-  };
-  return { ...base, worker, run };
-}
-
 const OUTLETS = ['InSight Crime', 'Reuters', 'AP', 'El Universal'];
 const MENTIONS = '@everyone <@123456789012345678> @here';
 
@@ -219,7 +188,7 @@ const numbers = (messages: FakeMessage[]) => storyNumbers(messages.map((m) => JS
 
 describe('delivery worker → Discord: one alert per event', () => {
   it('three outlets: one channel message, a thread from it with two follow-ups saying why they joined, the first edited at once and again 5 minutes later', async () => {
-    rig = await openThreadedRig();
+    rig = await openRig(discordSink(fake.url), { threads: true });
     const arrivals = arrivalClock();
     await rig.enqueue([1, 2].map((n) => eventAlert(A, n)));
     await rig.run({ afterRound: arrivals.afterRound });
@@ -249,7 +218,7 @@ describe('delivery worker → Discord: one alert per event', () => {
   });
 
   it('threads refused (403 Missing Permissions): follow-ups are replies to the first alert, one thread start tried, the channel not paused', async () => {
-    rig = await openThreadedRig();
+    rig = await openRig(discordSink(fake.url), { threads: true });
     await rig.subscribe(discordKey(A));
     fake.setThreads(A, 'missing_permissions');
     await rig.enqueue([1, 2, 3].map((n) => eventAlert(A, n)));
@@ -268,7 +237,7 @@ describe('delivery worker → Discord: one alert per event', () => {
   });
 
   it('a thread started but not recorded (the post in it failed): the retry finds it (160004) and posts there, one thread, one follow-up', async () => {
-    rig = await openThreadedRig();
+    rig = await openRig(discordSink(fake.url), { threads: true });
     await rig.enqueue([eventAlert(A, 1)]);
     await rig.run();
     const [first] = fake.messages(A);
@@ -285,7 +254,7 @@ describe('delivery worker → Discord: one alert per event', () => {
   });
 
   it('the first alert deleted: its edit (404 Unknown Message) dropped, the channel not paused, the next alerts delivered', async () => {
-    rig = await openThreadedRig();
+    rig = await openRig(discordSink(fake.url), { threads: true });
     await rig.subscribe(discordKey(A));
     await rig.enqueue([eventAlert(A, 1)]);
     await rig.run();
@@ -308,7 +277,7 @@ describe('delivery worker → Discord: one alert per event', () => {
   });
 
   it('a thread archived and locked: the follow-up replies instead, later ones too, the channel not paused', async () => {
-    rig = await openThreadedRig();
+    rig = await openRig(discordSink(fake.url), { threads: true });
     await rig.subscribe(discordKey(A));
     await rig.enqueue([1, 2].map((n) => eventAlert(A, n)));
     await rig.run();
@@ -329,7 +298,7 @@ describe('delivery worker → Discord: one alert per event', () => {
   });
 
   it('mentions in story titles stay inert in the thread’s name, its messages and the edits', async () => {
-    rig = await openThreadedRig();
+    rig = await openRig(discordSink(fake.url), { threads: true });
     await rig.enqueue([1, 2, 3].map((n) => eventAlert(A, n, { title: `Story ${n} for ${MENTIONS}` })));
     await rig.run();
 
@@ -349,7 +318,7 @@ describe('delivery worker → Discord: one alert per event', () => {
   });
 
   it('follow-ups off in the channel: nothing posted under the first alert, which is still edited with the count', async () => {
-    rig = await openThreadedRig();
+    rig = await openRig(discordSink(fake.url), { threads: true });
     await rig.repositories.subscriptions.put({ channel: discordKey(A), feeds: '*', watchlists: ['cartel_leaders'], createdAt: T0, updatedAt: T0, followUps: false });
     await rig.enqueue([1, 2].map((n) => eventAlert(A, n)));
     await rig.run();

@@ -14,6 +14,7 @@ import { createSlackSink } from '../../src/chat/slack/sink.js';
 import { createSlackWebClient } from '../../src/chat/slack/web-client.js';
 import { manualClock } from '../../src/clock.js';
 import type { DeliveryPolicy, DeliveryRound, DeliveryWorker } from '../../src/delivery/worker.js';
+import { createEventThreadRepository } from '../../src/delivery/event-threads.js';
 import { createDeliveryWorker } from '../../src/delivery/worker.js';
 import type { AlertSink } from '../../src/delivery/sink.js';
 import { silentLogger } from '../../src/log.js';
@@ -73,7 +74,8 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function openRig(sink: AlertSink, options: { policy?: DeliveryPolicy; batchSize?: number } = {}): Promise<Rig> {
+/** `threads`: the worker threads an event's alerts (an event thread record per channel in the rig's store). */
+export async function openRig(sink: AlertSink, options: { policy?: DeliveryPolicy; batchSize?: number; threads?: boolean } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'wirewatch-worker-'));
   const url = `sqlite://${join(dir, 'store.sqlite')}`;
   const clock = manualClock(T0);
@@ -90,6 +92,7 @@ export async function openRig(sink: AlertSink, options: { policy?: DeliveryPolic
     leaseMs: 60_000,
     random: () => 0.5,
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.threads ? { threads: createEventThreadRepository(store, { ttlMs: DAY }) } : {}),
   });
   const rounds: Rig['rounds'] = [];
   return {

@@ -6,13 +6,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.js';
-import { createEventThreadRepository } from '../../src/delivery/event-threads.js';
-import type { AlertSink } from '../../src/delivery/sink.js';
-import { createDeliveryWorker, EDIT_INTERVAL_MS } from '../../src/delivery/worker.js';
-import { silentLogger } from '../../src/log.js';
+import { EDIT_INTERVAL_MS } from '../../src/delivery/worker.js';
 import { unsafeParts, type BlockLike } from '../chat/slack/render-fixtures.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
-import { alertFor, DAY, openRig, POLICY, slackKey, slackSink, storyNumbers, T0, type Rig } from './worker-fixtures.js';
+import { alertFor, openRig, POLICY, slackKey, slackSink, storyNumbers, T0, type Rig } from './worker-fixtures.js';
 
 const A = 'C0NEWS0001';
 const B = 'C0NEWS0002';
@@ -136,44 +133,6 @@ describe('delivery worker → Slack', () => {
   });
 });
 
-/**
- * The rig's outbox, store and clock with a worker that threads alerts of one event (the rig's
- * own worker does not), and the same loop: rounds until nothing is pending, the clock moved to
- * each next due time.
- */
-function threaded(base: Rig, sink: AlertSink = slackSink(fake.url)): Rig {
-  const worker = createDeliveryWorker({
-    outbox: base.outbox,
-    sink,
-    repositories: base.repositories,
-    clock: base.clock,
-    logger: silentLogger(),
-    policy: POLICY,
-    leaseMs: 60_000,
-    random: () => 0.5,
-    threads: createEventThreadRepository(base.store, { ttlMs: DAY }),
-  });
-  return {
-    ...base,
-    worker,
-    run: async ({ maxRounds = 200, afterRound } = {}) => {
-      for (let i = 0; i < maxRounds; i++) {
-        const at = base.clock.now();
-        const round = await worker.deliverDue();
-        afterRound?.(at);
-        if (round.claimed > 0) {
-          base.rounds.push({ at, round });
-          continue;
-        }
-        const { oldestDueAt } = await base.outbox.stats();
-        if (oldestDueAt === null) return;
-        base.clock.set(Math.max(base.clock.now(), oldestDueAt));
-      }
-      throw new Error(`still pending after ${maxRounds} rounds`);
-    },
-  };
-}
-
 const SOURCES = ['InSight Crime', 'Reuters', 'El País', 'AP'];
 /** The n-th story for a channel, reported by the n-th outlet, in event `eventId`. */
 function ofEvent(channel: string, n: number, eventId = 'ev-mayo', title?: string): Alert {
@@ -189,7 +148,7 @@ const blockText = (message: { blocks: unknown[] }) => JSON.stringify(message.blo
 
 describe('delivery worker → Slack: one alert per event', () => {
   it('three outlets of one event: one alert, two replies under it with why they joined, the alert edited now and 5 minutes after the last edit', async () => {
-    rig = threaded(await openRig(slackSink(fake.url)));
+    rig = await openRig(slackSink(fake.url), { threads: true });
     const times: number[] = [];
     const afterRound = (at: number) => void times.push(...Array<number>(fake.requests.length - times.length).fill(at));
     await rig.enqueue([1, 2].map((n) => ofEvent(slackKey(A), n)));
@@ -227,7 +186,7 @@ describe('delivery worker → Slack: one alert per event', () => {
   });
 
   it('an edit of a deleted first alert is dropped: the channel not paused, its later alerts delivered', async () => {
-    rig = threaded(await openRig(slackSink(fake.url)));
+    rig = await openRig(slackSink(fake.url), { threads: true });
     await rig.subscribe(slackKey(A));
     await rig.enqueue([1, 2].map((n) => ofEvent(slackKey(A), n)));
     // the first round posts the alert and the reply and queues the edit; the alert is deleted before it goes
@@ -258,7 +217,7 @@ describe('delivery worker → Slack: one alert per event', () => {
   });
 
   it('an edit that fails for a while is retried alone: the channel’s alerts go on meanwhile', async () => {
-    rig = threaded(await openRig(slackSink(fake.url)));
+    rig = await openRig(slackSink(fake.url), { threads: true });
     fake.setChannel(A, { error: 'internal_error', times: 2 }, 'chat.update');
     await rig.enqueue([1, 2].map((n) => ofEvent(slackKey(A), n)));
     expect(await rig.worker.deliverDue()).toMatchObject({ delivered: 2 });
@@ -275,7 +234,7 @@ describe('delivery worker → Slack: one alert per event', () => {
   });
 
   it('pings and & in titles and outlet names are escaped in replies and edits', async () => {
-    rig = threaded(await openRig(slackSink(fake.url)));
+    rig = await openRig(slackSink(fake.url), { threads: true });
     const hostile = (n: number) => ofEvent(slackKey(A), n, 'ev-mayo', `Story ${n} for <!channel> <!everyone> <@U123> & co`);
     const alerts = [1, 2, 3].map(hostile);
     alerts[1] = { ...alerts[1]!, story: { ...alerts[1]!.story, source: '<!here> Wire & <@U123>' } };
