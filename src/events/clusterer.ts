@@ -1,0 +1,445 @@
+/**
+ * The online story clusterer: each story, in arrival order, joins the best open event or opens a
+ * new one. An event is open while its latest story is within the window (EVENT_WINDOW) of the
+ * new story.
+ *
+ * How a story is compared (docs/decisions/010-event-clustering.md):
+ *  - its terms (vocabulary.ts) are weighted by prior × inverse document frequency in the window;
+ *  - it is compared, by cosine, with the centroid of each open event that shares a rare term with
+ *    it — found through an inverted index by term, never by a walk over every event;
+ *  - two gates keep apart different events about the same people, because a wrong merge hides an
+ *    alert while a split only repeats one:
+ *      stage    a stage the story's title names (a plea, a sentence, a postponement) must have
+ *               been named somewhere in the event already: a later step is a new event;
+ *      numbers  when both the story's title and the event's titles carry numbers, they must share
+ *               one ("26 prisoners" is not "29 prisoners"; "April 2" is not "March 4");
+ *  - the best candidate joins when its cosine reaches JOIN_THRESHOLD; otherwise a new event opens.
+ *
+ * The state — open events with their centroids, stages and title numbers — is plain data
+ * (EventRecord), so it can be stored and rebuilt (see tracker.ts).
+ */
+import { sha1Hex } from '../hash.js';
+import { STAGE_ORDER } from './lexicon.js';
+import type { StoryTerms, StoryVocabulary } from './vocabulary.js';
+
+/** Cosine between a story and an event's centroid at or above which the story joins it. */
+export const JOIN_THRESHOLD = 0.3;
+/** Stories of an event that shape its centroid; later ones still join and are counted. */
+export const CENTROID_STORIES = 50;
+/** Stories of an event listed in its record (the first and the latest). */
+export const LISTED_STORIES = 20;
+/** Open events kept at most; past it the least recently active are closed first. */
+export const MAX_OPEN_EVENTS = 50_000;
+/** Smoothing of the inverse document frequency: a window of a few stories teaches little. */
+const IDF_SMOOTHING = 20;
+/** The most a rare term is boosted: a window full of other stories should not let one rare word decide. */
+const MAX_IDF = 3;
+/** A term in more events than this is too common to find candidates by (it still counts in the score). */
+const MAX_POSTINGS = 1000;
+/** Postings read per story at most, rarest terms first. */
+const POSTINGS_BUDGET = 3000;
+/** Shared terms listed in an explanation. */
+const EXPLAINED_TERMS = 8;
+
+export interface ClusterStory {
+  title: string;
+  description?: string | null;
+  language?: string | null;
+  /** When the story was published (epoch ms): what the window is measured on. */
+  publishedAt: number;
+  link?: string | null;
+  /** The story's id in the pipeline, kept in the event's list of stories. */
+  id?: string | null;
+  /** The outlet, kept in the event's list of stories. */
+  source?: string | null;
+}
+
+export interface StoryRef {
+  id: string | null;
+  title: string;
+  link: string | null;
+  source: string | null;
+  at: number;
+}
+
+/** An open event as stored: plain, serialisable data. */
+export interface EventRecord {
+  id: string;
+  firstAt: number;
+  lastAt: number;
+  /** Every story that joined, counted. */
+  storyCount: number;
+  /** Stories that shaped the centroid (at most CENTROID_STORIES). */
+  centroidStories: number;
+  /** term → [summed weight over the centroid's stories, how many of them have it]. */
+  terms: Record<string, [number, number]>;
+  /** Stages named by any of its stories, in titles or descriptions. */
+  stages: string[];
+  /** Numbers in any of its stories' titles. */
+  titleNumbers: string[];
+  /** Dates ("apr-2") in any of its stories' titles. */
+  titleDates: string[];
+  /** Countries (the United States aside) named in its stories' titles, and anywhere in them. */
+  titleCountries: string[];
+  countries: string[];
+  /** The first story and the latest ones, at most LISTED_STORIES. */
+  stories: StoryRef[];
+}
+
+export interface SharedTerm {
+  term: string;
+  /** The words of the new story it came from. */
+  text: string;
+  /** Its share of the cosine. */
+  contribution: number;
+}
+
+export type Rejection = 'below threshold' | 'stage' | 'numbers' | 'dates' | 'countries';
+
+export interface Assignment {
+  eventId: string;
+  /** The story opened the event. */
+  isNew: boolean;
+  /** Cosine with the event joined; for a new event, with the best candidate (0 when none). */
+  score: number;
+  /** The terms shared with the event joined (or the best candidate), heaviest first. */
+  sharedTerms: SharedTerm[];
+  /** For a new event: the best candidate that was not joined and why (null when there was none). */
+  nearest: { eventId: string; title: string; score: number; rejected: Rejection } | null;
+  /** The event after this story: its id, first story's title, counts and times. */
+  event: { id: string; title: string; storyCount: number; firstAt: number; lastAt: number };
+}
+
+interface OpenEvent {
+  record: EventRecord;
+  /** term → summed weight: the centroid, as a Map for lookups. */
+  centroid: Map<string, number>;
+  norm: number;
+}
+
+export interface ClustererOptions {
+  vocabulary: StoryVocabulary;
+  windowMs: number;
+  joinThreshold?: number;
+  maxOpenEvents?: number;
+}
+
+/** The story's stage is a step the event has not reached (see STAGE_ORDER). */
+function isNewStage(stage: string, eventStages: readonly string[]): boolean {
+  if (eventStages.includes(stage)) return false;
+  const order = STAGE_ORDER[stage];
+  if (!order) return true;
+  return !eventStages.some((other) => STAGE_ORDER[other]?.track === order.track && STAGE_ORDER[other]!.rank > order.rank);
+}
+
+function addAll(list: string[], values: Iterable<string>): void {
+  for (const value of values) if (!list.includes(value)) list.push(value);
+}
+
+/** Both have some, and none in common. */
+function disjoint(story: ReadonlySet<string>, event: readonly string[]): boolean {
+  return story.size > 0 && event.length > 0 && !event.some((value) => story.has(value));
+}
+
+function normOf(centroid: ReadonlyMap<string, number>): number {
+  let sum = 0;
+  for (const weight of centroid.values()) sum += weight * weight;
+  return Math.sqrt(sum);
+}
+
+export class EventClusterer {
+  readonly windowMs: number;
+  private readonly vocabulary: StoryVocabulary;
+  private readonly joinThreshold: number;
+  private readonly maxOpenEvents: number;
+  private readonly events = new Map<string, OpenEvent>();
+  /** term → ids of the open events whose centroid has it. */
+  private readonly postings = new Map<string, Set<string>>();
+  /** term → stories of the centroids that have it; and how many stories that is in all. */
+  private readonly documentFrequency = new Map<string, number>();
+  private documents = 0;
+  /** The latest time seen: the clock of the window. */
+  private clock = Number.NEGATIVE_INFINITY;
+  private lastPruneAt = Number.NEGATIVE_INFINITY;
+  private readonly changed = new Set<string>();
+  private readonly closed = new Set<string>();
+
+  constructor(options: ClustererOptions) {
+    this.vocabulary = options.vocabulary;
+    this.windowMs = options.windowMs;
+    this.joinThreshold = options.joinThreshold ?? JOIN_THRESHOLD;
+    this.maxOpenEvents = options.maxOpenEvents ?? MAX_OPEN_EVENTS;
+  }
+
+  /** Open events. */
+  get size(): number {
+    return this.events.size;
+  }
+
+  /**
+   * Assigns one story. `now` (default: the story's time) moves the window's clock; a story
+   * dated after `now` counts as published at `now`.
+   */
+  assign(story: ClusterStory, now: number = story.publishedAt): Assignment {
+    this.advance(now);
+    const at = Math.min(story.publishedAt, now);
+    const terms = this.vocabulary.terms(story);
+    const weights = this.weigh(terms);
+    const { accepted, refused } = this.bestCandidates(terms, weights, at);
+    if (accepted && accepted.score >= this.joinThreshold) {
+      const shared = this.shared(terms, weights, accepted.event);
+      this.join(accepted.event, story, at, terms, weights);
+      return this.assignment(accepted.event, false, accepted.score, shared, null);
+    }
+    // Why it opens a new event: the closest event it did not join.
+    const nearest =
+      accepted && (!refused || accepted.score >= refused.score) ? { ...accepted, rejected: 'below threshold' as const } : refused;
+    const shared = nearest ? this.shared(terms, weights, nearest.event) : [];
+    const event = this.open(story, at, terms, weights);
+    if (!nearest) return this.assignment(event, true, 0, [], null);
+    const { record } = nearest.event;
+    return this.assignment(event, true, nearest.score, shared, {
+      eventId: record.id,
+      title: record.stories[0]?.title ?? '',
+      score: nearest.score,
+      rejected: nearest.rejected,
+    });
+  }
+
+  /** Closes events whose latest story is older than the window; returns their ids. */
+  prune(now: number): string[] {
+    this.clock = Math.max(this.clock, now);
+    this.lastPruneAt = this.clock;
+    const cutoff = this.clock - this.windowMs;
+    const closed: string[] = [];
+    for (const [id, event] of this.events) if (event.record.lastAt < cutoff) closed.push(id);
+    for (const id of closed) this.close(id);
+    return closed;
+  }
+
+  /** The open events, as stored. */
+  records(): EventRecord[] {
+    return [...this.events.values()].map((event) => event.record);
+  }
+
+  record(id: string): EventRecord | undefined {
+    return this.events.get(id)?.record;
+  }
+
+  /** Replaces the state with these events (a start-up, or another replica having written). */
+  load(records: readonly EventRecord[], now: number): void {
+    this.events.clear();
+    this.postings.clear();
+    this.documentFrequency.clear();
+    this.documents = 0;
+    this.changed.clear();
+    this.closed.clear();
+    for (const record of records) this.index(record);
+    this.clock = Math.max(this.clock, now);
+    this.prune(now);
+    this.closed.clear();
+  }
+
+  /** Events changed and closed since the last call: what a store must write and delete. */
+  takeChanges(): { changed: EventRecord[]; closed: string[] } {
+    const changed = [...this.changed].flatMap((id) => {
+      const event = this.events.get(id);
+      return event ? [event.record] : [];
+    });
+    const closed = [...this.closed];
+    this.changed.clear();
+    this.closed.clear();
+    return { changed, closed };
+  }
+
+  private advance(now: number): void {
+    if (now > this.clock) this.clock = now;
+    // Pruning is bookkeeping (candidates are checked against the window anyway): at most every
+    // hundredth of the window of the clock's progress.
+    if (this.clock - this.lastPruneAt >= this.windowMs / 100) this.prune(this.clock);
+  }
+
+  /** Weights after inverse document frequency in the window, as it is before this story. */
+  private weigh(terms: StoryTerms): Map<string, number> {
+    const weights = new Map<string, number>();
+    for (const [term, prior] of terms.weights) {
+      const frequency = this.documentFrequency.get(term) ?? 0;
+      const idf = Math.min(MAX_IDF, 1 + Math.log((this.documents + IDF_SMOOTHING) / (frequency + IDF_SMOOTHING)));
+      weights.set(term, prior * idf);
+    }
+    return weights;
+  }
+
+  /** The open events sharing a rare term with the story, through the postings of its rarest terms. */
+  private candidates(weights: ReadonlyMap<string, number>): Set<string> {
+    const lists: Set<string>[] = [];
+    for (const term of weights.keys()) {
+      const list = this.postings.get(term);
+      if (list && list.size <= MAX_POSTINGS) lists.push(list);
+    }
+    lists.sort((a, b) => a.size - b.size);
+    const found = new Set<string>();
+    let read = 0;
+    for (const list of lists) {
+      if (read + list.size > POSTINGS_BUDGET && found.size > 0) break;
+      for (const id of list) found.add(id);
+      read += list.size;
+    }
+    return found;
+  }
+
+  /** The best open event the story may join, and the best one a gate refused. */
+  private bestCandidates(terms: StoryTerms, weights: ReadonlyMap<string, number>, at: number) {
+    let accepted: { event: OpenEvent; score: number } | null = null;
+    let refused: { event: OpenEvent; score: number; rejected: Rejection } | null = null;
+    const norm = normOf(weights);
+    if (norm === 0) return { accepted, refused };
+    for (const id of this.candidates(weights)) {
+      const event = this.events.get(id)!;
+      if (at - event.record.lastAt > this.windowMs || event.record.firstAt - at > this.windowMs) continue;
+      const score = this.cosine(weights, norm, event);
+      const rejected = this.gate(terms, event.record);
+      if (rejected) {
+        if (!refused || score > refused.score) refused = { event, score, rejected };
+      } else if (!accepted || score > accepted.score) {
+        accepted = { event, score };
+      }
+    }
+    return { accepted, refused };
+  }
+
+  private cosine(weights: ReadonlyMap<string, number>, norm: number, event: OpenEvent): number {
+    let dot = 0;
+    for (const [term, weight] of weights) {
+      const other = event.centroid.get(term);
+      if (other !== undefined) dot += weight * other;
+    }
+    return event.norm === 0 ? 0 : dot / (norm * event.norm);
+  }
+
+  /** Why the story may not join the event, or null when it may. */
+  private gate(terms: StoryTerms, record: EventRecord): Rejection | null {
+    for (const stage of terms.titleStages) if (isNewStage(stage, record.stages)) return 'stage';
+    if (disjoint(terms.titleNumbers, record.titleNumbers)) return 'numbers';
+    if (disjoint(terms.titleDates, record.titleDates)) return 'dates';
+    // Each names in its title a country the other never mentions: Colombia's extradition is not Mexico's.
+    const storyOnly = [...terms.titleCountries].some((country) => !record.countries.includes(country));
+    const eventOnly = record.titleCountries.some((country) => !terms.countries.has(country));
+    if (storyOnly && eventOnly) return 'countries';
+    return null;
+  }
+
+  private shared(terms: StoryTerms, weights: ReadonlyMap<string, number>, event: OpenEvent): SharedTerm[] {
+    const norm = normOf(weights);
+    const shared: SharedTerm[] = [];
+    for (const [term, weight] of weights) {
+      const other = event.centroid.get(term);
+      if (other === undefined) continue;
+      shared.push({ term, text: terms.surface.get(term) ?? term, contribution: (weight * other) / (norm * event.norm) });
+    }
+    return shared.sort((a, b) => b.contribution - a.contribution || a.term.localeCompare(b.term)).slice(0, EXPLAINED_TERMS);
+  }
+
+  private open(story: ClusterStory, at: number, terms: StoryTerms, weights: ReadonlyMap<string, number>): OpenEvent {
+    let id = `ev-${sha1Hex(`${story.title}\n${story.publishedAt}\n${story.link ?? ''}`).slice(0, 12)}`;
+    for (let n = 2; this.events.has(id); n++) id = `${id.slice(0, 15)}-${n}`;
+    const record: EventRecord = {
+      id,
+      firstAt: at,
+      lastAt: at,
+      storyCount: 0,
+      centroidStories: 0,
+      terms: {},
+      stages: [],
+      titleNumbers: [],
+      titleDates: [],
+      titleCountries: [],
+      countries: [],
+      stories: [],
+    };
+    const event = this.index(record);
+    this.join(event, story, at, terms, weights);
+    if (this.events.size > this.maxOpenEvents) this.closeLeastRecent();
+    return event;
+  }
+
+  private join(event: OpenEvent, story: ClusterStory, at: number, terms: StoryTerms, weights: ReadonlyMap<string, number>): void {
+    const record = event.record;
+    record.storyCount++;
+    record.firstAt = Math.min(record.firstAt, at);
+    record.lastAt = Math.max(record.lastAt, at);
+    addAll(record.stages, terms.stages);
+    addAll(record.titleNumbers, terms.titleNumbers);
+    addAll(record.titleDates, terms.titleDates);
+    addAll(record.titleCountries, terms.titleCountries);
+    addAll(record.countries, terms.countries);
+    const ref: StoryRef = { id: story.id ?? null, title: story.title, link: story.link ?? null, source: story.source ?? null, at };
+    record.stories.push(ref);
+    // The first story stays listed (it is the alert); the latest ones follow it.
+    if (record.stories.length > LISTED_STORIES) record.stories.splice(1, 1);
+    if (record.centroidStories < CENTROID_STORIES) {
+      record.centroidStories++;
+      this.documents++;
+      for (const [term, weight] of weights) {
+        const entry = record.terms[term];
+        if (entry) {
+          entry[0] += weight;
+          entry[1]++;
+        } else {
+          record.terms[term] = [weight, 1];
+          let list = this.postings.get(term);
+          if (!list) this.postings.set(term, (list = new Set()));
+          list.add(record.id);
+        }
+        event.centroid.set(term, record.terms[term]![0]);
+        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+      }
+      event.norm = normOf(event.centroid);
+    }
+    this.changed.add(record.id);
+  }
+
+  /** Adds a record to the maps and the index (as it is: loading, or a new event). */
+  private index(record: EventRecord): OpenEvent {
+    const centroid = new Map<string, number>();
+    for (const [term, [weight, stories]] of Object.entries(record.terms)) {
+      centroid.set(term, weight);
+      let list = this.postings.get(term);
+      if (!list) this.postings.set(term, (list = new Set()));
+      list.add(record.id);
+      this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + stories);
+    }
+    this.documents += record.centroidStories;
+    const event: OpenEvent = { record, centroid, norm: normOf(centroid) };
+    this.events.set(record.id, event);
+    return event;
+  }
+
+  private close(id: string): void {
+    const event = this.events.get(id);
+    if (!event) return;
+    for (const [term, [, stories]] of Object.entries(event.record.terms)) {
+      const list = this.postings.get(term);
+      list?.delete(id);
+      if (list?.size === 0) this.postings.delete(term);
+      const frequency = (this.documentFrequency.get(term) ?? 0) - stories;
+      if (frequency > 0) this.documentFrequency.set(term, frequency);
+      else this.documentFrequency.delete(term);
+    }
+    this.documents -= event.record.centroidStories;
+    this.events.delete(id);
+    this.changed.delete(id);
+    this.closed.add(id);
+  }
+
+  private closeLeastRecent(): void {
+    let oldest: EventRecord | null = null;
+    for (const { record } of this.events.values()) if (!oldest || record.lastAt < oldest.lastAt) oldest = record;
+    if (oldest) this.close(oldest.id);
+  }
+
+  private assignment(event: OpenEvent, isNew: boolean, score: number, sharedTerms: SharedTerm[], nearest: Assignment['nearest']): Assignment {
+    const { id, storyCount, firstAt, lastAt, stories } = event.record;
+    return { eventId: id, isNew, score, sharedTerms, nearest, event: { id, title: stories[0]?.title ?? '', storyCount, firstAt, lastAt } };
+  }
+}
