@@ -20,10 +20,16 @@
  */
 import { sha1Hex } from '../hash.js';
 import { STAGE_ORDER } from './lexicon.js';
-import type { StoryTerms, StoryVocabulary } from './vocabulary.js';
+import { PROTAGONIST_JOINER, type StoryTerms, type StoryVocabulary } from './vocabulary.js';
 
 /** Cosine between a story and an event's centroid at or above which the story joins it. */
-export const JOIN_THRESHOLD = 0.3;
+export const JOIN_THRESHOLD = 0.2;
+/**
+ * The cosine over anchor terms (names, numbers, dates, countries, goods, words the lexicon does
+ * not know) below which a story does not join, however alike the rest: two extraditions the same
+ * week share "extradite", "cartel" and "United States", not the person.
+ */
+export const MIN_SHARED_SUBJECT = 0.15;
 /** Stories of an event that shape its centroid; later ones still join and are counted. */
 export const CENTROID_STORIES = 50;
 /** Stories of an event listed in its record (the first and the latest). */
@@ -73,8 +79,9 @@ export interface EventRecord {
   centroidStories: number;
   /** term → [summed weight over the centroid's stories, how many of them have it]. */
   terms: Record<string, [number, number]>;
-  /** Stages named by any of its stories, in titles or descriptions. */
+  /** Stages named by any of its stories, in titles or descriptions; and in titles. */
   stages: string[];
+  titleStages: string[];
   /** Numbers in any of its stories' titles. */
   titleNumbers: string[];
   /** Dates ("apr-2") in any of its stories' titles. */
@@ -82,6 +89,8 @@ export interface EventRecord {
   /** Countries (the United States aside) named in its stories' titles, and anywhere in them. */
   titleCountries: string[];
   countries: string[];
+  /** Who its titles are about (StoryTerms.titleProtagonists). */
+  titleProtagonists: string[];
   /** The first story and the latest ones, at most LISTED_STORIES. */
   stories: StoryRef[];
 }
@@ -94,7 +103,7 @@ export interface SharedTerm {
   contribution: number;
 }
 
-export type Rejection = 'below threshold' | 'stage' | 'numbers' | 'dates' | 'countries';
+export type Rejection = 'below threshold' | 'no shared subject' | 'stage' | 'numbers' | 'dates' | 'countries' | 'people';
 
 export interface Assignment {
   eventId: string;
@@ -115,12 +124,15 @@ interface OpenEvent {
   /** term → summed weight: the centroid, as a Map for lookups. */
   centroid: Map<string, number>;
   norm: number;
+  /** The norm of the centroid's anchor terms (StoryVocabulary.isAnchor). */
+  anchorNorm: number;
 }
 
 export interface ClustererOptions {
   vocabulary: StoryVocabulary;
   windowMs: number;
   joinThreshold?: number;
+  minSharedSubject?: number;
   maxOpenEvents?: number;
 }
 
@@ -130,6 +142,14 @@ function isNewStage(stage: string, eventStages: readonly string[]): boolean {
   const order = STAGE_ORDER[stage];
   if (!order) return true;
   return !eventStages.some((other) => STAGE_ORDER[other]?.track === order.track && STAGE_ORDER[other]!.rank > order.rank);
+}
+
+/** Of these stages, the latest on each track, and those off the tracks. */
+function latestStages(stages: readonly string[]): string[] {
+  return stages.filter((stage) => {
+    const order = STAGE_ORDER[stage];
+    return !order || !stages.some((other) => STAGE_ORDER[other]?.track === order.track && STAGE_ORDER[other]!.rank > order.rank);
+  });
 }
 
 function addAll(list: string[], values: Iterable<string>): void {
@@ -151,6 +171,7 @@ export class EventClusterer {
   readonly windowMs: number;
   private readonly vocabulary: StoryVocabulary;
   private readonly joinThreshold: number;
+  private readonly minSharedSubject: number;
   private readonly maxOpenEvents: number;
   private readonly events = new Map<string, OpenEvent>();
   /** term → ids of the open events whose centroid has it. */
@@ -168,6 +189,7 @@ export class EventClusterer {
     this.vocabulary = options.vocabulary;
     this.windowMs = options.windowMs;
     this.joinThreshold = options.joinThreshold ?? JOIN_THRESHOLD;
+    this.minSharedSubject = options.minSharedSubject ?? MIN_SHARED_SUBJECT;
     this.maxOpenEvents = options.maxOpenEvents ?? MAX_OPEN_EVENTS;
   }
 
@@ -294,11 +316,12 @@ export class EventClusterer {
     let refused: { event: OpenEvent; score: number; rejected: Rejection } | null = null;
     const norm = normOf(weights);
     if (norm === 0) return { accepted, refused };
+    const anchorNorm = this.anchorNormOf(weights);
     for (const id of this.candidates(weights)) {
       const event = this.events.get(id)!;
       if (at - event.record.lastAt > this.windowMs || event.record.firstAt - at > this.windowMs) continue;
-      const score = this.cosine(weights, norm, event);
-      const rejected = this.gate(terms, event.record);
+      const { score, subject } = this.similarity(weights, norm, anchorNorm, event);
+      const rejected = subject < this.minSharedSubject ? 'no shared subject' : this.gate(terms, event.record, event.centroid);
       if (rejected) {
         if (!refused || score > refused.score) refused = { event, score, rejected };
       } else if (!accepted || score > accepted.score) {
@@ -308,24 +331,49 @@ export class EventClusterer {
     return { accepted, refused };
   }
 
-  private cosine(weights: ReadonlyMap<string, number>, norm: number, event: OpenEvent): number {
+  /**
+   * The cosine with the event's centroid, over all terms (`score`) and over the anchor terms
+   * alone (`subject`: how much of what the two are about they share).
+   */
+  private similarity(weights: ReadonlyMap<string, number>, norm: number, anchorNorm: number, event: OpenEvent): { score: number; subject: number } {
     let dot = 0;
+    let anchorDot = 0;
     for (const [term, weight] of weights) {
       const other = event.centroid.get(term);
-      if (other !== undefined) dot += weight * other;
+      if (other === undefined) continue;
+      dot += weight * other;
+      if (this.vocabulary.isAnchor(term)) anchorDot += weight * other;
     }
-    return event.norm === 0 ? 0 : dot / (norm * event.norm);
+    return {
+      score: event.norm === 0 ? 0 : dot / (norm * event.norm),
+      subject: anchorNorm === 0 || event.anchorNorm === 0 ? 0 : anchorDot / (anchorNorm * event.anchorNorm),
+    };
+  }
+
+  private anchorNormOf(weights: ReadonlyMap<string, number>): number {
+    let sum = 0;
+    for (const [term, weight] of weights) if (this.vocabulary.isAnchor(term)) sum += weight * weight;
+    return Math.sqrt(sum);
   }
 
   /** Why the story may not join the event, or null when it may. */
-  private gate(terms: StoryTerms, record: EventRecord): Rejection | null {
+  private gate(terms: StoryTerms, record: EventRecord, centroid: ReadonlyMap<string, number>): Rejection | null {
     for (const stage of terms.titleStages) if (isNewStage(stage, record.stages)) return 'stage';
+    // A story that speaks of steps must speak of the latest one the event's titles report.
+    if (terms.stages.size > 0 && latestStages(record.titleStages).some((stage) => !terms.stages.has(stage))) return 'stage';
     if (disjoint(terms.titleNumbers, record.titleNumbers)) return 'numbers';
     if (disjoint(terms.titleDates, record.titleDates)) return 'dates';
     // Each names in its title a country the other never mentions: Colombia's extradition is not Mexico's.
     const storyOnly = [...terms.titleCountries].some((country) => !record.countries.includes(country));
     const eventOnly = record.titleCountries.some((country) => !terms.countries.has(country));
     if (storyOnly && eventOnly) return 'countries';
+    // Each title is about someone the other never mentions: two capos' extraditions the same day.
+    const storyPeople = [...terms.titleProtagonists];
+    if (storyPeople.length > 0 && record.titleProtagonists.length > 0) {
+      const eventKnows = storyPeople.some((name) => name.split(PROTAGONIST_JOINER).every((term) => centroid.has(term)));
+      const storyKnows = record.titleProtagonists.some((name) => name.split(PROTAGONIST_JOINER).every((term) => terms.weights.has(term)));
+      if (!eventKnows && !storyKnows) return 'people';
+    }
     return null;
   }
 
@@ -351,10 +399,12 @@ export class EventClusterer {
       centroidStories: 0,
       terms: {},
       stages: [],
+      titleStages: [],
       titleNumbers: [],
       titleDates: [],
       titleCountries: [],
       countries: [],
+      titleProtagonists: [],
       stories: [],
     };
     const event = this.index(record);
@@ -369,10 +419,12 @@ export class EventClusterer {
     record.firstAt = Math.min(record.firstAt, at);
     record.lastAt = Math.max(record.lastAt, at);
     addAll(record.stages, terms.stages);
+    addAll(record.titleStages, terms.titleStages);
     addAll(record.titleNumbers, terms.titleNumbers);
     addAll(record.titleDates, terms.titleDates);
     addAll(record.titleCountries, terms.titleCountries);
     addAll(record.countries, terms.countries);
+    addAll(record.titleProtagonists, terms.titleProtagonists);
     const ref: StoryRef = { id: story.id ?? null, title: story.title, link: story.link ?? null, source: story.source ?? null, at };
     record.stories.push(ref);
     // The first story stays listed (it is the alert); the latest ones follow it.
@@ -395,6 +447,7 @@ export class EventClusterer {
         this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
       }
       event.norm = normOf(event.centroid);
+      event.anchorNorm = this.anchorNormOf(event.centroid);
     }
     this.changed.add(record.id);
   }
@@ -410,7 +463,7 @@ export class EventClusterer {
       this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + stories);
     }
     this.documents += record.centroidStories;
-    const event: OpenEvent = { record, centroid, norm: normOf(centroid) };
+    const event: OpenEvent = { record, centroid, norm: normOf(centroid), anchorNorm: this.anchorNormOf(centroid) };
     this.events.set(record.id, event);
     return event;
   }

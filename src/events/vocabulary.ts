@@ -48,6 +48,11 @@ export interface StoryTerms {
   /** Countries other than the United States named in the title, and anywhere. */
   titleCountries: Set<string>;
   countries: Set<string>;
+  /**
+   * Who the title is about: each named entity it names, and each name in quotes as the terms of
+   * its words joined by PROTAGONIST_JOINER ("flaco+monel": one name, not two).
+   */
+  titleProtagonists: Set<string>;
 }
 
 interface ConceptEntry {
@@ -65,15 +70,25 @@ type Field = 'title' | 'summary';
 interface EntityHit {
   term: string;
   weight: number;
+  /** A named person or organisation: neither a list of common words nor one of distinct things. */
+  protagonist: boolean;
   /** Offsets in the field's text: [start, end). */
   start: number;
   end: number;
 }
 
 const YEAR = /^(19|20)\d\d$/;
+/** A capitalised phrase of up to 40 characters between quotes, standing alone. */
+const QUOTED_NAME = /(^|[\s(\[:;,])["“„«‘'](\p{Lu}[^"“”„«»‘’']{0,39}?)["”“»’'](?=$|[\s),.;:!?])/gu;
+export const PROTAGONIST_JOINER = '+';
 const COVERED_BY_CONCEPT = 1;
 const COVERED_BY_ENTITY = 2;
 const DIGITS = /^(\d+)/;
+/** Words after a number that make it a duration. */
+const DURATION_UNITS: Readonly<Record<string, string>> = {
+  day: 'days', days: 'days', dia: 'days', dias: 'days', week: 'weeks', weeks: 'weeks', semana: 'weeks', semanas: 'weeks',
+  month: 'months', months: 'months', mes: 'months', meses: 'months', year: 'years', years: 'years', ano: 'years', anos: 'years',
+};
 
 function capitalsOnly(text: string): boolean {
   return /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
@@ -100,9 +115,12 @@ export class StoryVocabulary {
   private readonly distinct = new Set<string>();
   /** Entities that are lists of common words (prisoners, capos, traffickers) rather than names. */
   private readonly vocabularyLike = new Set<string>();
+  /** Concept → whether it says what a story is about (ConceptDefinition.anchor). */
+  private readonly anchorConcepts = new Map<string, boolean>();
 
   constructor(entities: readonly EntityDefinition[]) {
     for (const definition of CONCEPTS) {
+      this.anchorConcepts.set(definition.concept, definition.anchor ?? false);
       for (const raw of definition.patterns.split(',')) {
         const text = raw.trim();
         const pattern = this.lexicon.add(aliasTerm(text).words);
@@ -126,12 +144,25 @@ export class StoryVocabulary {
     this.entityMatcher = compileWatchlists(perEntity, entities);
   }
 
+  /**
+   * Whether a term says what a story is about — a name, a number, a date, a country other than
+   * the two, a good, any word the lexicon does not know — rather than what kind of story it is
+   * (a stage, the desk's common words, Mexico and the US, a weekday).
+   */
+  isAnchor(term: string): boolean {
+    if (term.startsWith('#') || term.startsWith('date:')) return true;
+    if (term.startsWith('@')) return !this.vocabularyLike.has(term.slice(1).split(':')[0]!);
+    const concept = this.anchorConcepts.get(term);
+    if (concept !== undefined) return concept;
+    return !term.includes(':');
+  }
+
   /** The story's terms, weights, stages and title numbers. */
   terms(story: StoryText): StoryTerms {
     const language = story.language === 'en' || story.language === 'es' ? story.language : null;
     const title = story.title;
     const summary = leadOf(story.description ?? '');
-    const result: StoryTerms = { weights: new Map(), surface: new Map(), titleStages: new Set(), stages: new Set(), titleNumbers: new Set(), titleDates: new Set(), titleCountries: new Set(), countries: new Set() };
+    const result: StoryTerms = { weights: new Map(), surface: new Map(), titleStages: new Set(), stages: new Set(), titleNumbers: new Set(), titleDates: new Set(), titleCountries: new Set(), countries: new Set(), titleProtagonists: new Set() };
     const entityHits = this.entityHits({ title, summary });
     this.readField(title, 'title', language, entityHits.title, result);
     if (summary) this.readField(summary, 'summary', language, entityHits.summary, result);
@@ -148,8 +179,10 @@ export class StoryVocabulary {
       const term = this.distinct.has(match.watchlist)
         ? `@${match.watchlist}:${tokenize(match.term).map((t) => t.text).join(' ')}`
         : `@${match.watchlist}`;
-      const weight = this.vocabularyLike.has(match.watchlist) ? WEIGHTS.common : WEIGHTS.entity;
-      hits[match.field].push({ term, weight, start: match.start, end: match.end });
+      const vocabularyLike = this.vocabularyLike.has(match.watchlist);
+      const weight = vocabularyLike ? WEIGHTS.common : WEIGHTS.entity;
+      const protagonist = !vocabularyLike && !this.distinct.has(match.watchlist);
+      hits[match.field].push({ term, weight, protagonist, start: match.start, end: match.end });
     }
     return hits;
   }
@@ -158,6 +191,8 @@ export class StoryVocabulary {
     const tokens = tokenize(text);
     const factor = field === 'title' ? 1 : DESCRIPTION_FACTOR;
     const covered = new Uint8Array(tokens.length);
+    /** The term each word went into, for the names in quotes. */
+    const termOf: (string | undefined)[] = [];
     const add = (term: string, prior: number, surface: string) => {
       const weight = prior * factor;
       if ((into.weights.get(term) ?? 0) < weight) into.weights.set(term, weight);
@@ -167,16 +202,12 @@ export class StoryVocabulary {
     // penalty, not a killing; "se entrega" is a surrender, not a handover).
     const { kept, ambiguous } = this.conceptHits(text, language);
     for (const { hit, entry } of kept) {
-      for (let w = hit.firstWord; w <= hit.lastWord; w++) covered[w] = COVERED_BY_CONCEPT;
+      for (let w = hit.firstWord; w <= hit.lastWord; w++) {
+        covered[w] = COVERED_BY_CONCEPT;
+        termOf[w] = entry.concept;
+      }
       add(entry.concept, entry.weight, text.slice(hit.start, hit.end));
-      if (entry.stage) {
-        into.stages.add(entry.stage);
-        if (field === 'title') into.titleStages.add(entry.stage);
-      }
-      if (entry.country) {
-        into.countries.add(entry.concept);
-        if (field === 'title') into.titleCountries.add(entry.concept);
-      }
+      this.noteFacets(entry, field, into);
       if (entry.concept.startsWith('month:')) this.readDate(entry.concept.slice(6), hit, tokens, text, field, covered, add, into);
     }
     // Entities, unless every content word of the alias is already a concept ("a Estados Unidos").
@@ -187,12 +218,42 @@ export class StoryVocabulary {
       });
       const content = words.filter((index) => !STOPWORDS.has(tokens[index]!.text) && !ambiguous.has(index));
       if (content.every((index) => covered[index] === COVERED_BY_CONCEPT)) continue;
-      for (const index of words) covered[index] = COVERED_BY_ENTITY;
+      for (const index of words) {
+        covered[index] = COVERED_BY_ENTITY;
+        termOf[index] = hit.term;
+      }
       add(hit.term, hit.weight, text.slice(hit.start, hit.end));
+      if (field === 'title' && hit.protagonist) into.titleProtagonists.add(hit.term);
     }
     tokens.forEach((token, index) => {
-      if (!covered[index]) this.readWord(token, text, field, language, add, into);
+      if (!covered[index]) termOf[index] = this.readWord(token, tokens[index + 1]?.text, text, field, language, add, into);
     });
+    if (field === 'title') this.readQuotedNames(text, tokens, termOf, into);
+  }
+
+  private noteFacets(entry: ConceptEntry, field: Field, into: StoryTerms): void {
+    if (entry.stage) {
+      into.stages.add(entry.stage);
+      if (field === 'title') into.titleStages.add(entry.stage);
+    }
+    if (entry.country) {
+      into.countries.add(entry.concept);
+      if (field === 'title') into.titleCountries.add(entry.concept);
+    }
+  }
+
+  /** A short capitalised phrase in quotes in a title is a name ("El Mencho", «Fito»): its words are the story's protagonists. */
+  private readQuotedNames(text: string, tokens: readonly Token[], termOf: readonly (string | undefined)[], into: StoryTerms): void {
+    for (const quoted of text.matchAll(QUOTED_NAME)) {
+      const start = quoted.index + quoted[0].length - quoted[2]!.length - 1;
+      const end = start + quoted[2]!.length;
+      const name = new Set<string>();
+      tokens.forEach((token, index) => {
+        const term = termOf[index];
+        if (term && token.start >= start && token.end <= end && this.isAnchor(term)) name.add(term);
+      });
+      if (name.size > 0) into.titleProtagonists.add([...name].join(PROTAGONIST_JOINER));
+    }
   }
 
   /** A day next to a month ("April 2", "Aug. 1", "2 de abril") is a date, not a count. */
@@ -218,12 +279,13 @@ export class StoryVocabulary {
 
   private readWord(
     token: Token,
+    nextWord: string | undefined,
     text: string,
     field: Field,
     language: string | null,
     add: (term: string, prior: number, surface: string) => void,
     into: StoryTerms,
-  ): void {
+  ): string | undefined {
     const word = token.text;
     const surface = text.slice(token.start, token.end);
     const numberWord = language ? NUMBER_WORDS[language as 'en' | 'es'][word] : undefined;
@@ -231,17 +293,21 @@ export class StoryVocabulary {
     if (digits !== undefined) {
       const value = String(Number(digits));
       if (YEAR.test(value)) {
-        add(`#${value}`, WEIGHTS.year, surface);
-        return;
+        add(`year:${value}`, WEIGHTS.year, surface);
+        return `year:${value}`;
       }
-      add(`#${value}`, WEIGHTS.number, surface);
-      if (field === 'title') into.titleNumbers.add(value);
-      return;
+      // "29 years" is a sentence, "29 narcos" a count: a duration keeps its unit.
+      const unit = nextWord === undefined ? undefined : DURATION_UNITS[nextWord];
+      const number = unit ? `${value}-${unit}` : value;
+      add(`#${number}`, WEIGHTS.number, surface);
+      if (field === 'title') into.titleNumbers.add(number);
+      return `#${number}`;
     }
-    if (word.length < 3 || STOPWORDS.has(word)) return;
+    if (word.length < 3 || STOPWORDS.has(word)) return undefined;
     const stem = stemOf(word);
-    if (STOPWORDS.has(stem)) return;
+    if (STOPWORDS.has(stem)) return undefined;
     add(stem, WEIGHTS.word, surface);
+    return stem;
   }
 
   /**
