@@ -26,8 +26,9 @@ const files = sourceFiles(SRC).map((path) => {
 const ALLOWED: Record<string, string[]> = {
   feeds: [],
   watch: [],
+  events: ['watch'],
   alerts: ['feeds', 'watch'],
-  store: ['watch'],
+  store: ['watch', 'events'],
   delivery: ['alerts', 'feeds', 'watch', 'store', 'outbox'],
   outbox: [],
   pipeline: ['feeds', 'watch', 'alerts', 'delivery', 'store', 'outbox'],
@@ -36,7 +37,7 @@ const ALLOWED: Record<string, string[]> = {
   http: [],
   chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
   app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox'],
-  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox'],
+  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'events', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 
