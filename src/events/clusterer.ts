@@ -136,20 +136,21 @@ export interface ClustererOptions {
   maxOpenEvents?: number;
 }
 
-/** The story's stage is a step the event has not reached (see STAGE_ORDER). */
+/** `other` is a later step than `stage` on the same track (see STAGE_ORDER). */
+function isLater(other: string, stage: string): boolean {
+  const mine = STAGE_ORDER[stage];
+  const theirs = STAGE_ORDER[other];
+  return mine !== undefined && theirs !== undefined && mine.track === theirs.track && theirs.rank > mine.rank;
+}
+
+/** The story's stage is a step the event has not reached: neither one of its stages nor earlier than one. */
 function isNewStage(stage: string, eventStages: readonly string[]): boolean {
-  if (eventStages.includes(stage)) return false;
-  const order = STAGE_ORDER[stage];
-  if (!order) return true;
-  return !eventStages.some((other) => STAGE_ORDER[other]?.track === order.track && STAGE_ORDER[other]!.rank > order.rank);
+  return !eventStages.includes(stage) && !eventStages.some((other) => isLater(other, stage));
 }
 
 /** Of these stages, the latest on each track, and those off the tracks. */
 function latestStages(stages: readonly string[]): string[] {
-  return stages.filter((stage) => {
-    const order = STAGE_ORDER[stage];
-    return !order || !stages.some((other) => STAGE_ORDER[other]?.track === order.track && STAGE_ORDER[other]!.rank > order.rank);
-  });
+  return stages.filter((stage) => !stages.some((other) => isLater(other, stage)));
 }
 
 function addAll(list: string[], values: Iterable<string>): void {

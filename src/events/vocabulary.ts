@@ -79,7 +79,7 @@ interface EntityHit {
 
 const YEAR = /^(19|20)\d\d$/;
 /** A capitalised phrase of up to 40 characters between quotes, standing alone. */
-const QUOTED_NAME = /(^|[\s(\[:;,])["“„«‘'](\p{Lu}[^"“”„«»‘’']{0,39}?)["”“»’'](?=$|[\s),.;:!?])/gu;
+const QUOTED_NAME = /(^|[\s([:;,])["“„«‘'](\p{Lu}[^"“”„«»‘’']{0,39}?)["”“»’'](?=$|[\s),.;:!?])/gu;
 export const PROTAGONIST_JOINER = '+';
 const COVERED_BY_CONCEPT = 1;
 const COVERED_BY_ENTITY = 2;
