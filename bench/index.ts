@@ -8,6 +8,7 @@
  *   npm run bench -- tenants  10,000 watchlists in one matcher
  *   npm run bench -- alerts   500 stories × 1,000 matching watchlists (each layout in its own process)
  *   npm run bench -- outbox   deliveries through the outbox (memory, SQLite, Redis) to a sink that answers at once
+ *   npm run bench -- events   story grouping: one assignment with 10,000 stories in the window
  *
  * Each benchmark runs in its own process and imports only what it measures: the matcher was
  * measured up to 40% slower in a process that had merely loaded the network and Redis client
@@ -59,12 +60,18 @@ if (only === 'match') {
   const { rows, skipped } = await benchOutbox();
   console.log(formatOutboxRows(rows));
   for (const line of skipped) console.log(line);
+} else if (only === 'events') {
+  const { benchEvents, formatEventsRows } = await import('./events.js');
+  console.log(`\n## Story grouping: one assignment with 10,000 stories in the window (node ${process.version})\n`);
+  const { rows, agreement, windowStories } = await benchEvents(resolve(import.meta.dirname, '../..'));
+  console.log(formatEventsRows(rows));
+  console.log(`${windowStories.toLocaleString('en-US')} stories in the window before the timed ones; index and baseline put ${(agreement * 100).toFixed(1)}% of the timed stories in the same event`);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox']) {
+  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts or outbox`);
+  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts, outbox or events`);
   process.exit(2);
 }

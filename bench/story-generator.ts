@@ -16,7 +16,10 @@ export interface SyntheticStory {
   event: number;
 }
 
-const SYLLABLES = ['ra', 'mon', 'te', 'li', 'ber', 'cas', 'tor', 'vi', 'an', 'gel', 'mar', 'co', 'fe', 'lix', 'do', 'min', 'ga', 'bri', 'el', 'sal'];
+const SYLLABLES = [
+  'ra', 'mon', 'te', 'li', 'ber', 'cas', 'tor', 'vi', 'an', 'gel', 'mar', 'co', 'fe', 'lix', 'do', 'min', 'ga', 'bri', 'el', 'sal',
+  'nu', 'pe', 'qui', 'ros', 'sen', 'tu', 'va', 'zu', 'bal', 'cer', 'dal', 'fon', 'gus', 'hel', 'jo', 'lor', 'mu', 'nes', 'or', 'pla',
+];
 const NICKS = ['Flaco', 'Gordo', 'Güero', 'Chino', 'Tigre', 'Toro', 'Cuervo', 'Lobo', 'Mudo', 'Pelón', 'Chivo', 'Zorro', 'Gallo', 'Jaguar', 'Halcón'];
 const ROLES: [string, string][] = [['leader', 'líder'], ['financial operator', 'operador financiero'], ['security chief', 'jefe de seguridad'], ['founder', 'fundador'], ['hitman', 'sicario']];
 const US_CITIES = ['Brooklyn', 'Chicago', 'San Diego', 'Houston', 'Washington', 'Miami', 'El Paso', 'Phoenix', 'San Antonio', 'Los Angeles'];
@@ -30,12 +33,18 @@ const GOODS: [string, string][] = [
   ['aluminum', 'aluminio'], ['electronics', 'electrónicos'], ['textiles', 'textiles'], ['beef', 'carne de res'], ['lumber', 'madera'],
 ];
 const WEEKDAYS: [string, string][] = [['Monday', 'lunes'], ['Tuesday', 'martes'], ['Wednesday', 'miércoles'], ['Thursday', 'jueves'], ['Friday', 'viernes']];
-const NOISE: [string, string][] = [
-  ['{place} opens new water treatment plant', 'Inauguran nueva planta de tratamiento de agua en {place}'],
-  ['Heavy rains flood streets in {place}', 'Fuertes lluvias inundan calles de {place}'],
-  ['{place} football club signs {name}', 'El club de futbol de {place} ficha a {name}'],
-  ['Peso gains {n} cents against the dollar', 'El peso gana {n} centavos frente al dólar'],
-  ['Festival in {place} draws {n} thousand visitors', 'Festival en {place} reúne a {n} mil visitantes'],
+/** Everyday news: a subject, something that happened, and details, each drawn from short lists. */
+const NOISE_SUBJECTS: [string, string][] = [
+  ['{place} council', 'El cabildo de {place}'], ['{place} football club', 'El club de futbol de {place}'], ['{name}', '{name}'],
+  ['The {place} museum', 'El museo de {place}'], ['{place} hospital', 'El hospital de {place}'], ['{place} university', 'La universidad de {place}'],
+];
+const NOISE_ACTIONS: [string, string][] = [
+  ['opens', 'inaugura'], ['approves', 'aprueba'], ['cancels', 'cancela'], ['celebrates', 'celebra'], ['announces', 'anuncia'], ['wins', 'gana'],
+];
+const NOISE_OBJECTS: [string, string][] = [
+  ['water treatment plant', 'planta de tratamiento de agua'], ['budget for {n} schools', 'presupuesto para {n} escuelas'],
+  ['summer festival', 'festival de verano'], ['cup final', 'final de copa'], ['new exhibition of {name}', 'nueva exposición de {name}'],
+  ['{n} new beds', '{n} camas nuevas'], ['science prize', 'premio de ciencias'], ['bus route to {place}', 'ruta de autobús a {place}'],
 ];
 
 type Slots = Record<string, string>;
@@ -161,8 +170,9 @@ export function syntheticStories(count: number, options: { seed?: number; startA
       const language = next() < 0.5 ? 'en' : 'es';
       const publishedAt = Math.round(at + next() * 18 * 3600_000);
       if (noise) {
-        const [en, es] = pick(NOISE);
-        stories.push({ title: fill(language === 'en' ? en : es, slots), description: '', language, publishedAt, event });
+        const side = language === 'en' ? 0 : 1;
+        const title = [pick(NOISE_SUBJECTS), pick(NOISE_ACTIONS), pick(NOISE_OBJECTS)].map((words) => fill(words[side], slots)).join(' ');
+        stories.push({ title, description: '', language, publishedAt, event });
         continue;
       }
       const title = fill(pick(language === 'en' ? kind.en : kind.es), slots);

@@ -30,6 +30,8 @@ export const JOIN_THRESHOLD = 0.2;
  * week share "extradite", "cartel" and "United States", not the person.
  */
 export const MIN_SHARED_SUBJECT = 0.15;
+/** The share of anchor terms a story needs with an event when they have only one anchor term in common. */
+export const SINGLE_ANCHOR_SUBJECT = 0.5;
 /** Stories of an event that shape its centroid; later ones still join and are counted. */
 export const CENTROID_STORIES = 50;
 /** Stories of an event listed in its record (the first and the latest). */
@@ -40,10 +42,10 @@ export const MAX_OPEN_EVENTS = 50_000;
 const IDF_SMOOTHING = 20;
 /** The most a rare term is boosted: a window full of other stories should not let one rare word decide. */
 const MAX_IDF = 3;
-/** A term in more events than this is too common to find candidates by (it still counts in the score). */
-const MAX_POSTINGS = 1000;
-/** Postings read per story at most, rarest terms first. */
-const POSTINGS_BUDGET = 3000;
+/** Postings read per story, rarest anchor terms first (the rarest list is always read whole). */
+const POSTINGS_BUDGET = 300;
+/** Candidates scored in full per story: those sharing most of its rarest anchor terms. */
+const SCORED_CANDIDATES = 24;
 /** Shared terms listed in an explanation. */
 const EXPLAINED_TERMS = 8;
 
@@ -89,6 +91,9 @@ export interface EventRecord {
   /** Countries (the United States aside) named in its stories' titles, and anywhere in them. */
   titleCountries: string[];
   countries: string[];
+  /** Goods named in its stories' titles, and anywhere in them. */
+  titleGoods: string[];
+  goods: string[];
   /** Who its titles are about (StoryTerms.titleProtagonists). */
   titleProtagonists: string[];
   /** The first story and the latest ones, at most LISTED_STORIES. */
@@ -103,7 +108,7 @@ export interface SharedTerm {
   contribution: number;
 }
 
-export type Rejection = 'below threshold' | 'no shared subject' | 'stage' | 'numbers' | 'dates' | 'countries' | 'people';
+export type Rejection = 'below threshold' | 'no shared subject' | 'stage' | 'numbers' | 'dates' | 'countries' | 'goods' | 'people';
 
 export interface Assignment {
   eventId: string;
@@ -119,6 +124,27 @@ export interface Assignment {
   event: { id: string; title: string; storyCount: number; firstAt: number; lastAt: number };
 }
 
+interface QueryTerm {
+  term: string;
+  weight: number;
+  anchor: boolean;
+}
+
+interface Query {
+  terms: StoryTerms;
+  weights: ReadonlyMap<string, number>;
+  list: QueryTerm[];
+  norm: number;
+  anchorNorm: number;
+}
+
+interface Scored {
+  event: OpenEvent;
+  score: number;
+  subject: number;
+  anchorsShared: number;
+}
+
 interface OpenEvent {
   record: EventRecord;
   /** term → summed weight: the centroid, as a Map for lookups. */
@@ -126,6 +152,9 @@ interface OpenEvent {
   norm: number;
   /** The norm of the centroid's anchor terms (StoryVocabulary.isAnchor). */
   anchorNorm: number;
+  /** Scratch space of the candidate search: its share of the story's rarest anchor terms, valid while searchMark is current. */
+  share: number;
+  searchMark: number;
 }
 
 export interface ClustererOptions {
@@ -134,6 +163,8 @@ export interface ClustererOptions {
   joinThreshold?: number;
   minSharedSubject?: number;
   maxOpenEvents?: number;
+  /** Compare each story with every open event instead of those the index finds: the baseline the index is measured against. */
+  exhaustive?: boolean;
 }
 
 /** `other` is a later step than `stage` on the same track (see STAGE_ORDER). */
@@ -157,6 +188,11 @@ function addAll(list: string[], values: Iterable<string>): void {
   for (const value of values) if (!list.includes(value)) list.push(value);
 }
 
+/** Each side names in its title something the other never mentions. */
+function apart(storyTitle: ReadonlySet<string>, story: ReadonlySet<string>, eventTitle: readonly string[], event: readonly string[]): boolean {
+  return [...storyTitle].some((value) => !event.includes(value)) && eventTitle.some((value) => !story.has(value));
+}
+
 /** Both have some, and none in common. */
 function disjoint(story: ReadonlySet<string>, event: readonly string[]): boolean {
   return story.size > 0 && event.length > 0 && !event.some((value) => story.has(value));
@@ -174,9 +210,12 @@ export class EventClusterer {
   private readonly joinThreshold: number;
   private readonly minSharedSubject: number;
   private readonly maxOpenEvents: number;
+  private readonly exhaustive: boolean;
   private readonly events = new Map<string, OpenEvent>();
-  /** term → ids of the open events whose centroid has it. */
-  private readonly postings = new Map<string, Set<string>>();
+  /** Anchor term → the open events whose centroid has it (only anchor terms nominate candidates). */
+  private readonly postings = new Map<string, Set<OpenEvent>>();
+  /** Marks the events a story's candidate search touched, so their scratch shares need no map. */
+  private searchMark = 0;
   /** term → stories of the centroids that have it; and how many stories that is in all. */
   private readonly documentFrequency = new Map<string, number>();
   private documents = 0;
@@ -192,6 +231,7 @@ export class EventClusterer {
     this.joinThreshold = options.joinThreshold ?? JOIN_THRESHOLD;
     this.minSharedSubject = options.minSharedSubject ?? MIN_SHARED_SUBJECT;
     this.maxOpenEvents = options.maxOpenEvents ?? MAX_OPEN_EVENTS;
+    this.exhaustive = options.exhaustive ?? false;
   }
 
   /** Open events. */
@@ -208,16 +248,17 @@ export class EventClusterer {
     const at = Math.min(story.publishedAt, now);
     const terms = this.vocabulary.terms(story);
     const weights = this.weigh(terms);
-    const { accepted, refused } = this.bestCandidates(terms, weights, at);
+    const query = this.query(terms, weights);
+    const { accepted, refused } = this.bestCandidates(query, at);
     if (accepted && accepted.score >= this.joinThreshold) {
-      const shared = this.shared(terms, weights, accepted.event);
+      const shared = this.shared(query, accepted.event);
       this.join(accepted.event, story, at, terms, weights);
       return this.assignment(accepted.event, false, accepted.score, shared, null);
     }
     // Why it opens a new event: the closest event it did not join.
     const nearest =
       accepted && (!refused || accepted.score >= refused.score) ? { ...accepted, rejected: 'below threshold' as const } : refused;
-    const shared = nearest ? this.shared(terms, weights, nearest.event) : [];
+    const shared = nearest ? this.shared(query, nearest.event) : [];
     const event = this.open(story, at, terms, weights);
     if (!nearest) return this.assignment(event, true, 0, [], null);
     const { record } = nearest.event;
@@ -293,61 +334,112 @@ export class EventClusterer {
     return weights;
   }
 
-  /** The open events sharing a rare term with the story, through the postings of its rarest terms. */
-  private candidates(weights: ReadonlyMap<string, number>): Set<string> {
-    const lists: Set<string>[] = [];
-    for (const term of weights.keys()) {
-      const list = this.postings.get(term);
-      if (list && list.size <= MAX_POSTINGS) lists.push(list);
+  /** The story's terms as the scoring loop reads them, with its norms. */
+  private query(terms: StoryTerms, weights: ReadonlyMap<string, number>): Query {
+    const list: QueryTerm[] = [];
+    let norm = 0;
+    let anchorNorm = 0;
+    for (const [term, weight] of weights) {
+      const anchor = this.vocabulary.isAnchor(term);
+      list.push({ term, weight, anchor });
+      norm += weight * weight;
+      if (anchor) anchorNorm += weight * weight;
     }
-    lists.sort((a, b) => a.size - b.size);
-    const found = new Set<string>();
-    let read = 0;
-    for (const list of lists) {
-      if (read + list.size > POSTINGS_BUDGET && found.size > 0) break;
-      for (const id of list) found.add(id);
-      read += list.size;
-    }
-    return found;
+    return { terms, weights, list, norm: Math.sqrt(norm), anchorNorm: Math.sqrt(anchorNorm) };
   }
 
-  /** The best open event the story may join, and the best one a gate refused. */
-  private bestCandidates(terms: StoryTerms, weights: ReadonlyMap<string, number>, at: number) {
-    let accepted: { event: OpenEvent; score: number } | null = null;
-    let refused: { event: OpenEvent; score: number; rejected: Rejection } | null = null;
-    const norm = normOf(weights);
-    if (norm === 0) return { accepted, refused };
-    const anchorNorm = this.anchorNormOf(weights);
-    for (const id of this.candidates(weights)) {
-      const event = this.events.get(id)!;
-      if (at - event.record.lastAt > this.windowMs || event.record.firstAt - at > this.windowMs) continue;
-      const { score, subject } = this.similarity(weights, norm, anchorNorm, event);
-      const rejected = subject < this.minSharedSubject ? 'no shared subject' : this.gate(terms, event.record, event.centroid);
-      if (rejected) {
-        if (!refused || score > refused.score) refused = { event, score, rejected };
-      } else if (!accepted || score > accepted.score) {
-        accepted = { event, score };
+  /**
+   * The open events most likely to share the story's subject. The postings of its rarest anchor
+   * terms are read first, until POSTINGS_BUDGET, adding up each event's share of those terms;
+   * the SCORED_CANDIDATES events with the largest share are scored in full. Common terms still
+   * count in the scores; they just do not nominate candidates.
+   */
+  private candidates(query: Query): Iterable<OpenEvent> {
+    if (this.exhaustive) return this.events.values();
+    const lists: { term: string; weight: number; list: Set<OpenEvent> }[] = [];
+    for (const { term, weight, anchor } of query.list) {
+      const list = anchor ? this.postings.get(term) : undefined;
+      if (list) lists.push({ term, weight, list });
+    }
+    lists.sort((a, b) => a.list.size - b.list.size);
+    const mark = ++this.searchMark;
+    const touched: OpenEvent[] = [];
+    let read = 0;
+    for (const { term, weight, list } of lists) {
+      if (read + list.size > POSTINGS_BUDGET && touched.length > 0) break;
+      read += list.size;
+      for (const event of list) {
+        if (event.searchMark !== mark) {
+          event.searchMark = mark;
+          event.share = 0;
+          touched.push(event);
+        }
+        event.share += (weight * event.centroid.get(term)!) / event.anchorNorm;
       }
     }
-    return { accepted, refused };
+    if (touched.length <= SCORED_CANDIDATES) return touched;
+    return touched.sort((a, b) => b.share - a.share).slice(0, SCORED_CANDIDATES);
+  }
+
+  /**
+   * The best open event the story may join, and the best one a gate refused above it. Scores
+   * first, for every candidate; the gates only for the best ones, in order of score.
+   */
+  private bestCandidates(query: Query, at: number): { accepted: Scored | null; refused: (Scored & { rejected: Rejection }) | null } {
+    const scored: Scored[] = [];
+    if (query.norm > 0) {
+      for (const event of this.candidates(query)) {
+        if (at - event.record.lastAt > this.windowMs || event.record.firstAt - at > this.windowMs) continue;
+        scored.push({ event, ...this.similarity(query, event) });
+      }
+    }
+    scored.sort((a, b) => b.score - a.score);
+    let refused: (Scored & { rejected: Rejection }) | null = null;
+    for (const candidate of scored) {
+      const rejected = this.sharesSubject(query, candidate) ? this.gate(query.terms, candidate.event) : 'no shared subject';
+      if (!rejected) return { accepted: candidate, refused };
+      refused ??= { ...candidate, rejected };
+      // Below the threshold nothing is joined; the best refused one is all an explanation needs.
+      if (candidate.score < this.joinThreshold) break;
+    }
+    return { accepted: null, refused };
+  }
+
+  /**
+   * Whether the story and the event are about the same thing: enough of their anchor terms in
+   * common, and two of them at least unless the one they share is most of it or comes with the
+   * same step (the same 37 prisoners sent) — one word a short story happens to share with
+   * another ("university", "47") is not a subject.
+   */
+  private sharesSubject(query: Query, candidate: Scored): boolean {
+    if (candidate.subject < this.minSharedSubject) return false;
+    if (candidate.anchorsShared >= 2 || candidate.subject >= SINGLE_ANCHOR_SUBJECT) return true;
+    return [...query.terms.stages].some((stage) => candidate.event.record.stages.includes(stage));
   }
 
   /**
    * The cosine with the event's centroid, over all terms (`score`) and over the anchor terms
    * alone (`subject`: how much of what the two are about they share).
    */
-  private similarity(weights: ReadonlyMap<string, number>, norm: number, anchorNorm: number, event: OpenEvent): { score: number; subject: number } {
+  private similarity(query: Query, event: OpenEvent): { score: number; subject: number; anchorsShared: number } {
     let dot = 0;
     let anchorDot = 0;
-    for (const [term, weight] of weights) {
-      const other = event.centroid.get(term);
+    let anchorsShared = 0;
+    const { centroid } = event;
+    for (let i = 0; i < query.list.length; i++) {
+      const { term, weight, anchor } = query.list[i]!;
+      const other = centroid.get(term);
       if (other === undefined) continue;
       dot += weight * other;
-      if (this.vocabulary.isAnchor(term)) anchorDot += weight * other;
+      if (anchor) {
+        anchorDot += weight * other;
+        anchorsShared++;
+      }
     }
     return {
-      score: event.norm === 0 ? 0 : dot / (norm * event.norm),
-      subject: anchorNorm === 0 || event.anchorNorm === 0 ? 0 : anchorDot / (anchorNorm * event.anchorNorm),
+      score: event.norm === 0 ? 0 : dot / (query.norm * event.norm),
+      subject: query.anchorNorm === 0 || event.anchorNorm === 0 ? 0 : anchorDot / (query.anchorNorm * event.anchorNorm),
+      anchorsShared,
     };
   }
 
@@ -358,16 +450,17 @@ export class EventClusterer {
   }
 
   /** Why the story may not join the event, or null when it may. */
-  private gate(terms: StoryTerms, record: EventRecord, centroid: ReadonlyMap<string, number>): Rejection | null {
+  private gate(terms: StoryTerms, event: OpenEvent): Rejection | null {
+    const { record, centroid } = event;
     for (const stage of terms.titleStages) if (isNewStage(stage, record.stages)) return 'stage';
     // A story that speaks of steps must speak of the latest one the event's titles report.
     if (terms.stages.size > 0 && latestStages(record.titleStages).some((stage) => !terms.stages.has(stage))) return 'stage';
     if (disjoint(terms.titleNumbers, record.titleNumbers)) return 'numbers';
     if (disjoint(terms.titleDates, record.titleDates)) return 'dates';
-    // Each names in its title a country the other never mentions: Colombia's extradition is not Mexico's.
-    const storyOnly = [...terms.titleCountries].some((country) => !record.countries.includes(country));
-    const eventOnly = record.titleCountries.some((country) => !terms.countries.has(country));
-    if (storyOnly && eventOnly) return 'countries';
+    // Each names in its title a country the other never mentions: Colombia's extradition is not
+    // Mexico's. The same for goods: a tariff on steel is not one on cars.
+    if (apart(terms.titleCountries, terms.countries, record.titleCountries, record.countries)) return 'countries';
+    if (apart(terms.titleGoods, terms.goods, record.titleGoods, record.goods)) return 'goods';
     // Each title is about someone the other never mentions: two capos' extraditions the same day.
     const storyPeople = [...terms.titleProtagonists];
     if (storyPeople.length > 0 && record.titleProtagonists.length > 0) {
@@ -378,13 +471,12 @@ export class EventClusterer {
     return null;
   }
 
-  private shared(terms: StoryTerms, weights: ReadonlyMap<string, number>, event: OpenEvent): SharedTerm[] {
-    const norm = normOf(weights);
+  private shared(query: Query, event: OpenEvent): SharedTerm[] {
     const shared: SharedTerm[] = [];
-    for (const [term, weight] of weights) {
+    for (const { term, weight } of query.list) {
       const other = event.centroid.get(term);
       if (other === undefined) continue;
-      shared.push({ term, text: terms.surface.get(term) ?? term, contribution: (weight * other) / (norm * event.norm) });
+      shared.push({ term, text: query.terms.surface.get(term) ?? term, contribution: (weight * other) / (query.norm * event.norm) });
     }
     return shared.sort((a, b) => b.contribution - a.contribution || a.term.localeCompare(b.term)).slice(0, EXPLAINED_TERMS);
   }
@@ -405,6 +497,8 @@ export class EventClusterer {
       titleDates: [],
       titleCountries: [],
       countries: [],
+      titleGoods: [],
+      goods: [],
       titleProtagonists: [],
       stories: [],
     };
@@ -425,6 +519,8 @@ export class EventClusterer {
     addAll(record.titleDates, terms.titleDates);
     addAll(record.titleCountries, terms.titleCountries);
     addAll(record.countries, terms.countries);
+    addAll(record.titleGoods, terms.titleGoods);
+    addAll(record.goods, terms.goods);
     addAll(record.titleProtagonists, terms.titleProtagonists);
     const ref: StoryRef = { id: story.id ?? null, title: story.title, link: story.link ?? null, source: story.source ?? null, at };
     record.stories.push(ref);
@@ -433,22 +529,27 @@ export class EventClusterer {
     if (record.centroidStories < CENTROID_STORIES) {
       record.centroidStories++;
       this.documents++;
+      // The norms change only where this story's terms do: updated in place, not recomputed.
+      let squares = event.norm * event.norm;
+      let anchorSquares = event.anchorNorm * event.anchorNorm;
       for (const [term, weight] of weights) {
         const entry = record.terms[term];
+        const before = entry ? entry[0] : 0;
         if (entry) {
           entry[0] += weight;
           entry[1]++;
         } else {
           record.terms[term] = [weight, 1];
-          let list = this.postings.get(term);
-          if (!list) this.postings.set(term, (list = new Set()));
-          list.add(record.id);
+          this.post(term, event);
         }
-        event.centroid.set(term, record.terms[term]![0]);
+        const after = before + weight;
+        event.centroid.set(term, after);
+        squares += after * after - before * before;
+        if (this.vocabulary.isAnchor(term)) anchorSquares += after * after - before * before;
         this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
       }
-      event.norm = normOf(event.centroid);
-      event.anchorNorm = this.anchorNormOf(event.centroid);
+      event.norm = Math.sqrt(Math.max(0, squares));
+      event.anchorNorm = Math.sqrt(Math.max(0, anchorSquares));
     }
     this.changed.add(record.id);
   }
@@ -456,17 +557,24 @@ export class EventClusterer {
   /** Adds a record to the maps and the index (as it is: loading, or a new event). */
   private index(record: EventRecord): OpenEvent {
     const centroid = new Map<string, number>();
+    const event: OpenEvent = { record, centroid, norm: 0, anchorNorm: 0, share: 0, searchMark: 0 };
     for (const [term, [weight, stories]] of Object.entries(record.terms)) {
       centroid.set(term, weight);
-      let list = this.postings.get(term);
-      if (!list) this.postings.set(term, (list = new Set()));
-      list.add(record.id);
+      this.post(term, event);
       this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + stories);
     }
     this.documents += record.centroidStories;
-    const event: OpenEvent = { record, centroid, norm: normOf(centroid), anchorNorm: this.anchorNormOf(centroid) };
+    event.norm = normOf(centroid);
+    event.anchorNorm = this.anchorNormOf(centroid);
     this.events.set(record.id, event);
     return event;
+  }
+
+  private post(term: string, event: OpenEvent): void {
+    if (!this.vocabulary.isAnchor(term)) return;
+    let list = this.postings.get(term);
+    if (!list) this.postings.set(term, (list = new Set()));
+    list.add(event);
   }
 
   private close(id: string): void {
@@ -474,7 +582,7 @@ export class EventClusterer {
     if (!event) return;
     for (const [term, [, stories]] of Object.entries(event.record.terms)) {
       const list = this.postings.get(term);
-      list?.delete(id);
+      list?.delete(event);
       if (list?.size === 0) this.postings.delete(term);
       const frequency = (this.documentFrequency.get(term) ?? 0) - stories;
       if (frequency > 0) this.documentFrequency.set(term, frequency);

@@ -30,6 +30,8 @@ export interface ConceptDefinition {
   language?: 'en' | 'es';
   /** A country or union other than the United States: who a story is about (the US is in nearly all of them). */
   country?: boolean;
+  /** A good a tariff is on: two tariff stories on different goods are different measures. */
+  good?: boolean;
   /**
    * Says what the story is about — a country other than the two, a good, a treaty — as names,
    * numbers and other words do; stages and the desk's common words do not (see clusterer.ts).
@@ -56,6 +58,8 @@ export const WEIGHTS = {
   entity: 1.5,
   /** A number: counts, percentages, days of the month. */
   number: 1.5,
+  /** A number below 5: "two judges", "3 charges" say little. */
+  smallNumber: 0.5,
   /** A year: shared by every story of the year. */
   year: 0.3,
   /** Months and weekdays: shared by every story of the day. */
@@ -207,7 +211,9 @@ const STAGES: ConceptDefinition[] = [
     concept: 'retaliate',
     weight: stage,
     stage: 'retaliate',
-    patterns: 'retaliat*, represalia*, countermeasure*, contramedida*, counter tariffs, counter tariff',
+    patterns:
+      'retaliat*, represalia*, countermeasure*, contramedida*, counter tariffs, counter tariff, hit back, hits back, ' +
+      'hitting back, strike back, strikes back, responde con aranceles, responden con aranceles, respondio con aranceles',
   },
 ];
 
@@ -344,22 +350,22 @@ const THINGS: ConceptDefinition[] = [
   { concept: 'imports', weight: common, patterns: 'import, imports, imported, importacion*, importad*' },
   { concept: 'exports', weight: common, patterns: 'export*, exportacion*, exportad*' },
   { concept: 'goods', weight: common, patterns: 'goods, products, productos, bienes, mercancia*' },
-  { concept: 'steel', weight: specific, anchor: true, patterns: 'steel, acero' },
-  { concept: 'aluminum', weight: specific, anchor: true, patterns: 'alumin*' },
-  { concept: 'car', weight: specific, anchor: true, patterns: 'car, cars, auto, autos, automobile*, automovil*, automotive, automotri*, automaker*, vehicle*, vehiculo*' },
-  { concept: 'truck', weight: specific, anchor: true, patterns: 'truck*, camion*, vehiculos pesados, heavy vehicles, heavy duty' },
-  { concept: 'tomato', weight: specific, anchor: true, patterns: 'tomat*, jitomate*' },
-  { concept: 'avocado', weight: specific, anchor: true, patterns: 'avocado*, aguacate*' },
-  { concept: 'oil', weight: specific, anchor: true, patterns: 'oil, petroleo, crude, crudo' },
-  { concept: 'electronics', weight: specific, anchor: true, patterns: 'electronic*, electronico*' },
-  { concept: 'textiles', weight: specific, anchor: true, patterns: 'textile*, textil, textiles' },
-  { concept: 'beef', weight: specific, anchor: true, patterns: 'beef, cattle, carne de res, ganado' },
-  { concept: 'lumber', weight: specific, anchor: true, patterns: 'lumber, timber, madera' },
-  { concept: 'copper', weight: specific, anchor: true, patterns: 'copper, cobre' },
-  { concept: 'sugar', weight: specific, anchor: true, patterns: 'sugar, azucar' },
-  { concept: 'corn', weight: specific, anchor: true, patterns: 'corn, maize, maiz' },
-  { concept: 'pharmaceuticals', weight: specific, anchor: true, patterns: 'pharmaceutical*, drugmaker*, farmaceutic*, medicamento*' },
-  { concept: 'semiconductors', weight: specific, anchor: true, patterns: 'semiconductor*, chips, microchip*' },
+  { concept: 'steel', weight: specific, anchor: true, good: true, patterns: 'steel, acero' },
+  { concept: 'aluminum', weight: specific, anchor: true, good: true, patterns: 'alumin*' },
+  { concept: 'car', weight: specific, anchor: true, good: true, patterns: 'car, cars, auto, autos, automobile*, automovil*, automotive, automotri*, automaker*, vehicle*, vehiculo*' },
+  { concept: 'truck', weight: specific, anchor: true, good: true, patterns: 'truck*, camion*, vehiculos pesados, heavy vehicles, heavy duty' },
+  { concept: 'tomato', weight: specific, anchor: true, good: true, patterns: 'tomat*, jitomate*' },
+  { concept: 'avocado', weight: specific, anchor: true, good: true, patterns: 'avocado*, aguacate*' },
+  { concept: 'oil', weight: specific, anchor: true, good: true, patterns: 'oil, petroleo, crude, crudo' },
+  { concept: 'electronics', weight: specific, anchor: true, good: true, patterns: 'electronic*, electronico*' },
+  { concept: 'textiles', weight: specific, anchor: true, good: true, patterns: 'textile*, textil, textiles' },
+  { concept: 'beef', weight: specific, anchor: true, good: true, patterns: 'beef, cattle, carne de res, ganado' },
+  { concept: 'lumber', weight: specific, anchor: true, good: true, patterns: 'lumber, timber, madera' },
+  { concept: 'copper', weight: specific, anchor: true, good: true, patterns: 'copper, cobre' },
+  { concept: 'sugar', weight: specific, anchor: true, good: true, patterns: 'sugar, azucar' },
+  { concept: 'corn', weight: specific, anchor: true, good: true, patterns: 'corn, maize, maiz' },
+  { concept: 'pharmaceuticals', weight: specific, anchor: true, good: true, patterns: 'pharmaceutical*, drugmaker*, farmaceutic*, medicamento*' },
+  { concept: 'semiconductors', weight: specific, anchor: true, good: true, patterns: 'semiconductor*, chips, microchip*' },
   { concept: 'inflation', weight: specific, anchor: true, patterns: 'inflation*, inflacion*' },
   { concept: 'economy', weight: common, patterns: 'econom*' },
   // People and institutions.
@@ -388,8 +394,8 @@ const WEEKDAYS = [
 ] as const;
 
 /**
- * Months and weekdays in both languages. "May" is also the English modal verb and "El Mayo" a
- * capo, so that month is left out.
+ * Months and weekdays in both languages. English "May" is also the modal verb, so that month is
+ * Spanish only.
  */
 const CALENDAR: ConceptDefinition[] = [
   ...MONTHS.filter(([english]) => english !== 'may').map(([english, spanish]) => ({
@@ -405,6 +411,8 @@ const CALENDAR: ConceptDefinition[] = [
     patterns: english === 'september' ? 'sep, sept' : english.slice(0, 3),
   })),
   ...WEEKDAYS.map(([english, spanish]) => ({ concept: `day:${english.slice(0, 3)}`, weight: calendar, patterns: `${english}, ${spanish}` })),
+  // Spanish "mayo" is only the month ("El Mayo" the capo is an entity, read as well).
+  { concept: 'month:may', weight: calendar, language: 'es' as const, patterns: 'mayo' },
 ];
 
 export const CONCEPTS: readonly ConceptDefinition[] = [...STAGES, ...COUNTRIES, ...THINGS, ...CALENDAR];
@@ -442,6 +450,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'news breaking live update updates video watch read latest analysis opinion explainer what s why how who is are ' +
     'year years today yesterday tomorrow time times week weekend morning night people thing things way ways ' +
     'alias aka known nicknamed dubbed called alleged allegedly suspected reputed authorities country countries federal ' +
+    'start starts started starting begin begins began beginning ' +
     'amid make makes made get gets got take takes took come comes came go goes went going give gives gave set sets ' +
     // Spanish function words.
     'el la los las lo un una unos unas de del al a ante bajo con contra desde durante en entre hacia hasta mediante para por ' +
@@ -455,6 +464,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'explica explico revela revelo anuncia anuncio anuncian anunciaron confirma confirmo confirman confirmaron declara ' +
     'declaraciones comunicado fuentes fuente oficial oficiales noticia noticias video sigue minuto vivo directo ' +
     'alias apodado apodada conocido conocida llamado presunto presunta presuntos presuntas autoridades pais paises ' +
+    'comienza comienzan comenzo comenzaron comenzara comenzaran inicia inician inicio iniciaron ' +
     'ano anos vez veces tiempo parte caso casos hace hacer tiene tienen tener puede pueden sera podria'
   ).split(' '),
 );

@@ -45,9 +45,11 @@ export interface StoryTerms {
   titleNumbers: Set<string>;
   /** Dates in the title ("apr-2"). */
   titleDates: Set<string>;
-  /** Countries other than the United States named in the title, and anywhere. */
+  /** Countries other than the United States named in the title, and anywhere; the same for goods. */
   titleCountries: Set<string>;
   countries: Set<string>;
+  titleGoods: Set<string>;
+  goods: Set<string>;
   /**
    * Who the title is about: each named entity it names, and each name in quotes as the terms of
    * its words joined by PROTAGONIST_JOINER ("flaco+monel": one name, not two).
@@ -63,6 +65,7 @@ interface ConceptEntry {
   /** Written in capitals: matches only text in capitals. */
   capitals: boolean;
   country: boolean;
+  good: boolean;
 }
 
 type Field = 'title' | 'summary';
@@ -78,6 +81,8 @@ interface EntityHit {
 }
 
 const YEAR = /^(19|20)\d\d$/;
+/** Numbers below this ("two judges", "3 charges") weigh little and do not say what a story is about. */
+const SMALL_NUMBER = 5;
 /** A capitalised phrase of up to 40 characters between quotes, standing alone. */
 const QUOTED_NAME = /(^|[\s([:;,])["“„«‘'](\p{Lu}[^"“”„«»‘’']{0,39}?)["”“»’'](?=$|[\s),.;:!?])/gu;
 export const PROTAGONIST_JOINER = '+';
@@ -131,6 +136,7 @@ export class StoryVocabulary {
           language: definition.language ?? null,
           capitals: capitalsOnly(text),
           country: definition.country ?? false,
+          good: definition.good ?? false,
         });
       }
     }
@@ -150,7 +156,8 @@ export class StoryVocabulary {
    * (a stage, the desk's common words, Mexico and the US, a weekday).
    */
   isAnchor(term: string): boolean {
-    if (term.startsWith('#') || term.startsWith('date:')) return true;
+    if (term.startsWith('#')) return Number.parseInt(term.slice(1), 10) >= SMALL_NUMBER;
+    if (term.startsWith('date:')) return true;
     if (term.startsWith('@')) return !this.vocabularyLike.has(term.slice(1).split(':')[0]!);
     const concept = this.anchorConcepts.get(term);
     if (concept !== undefined) return concept;
@@ -162,7 +169,7 @@ export class StoryVocabulary {
     const language = story.language === 'en' || story.language === 'es' ? story.language : null;
     const title = story.title;
     const summary = leadOf(story.description ?? '');
-    const result: StoryTerms = { weights: new Map(), surface: new Map(), titleStages: new Set(), stages: new Set(), titleNumbers: new Set(), titleDates: new Set(), titleCountries: new Set(), countries: new Set(), titleProtagonists: new Set() };
+    const result: StoryTerms = { weights: new Map(), surface: new Map(), titleStages: new Set(), stages: new Set(), titleNumbers: new Set(), titleDates: new Set(), titleCountries: new Set(), countries: new Set(), titleGoods: new Set(), goods: new Set(), titleProtagonists: new Set() };
     const entityHits = this.entityHits({ title, summary });
     this.readField(title, 'title', language, entityHits.title, result);
     if (summary) this.readField(summary, 'summary', language, entityHits.summary, result);
@@ -201,10 +208,13 @@ export class StoryVocabulary {
     // Concepts: the longest match wins where matches overlap ("pena de muerte" is the death
     // penalty, not a killing; "se entrega" is a surrender, not a handover).
     const { kept, ambiguous } = this.conceptHits(text, language);
+    // A month or weekday does not hide a name made of it ("El Mayo").
+    const calendarWords = new Set<number>();
     for (const { hit, entry } of kept) {
       for (let w = hit.firstWord; w <= hit.lastWord; w++) {
         covered[w] = COVERED_BY_CONCEPT;
         termOf[w] = entry.concept;
+        if (entry.weight === WEIGHTS.calendar) calendarWords.add(w);
       }
       add(entry.concept, entry.weight, text.slice(hit.start, hit.end));
       this.noteFacets(entry, field, into);
@@ -217,7 +227,7 @@ export class StoryVocabulary {
         if (token.start >= hit.start && token.end <= hit.end) words.push(index);
       });
       const content = words.filter((index) => !STOPWORDS.has(tokens[index]!.text) && !ambiguous.has(index));
-      if (content.every((index) => covered[index] === COVERED_BY_CONCEPT)) continue;
+      if (content.every((index) => covered[index] === COVERED_BY_CONCEPT && !calendarWords.has(index))) continue;
       for (const index of words) {
         covered[index] = COVERED_BY_ENTITY;
         termOf[index] = hit.term;
@@ -239,6 +249,10 @@ export class StoryVocabulary {
     if (entry.country) {
       into.countries.add(entry.concept);
       if (field === 'title') into.titleCountries.add(entry.concept);
+    }
+    if (entry.good) {
+      into.goods.add(entry.concept);
+      if (field === 'title') into.titleGoods.add(entry.concept);
     }
   }
 
@@ -299,7 +313,7 @@ export class StoryVocabulary {
       // "29 years" is a sentence, "29 narcos" a count: a duration keeps its unit.
       const unit = nextWord === undefined ? undefined : DURATION_UNITS[nextWord];
       const number = unit ? `${value}-${unit}` : value;
-      add(`#${number}`, WEIGHTS.number, surface);
+      add(`#${number}`, Number(value) < SMALL_NUMBER ? WEIGHTS.smallNumber : WEIGHTS.number, surface);
       if (field === 'title') into.titleNumbers.add(number);
       return `#${number}`;
     }
