@@ -59,7 +59,31 @@ function timeEach(clusterer: EventClusterer, stories: readonly ClusterStory[]): 
   return { times, ids };
 }
 
-export async function benchEvents(packageRoot: string): Promise<{ rows: EventsRow[]; agreement: number; windowStories: number }> {
+/** B-cubed F1 of `predicted` against `gold` (the generator's events), over the same items. */
+function bcubedF1(gold: readonly number[], predicted: readonly string[]): number {
+  let precision = 0;
+  let recall = 0;
+  gold.forEach((event, i) => {
+    let together = 0;
+    let sameCluster = 0;
+    let sameEvent = 0;
+    gold.forEach((other, j) => {
+      const cluster = predicted[j] === predicted[i];
+      if (cluster) sameCluster++;
+      if (other === event) sameEvent++;
+      if (cluster && other === event) together++;
+    });
+    precision += together / sameCluster;
+    recall += together / sameEvent;
+  });
+  precision /= gold.length;
+  recall /= gold.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+export async function benchEvents(
+  packageRoot: string,
+): Promise<{ rows: EventsRow[]; agreement: number; windowStories: number; f1: { index: number; baseline: number } }> {
   const file = loadConfigFile(resolve(packageRoot, 'config/default.yaml'));
   if (!file.ok) throw new Error('the shipped config does not load');
   const vocabulary = new StoryVocabulary(file.value.entities);
@@ -87,6 +111,8 @@ export async function benchEvents(packageRoot: string): Promise<{ rows: EventsRo
   const ours = timeEach(indexed, measured);
   const baseline = timeEach(exhaustive, measured);
   const agreement = ours.ids.filter((id, index) => id === baseline.ids[index]).length / measured.length;
+  const gold = measured.map((story) => story.event);
+  const f1 = { index: bcubedF1(gold, ours.ids), baseline: bcubedF1(gold, baseline.ids) };
 
   const dir = mkdtempSync(join(tmpdir(), 'wirewatch-bench-events-'));
   const persistedTimes: number[] = [];
@@ -116,6 +142,7 @@ export async function benchEvents(packageRoot: string): Promise<{ rows: EventsRo
     ],
     agreement,
     windowStories,
+    f1,
   };
 }
 

@@ -63,9 +63,10 @@ if (only === 'match') {
 } else if (only === 'events') {
   const { benchEvents, formatEventsRows } = await import('./events.js');
   console.log(`\n## Story grouping: one assignment with 10,000 stories in the window (node ${process.version})\n`);
-  const { rows, agreement, windowStories } = await benchEvents(resolve(import.meta.dirname, '../..'));
+  const { rows, agreement, windowStories, f1 } = await benchEvents(resolve(import.meta.dirname, '../..'));
   console.log(formatEventsRows(rows));
   console.log(`${windowStories.toLocaleString('en-US')} stories in the window before the timed ones; index and baseline put ${(agreement * 100).toFixed(1)}% of the timed stories in the same event`);
+  console.log(`B3-F1 of the timed stories against the generator's events: index ${f1.index.toFixed(3)}, baseline ${f1.baseline.toFixed(3)}`);
 } else if (only === undefined) {
   for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });

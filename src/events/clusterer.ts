@@ -5,22 +5,23 @@
  *
  * How a story is compared (docs/decisions/010-event-clustering.md):
  *  - its terms (vocabulary.ts) are weighted by prior × inverse document frequency in the window;
- *  - it is compared, by cosine, with the centroid of each open event that shares a rare term with
- *    it — found through an inverted index by term, never by a walk over every event;
- *  - two gates keep apart different events about the same people, because a wrong merge hides an
- *    alert while a split only repeats one:
- *      stage    a stage the story's title names (a plea, a sentence, a postponement) must have
- *               been named somewhere in the event already: a later step is a new event;
- *      numbers  when both the story's title and the event's titles carry numbers, they must share
- *               one ("26 prisoners" is not "29 prisoners"; "April 2" is not "March 4");
+ *  - it is compared, by cosine, with the centroids of the open events that share its rarest anchor
+ *    terms — found through an inverted index by term, never by a walk over every event;
+ *  - it must share the event's subject: enough of their anchor terms (names, numbers, dates,
+ *    goods, other words the lexicon does not know) — not only the kind of story;
+ *  - gates (record.ts) keep apart different events about the same people, the same kind of
+ *    event about other people, countries or goods, because a wrong merge hides an alert while a
+ *    split only repeats one;
  *  - the best candidate joins when its cosine reaches JOIN_THRESHOLD; otherwise a new event opens.
  *
- * The state — open events with their centroids, stages and title numbers — is plain data
+ * The state — open events with their centroids and what the gates compare — is plain data
  * (EventRecord), so it can be stored and rebuilt (see tracker.ts).
  */
 import { sha1Hex } from '../hash.js';
-import { STAGE_ORDER } from './lexicon.js';
-import { PROTAGONIST_JOINER, type StoryTerms, type StoryVocabulary } from './vocabulary.js';
+import { addFacets, emptyRecord, gate, type EventRecord, type Rejection, type StoryRef } from './record.js';
+import type { StoryTerms, StoryVocabulary } from './vocabulary.js';
+
+export type { EventRecord, Rejection, StoryRef } from './record.js';
 
 /** Cosine between a story and an event's centroid at or above which the story joins it. */
 export const JOIN_THRESHOLD = 0.2;
@@ -62,44 +63,6 @@ export interface ClusterStory {
   source?: string | null;
 }
 
-export interface StoryRef {
-  id: string | null;
-  title: string;
-  link: string | null;
-  source: string | null;
-  at: number;
-}
-
-/** An open event as stored: plain, serialisable data. */
-export interface EventRecord {
-  id: string;
-  firstAt: number;
-  lastAt: number;
-  /** Every story that joined, counted. */
-  storyCount: number;
-  /** Stories that shaped the centroid (at most CENTROID_STORIES). */
-  centroidStories: number;
-  /** term → [summed weight over the centroid's stories, how many of them have it]. */
-  terms: Record<string, [number, number]>;
-  /** Stages named by any of its stories, in titles or descriptions; and in titles. */
-  stages: string[];
-  titleStages: string[];
-  /** Numbers in any of its stories' titles. */
-  titleNumbers: string[];
-  /** Dates ("apr-2") in any of its stories' titles. */
-  titleDates: string[];
-  /** Countries (the United States aside) named in its stories' titles, and anywhere in them. */
-  titleCountries: string[];
-  countries: string[];
-  /** Goods named in its stories' titles, and anywhere in them. */
-  titleGoods: string[];
-  goods: string[];
-  /** Who its titles are about (StoryTerms.titleProtagonists). */
-  titleProtagonists: string[];
-  /** The first story and the latest ones, at most LISTED_STORIES. */
-  stories: StoryRef[];
-}
-
 export interface SharedTerm {
   term: string;
   /** The words of the new story it came from. */
@@ -107,8 +70,6 @@ export interface SharedTerm {
   /** Its share of the cosine. */
   contribution: number;
 }
-
-export type Rejection = 'below threshold' | 'no shared subject' | 'stage' | 'numbers' | 'dates' | 'countries' | 'goods' | 'people';
 
 export interface Assignment {
   eventId: string;
@@ -167,37 +128,6 @@ export interface ClustererOptions {
   exhaustive?: boolean;
 }
 
-/** `other` is a later step than `stage` on the same track (see STAGE_ORDER). */
-function isLater(other: string, stage: string): boolean {
-  const mine = STAGE_ORDER[stage];
-  const theirs = STAGE_ORDER[other];
-  return mine !== undefined && theirs !== undefined && mine.track === theirs.track && theirs.rank > mine.rank;
-}
-
-/** The story's stage is a step the event has not reached: neither one of its stages nor earlier than one. */
-function isNewStage(stage: string, eventStages: readonly string[]): boolean {
-  return !eventStages.includes(stage) && !eventStages.some((other) => isLater(other, stage));
-}
-
-/** Of these stages, the latest on each track, and those off the tracks. */
-function latestStages(stages: readonly string[]): string[] {
-  return stages.filter((stage) => !stages.some((other) => isLater(other, stage)));
-}
-
-function addAll(list: string[], values: Iterable<string>): void {
-  for (const value of values) if (!list.includes(value)) list.push(value);
-}
-
-/** Each side names in its title something the other never mentions. */
-function apart(storyTitle: ReadonlySet<string>, story: ReadonlySet<string>, eventTitle: readonly string[], event: readonly string[]): boolean {
-  return [...storyTitle].some((value) => !event.includes(value)) && eventTitle.some((value) => !story.has(value));
-}
-
-/** Both have some, and none in common. */
-function disjoint(story: ReadonlySet<string>, event: readonly string[]): boolean {
-  return story.size > 0 && event.length > 0 && !event.some((value) => story.has(value));
-}
-
 function normOf(centroid: ReadonlyMap<string, number>): number {
   let sum = 0;
   for (const weight of centroid.values()) sum += weight * weight;
@@ -212,8 +142,8 @@ export class EventClusterer {
   private readonly maxOpenEvents: number;
   private readonly exhaustive: boolean;
   private readonly events = new Map<string, OpenEvent>();
-  /** Anchor term → the open events whose centroid has it (only anchor terms nominate candidates). */
-  private readonly postings = new Map<string, Set<OpenEvent>>();
+  /** Anchor term → the open events whose centroid has it, with its weight there (only anchor terms nominate candidates). */
+  private readonly postings = new Map<string, Map<OpenEvent, number>>();
   /** Marks the events a story's candidate search touched, so their scratch shares need no map. */
   private searchMark = 0;
   /** term → stories of the centroids that have it; and how many stories that is in all. */
@@ -356,26 +286,26 @@ export class EventClusterer {
    */
   private candidates(query: Query): Iterable<OpenEvent> {
     if (this.exhaustive) return this.events.values();
-    const lists: { term: string; weight: number; list: Set<OpenEvent> }[] = [];
+    const lists: { weight: number; list: Map<OpenEvent, number> }[] = [];
     for (const { term, weight, anchor } of query.list) {
       const list = anchor ? this.postings.get(term) : undefined;
-      if (list) lists.push({ term, weight, list });
+      if (list) lists.push({ weight, list });
     }
     lists.sort((a, b) => a.list.size - b.list.size);
     const mark = ++this.searchMark;
     const touched: OpenEvent[] = [];
     let read = 0;
-    for (const { term, weight, list } of lists) {
+    for (const { weight, list } of lists) {
       if (read + list.size > POSTINGS_BUDGET && touched.length > 0) break;
       read += list.size;
-      for (const event of list) {
+      list.forEach((other, event) => {
         if (event.searchMark !== mark) {
           event.searchMark = mark;
           event.share = 0;
           touched.push(event);
         }
-        event.share += (weight * event.centroid.get(term)!) / event.anchorNorm;
-      }
+        event.share += (weight * other) / event.anchorNorm;
+      });
     }
     if (touched.length <= SCORED_CANDIDATES) return touched;
     return touched.sort((a, b) => b.share - a.share).slice(0, SCORED_CANDIDATES);
@@ -396,7 +326,7 @@ export class EventClusterer {
     scored.sort((a, b) => b.score - a.score);
     let refused: (Scored & { rejected: Rejection }) | null = null;
     for (const candidate of scored) {
-      const rejected = this.sharesSubject(query, candidate) ? this.gate(query.terms, candidate.event) : 'no shared subject';
+      const rejected = this.sharesSubject(query, candidate) ? gate(query.terms, candidate.event.record, candidate.event.centroid) : 'no shared subject';
       if (!rejected) return { accepted: candidate, refused };
       refused ??= { ...candidate, rejected };
       // Below the threshold nothing is joined; the best refused one is all an explanation needs.
@@ -449,28 +379,6 @@ export class EventClusterer {
     return Math.sqrt(sum);
   }
 
-  /** Why the story may not join the event, or null when it may. */
-  private gate(terms: StoryTerms, event: OpenEvent): Rejection | null {
-    const { record, centroid } = event;
-    for (const stage of terms.titleStages) if (isNewStage(stage, record.stages)) return 'stage';
-    // A story that speaks of steps must speak of the latest one the event's titles report.
-    if (terms.stages.size > 0 && latestStages(record.titleStages).some((stage) => !terms.stages.has(stage))) return 'stage';
-    if (disjoint(terms.titleNumbers, record.titleNumbers)) return 'numbers';
-    if (disjoint(terms.titleDates, record.titleDates)) return 'dates';
-    // Each names in its title a country the other never mentions: Colombia's extradition is not
-    // Mexico's. The same for goods: a tariff on steel is not one on cars.
-    if (apart(terms.titleCountries, terms.countries, record.titleCountries, record.countries)) return 'countries';
-    if (apart(terms.titleGoods, terms.goods, record.titleGoods, record.goods)) return 'goods';
-    // Each title is about someone the other never mentions: two capos' extraditions the same day.
-    const storyPeople = [...terms.titleProtagonists];
-    if (storyPeople.length > 0 && record.titleProtagonists.length > 0) {
-      const eventKnows = storyPeople.some((name) => name.split(PROTAGONIST_JOINER).every((term) => centroid.has(term)));
-      const storyKnows = record.titleProtagonists.some((name) => name.split(PROTAGONIST_JOINER).every((term) => terms.weights.has(term)));
-      if (!eventKnows && !storyKnows) return 'people';
-    }
-    return null;
-  }
-
   private shared(query: Query, event: OpenEvent): SharedTerm[] {
     const shared: SharedTerm[] = [];
     for (const { term, weight } of query.list) {
@@ -484,24 +392,7 @@ export class EventClusterer {
   private open(story: ClusterStory, at: number, terms: StoryTerms, weights: ReadonlyMap<string, number>): OpenEvent {
     let id = `ev-${sha1Hex(`${story.title}\n${story.publishedAt}\n${story.link ?? ''}`).slice(0, 12)}`;
     for (let n = 2; this.events.has(id); n++) id = `${id.slice(0, 15)}-${n}`;
-    const record: EventRecord = {
-      id,
-      firstAt: at,
-      lastAt: at,
-      storyCount: 0,
-      centroidStories: 0,
-      terms: {},
-      stages: [],
-      titleStages: [],
-      titleNumbers: [],
-      titleDates: [],
-      titleCountries: [],
-      countries: [],
-      titleGoods: [],
-      goods: [],
-      titleProtagonists: [],
-      stories: [],
-    };
+    const record = emptyRecord(id, at);
     const event = this.index(record);
     this.join(event, story, at, terms, weights);
     if (this.events.size > this.maxOpenEvents) this.closeLeastRecent();
@@ -513,15 +404,7 @@ export class EventClusterer {
     record.storyCount++;
     record.firstAt = Math.min(record.firstAt, at);
     record.lastAt = Math.max(record.lastAt, at);
-    addAll(record.stages, terms.stages);
-    addAll(record.titleStages, terms.titleStages);
-    addAll(record.titleNumbers, terms.titleNumbers);
-    addAll(record.titleDates, terms.titleDates);
-    addAll(record.titleCountries, terms.titleCountries);
-    addAll(record.countries, terms.countries);
-    addAll(record.titleGoods, terms.titleGoods);
-    addAll(record.goods, terms.goods);
-    addAll(record.titleProtagonists, terms.titleProtagonists);
+    addFacets(record, terms);
     const ref: StoryRef = { id: story.id ?? null, title: story.title, link: story.link ?? null, source: story.source ?? null, at };
     record.stories.push(ref);
     // The first story stays listed (it is the alert); the latest ones follow it.
@@ -545,7 +428,10 @@ export class EventClusterer {
         const after = before + weight;
         event.centroid.set(term, after);
         squares += after * after - before * before;
-        if (this.vocabulary.isAnchor(term)) anchorSquares += after * after - before * before;
+        if (this.vocabulary.isAnchor(term)) {
+          anchorSquares += after * after - before * before;
+          this.postings.get(term)!.set(event, after);
+        }
         this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
       }
       event.norm = Math.sqrt(Math.max(0, squares));
@@ -573,8 +459,8 @@ export class EventClusterer {
   private post(term: string, event: OpenEvent): void {
     if (!this.vocabulary.isAnchor(term)) return;
     let list = this.postings.get(term);
-    if (!list) this.postings.set(term, (list = new Set()));
-    list.add(event);
+    if (!list) this.postings.set(term, (list = new Map<OpenEvent, number>()));
+    list.set(event, event.centroid.get(term) ?? 0);
   }
 
   private close(id: string): void {
