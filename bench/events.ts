@@ -136,7 +136,7 @@ export async function benchEvents(
 
   return {
     rows: [
-      row('wirewatch: index by term, rare terms first', ours.times, indexed.size),
+      row('wirewatch: index by term, rarest anchor terms first', ours.times, indexed.size),
       row('baseline: compare with every open event', baseline.times, exhaustive.size),
       row('wirewatch, state written to a SQLite file after each story', persistedTimes, 0),
     ],
