@@ -8,6 +8,7 @@
  *   npm run bench -- tenants  10,000 watchlists in one matcher
  *   npm run bench -- alerts   500 stories × 1,000 matching watchlists (each layout in its own process)
  *   npm run bench -- outbox   deliveries through the outbox (memory, SQLite, Redis) to a sink that answers at once
+ *   npm run bench -- events   story grouping: one assignment with 10,000 stories in the window
  *   npm run bench -- service  `wirewatch run` at rest on 1,000 feeds a minute: one replica, then two on one Redis
  *                             (about four minutes a layout; BENCH_SERVICE_WINDOW=seconds sets the window, default 180)
  *
@@ -61,6 +62,13 @@ if (only === 'match') {
   const { rows, skipped } = await benchOutbox();
   console.log(formatOutboxRows(rows));
   for (const line of skipped) console.log(line);
+} else if (only === 'events') {
+  const { benchEvents, formatEventsRows } = await import('./events.js');
+  console.log(`\n## Story grouping: one assignment with 10,000 stories in the window (node ${process.version})\n`);
+  const { rows, agreement, windowStories, f1 } = await benchEvents(resolve(import.meta.dirname, '../..'));
+  console.log(formatEventsRows(rows));
+  console.log(`${windowStories.toLocaleString('en-US')} stories in the window before the timed ones; index and baseline put ${(agreement * 100).toFixed(1)}% of the timed stories in the same event`);
+  console.log(`B3-F1 of the timed stories against the generator's events: index ${f1.index.toFixed(3)}, baseline ${f1.baseline.toFixed(3)}`);
 } else if (only === 'service') {
   const { benchService, formatServiceRows } = await import('./service.js');
   const windowS = Number(process.env['BENCH_SERVICE_WINDOW'] ?? 180);
@@ -69,11 +77,11 @@ if (only === 'match') {
   console.log(formatServiceRows(rows));
   for (const line of skipped) console.log(line);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'service']) {
+  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts, outbox or service`);
+  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts, outbox, events or service`);
   process.exit(2);
 }

@@ -2,7 +2,7 @@
  * The service at rest: `wirewatch run` (the built CLI, as the container runs it) following 1,000
  * loopback feeds on a one-minute schedule. After the start-up cycle (every feed answers 200 and is
  * recorded) every tick is answered 304. Measured from /proc every second over a steady window
- * that starts at the first scheduled tick: each process's CPU time (user + system) as a share of
+ * that starts at the second scheduled tick (the start-up cycle and one 304 cycle are behind it): each process's CPU time (user + system) as a share of
  * one core, and its resident memory. Three layouts: one replica on SQLite, one on Redis, and two
  * replicas on one Redis, which share the ticks through the poll lease.
  */
@@ -87,8 +87,9 @@ async function measureLayout(layout: string, replicas: number, storeUrl: (dir: s
   const env = { WIREWATCH_CONFIG: base.config, STORE_URL: storeUrl(base.dir), POLL_SCHEDULE: '0 * * * * *', ALLOW_PRIVATE_FEEDS: 'true', FETCH_PER_HOST_CONCURRENCY: '16' };
   const running = Array.from({ length: replicas }, () => startReplica(base.cli, env));
   try {
-    // The start-up cycle records every feed; the window opens at the first scheduled tick after it.
-    while (running.reduce((sum, r) => sum + r.cycles, 0) < 1) await sleep(200);
+    // The start-up cycle records every feed (200s), the first scheduled tick is the first all-304
+    // cycle; the window opens at the tick after that, so neither is in it.
+    while (running.reduce((sum, r) => sum + r.cycles, 0) < 2) await sleep(200);
     const msToTick = 60_000 - (Date.now() % 60_000);
     await sleep(msToTick - 500);
     const cpuStart = running.map((r) => cpuTicks(r.child.pid!));

@@ -26,8 +26,9 @@ const files = sourceFiles(SRC).map((path) => {
 const ALLOWED: Record<string, string[]> = {
   feeds: [],
   watch: [],
+  events: ['watch'],
   alerts: ['feeds', 'watch'],
-  store: ['watch'],
+  store: ['watch', 'events'],
   delivery: ['alerts', 'feeds', 'watch', 'store', 'outbox'],
   outbox: [],
   // Implements the store's KeyedLock port across processes; the store knows nothing of it.
@@ -38,8 +39,8 @@ const ALLOWED: Record<string, string[]> = {
   http: [],
   metrics: ['feeds', 'watch', 'outbox', 'delivery', 'alerts', 'pipeline'],
   chat: ['commands', 'alerts', 'delivery', 'feeds', 'watch', 'http'],
-  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox', 'coordination', 'metrics'],
-  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox', 'coordination'],
+  app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox', 'coordination', 'metrics', 'events'],
+  cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'events', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox', 'coordination'],
 };
 const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts']);
 

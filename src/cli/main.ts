@@ -1,5 +1,5 @@
 /**
- * The command line: `wirewatch run | poll | match | check | deliveries | discord register`. Results go to stdout, logs and
+ * The command line: `wirewatch run | poll | match | cluster | check | deliveries | discord register`. Results go to stdout, logs and
  * messages to stderr. Exit codes: 0 ok, 1 a feed or command failed, 2 usage, 74 store, 78 configuration.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -12,6 +12,7 @@ import { COMMAND_USAGE, USAGE } from './usage.js';
 import { runCommand } from './run-command.js';
 import { pollCommand } from './poll-command.js';
 import { matchCommand } from './match-command.js';
+import { clusterCommand } from './cluster-command.js';
 import { checkCommand } from './check-command.js';
 import { discordCommand } from './discord-command.js';
 import { deliveriesCommand } from './deliveries-command.js';
@@ -31,6 +32,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     json: { type: 'boolean' },
   },
   match: { config: { type: 'string' }, explain: { type: 'boolean' } },
+  cluster: { config: { type: 'string' }, explain: { type: 'boolean' } },
   check: { offline: { type: 'boolean' } },
   discord: { guild: { type: 'string' } },
   deliveries: { channel: { type: 'string' }, id: { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' } },
@@ -40,7 +42,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
 const TAKES_POSITIONALS = new Set(['discord', 'deliveries']);
 
 function usageError(io: CliIo, message: string, command?: string): number {
-  const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | check | deliveries | discord register  (wirewatch --help)';
+  const usage = command ? COMMAND_USAGE[command] : 'wirewatch run | poll | match | cluster | check | deliveries | discord register  (wirewatch --help)';
   io.stderr.write(`wirewatch: ${message}. Usage: ${usage}\n`);
   return EXIT.usage;
 }
@@ -95,6 +97,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await pollCommand(context);
       case 'match':
         return await matchCommand(context);
+      case 'cluster':
+        return await clusterCommand(context);
       case 'discord':
         return await discordCommand(context);
       case 'deliveries':

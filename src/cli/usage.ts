@@ -2,6 +2,7 @@ export const COMMAND_USAGE: Record<string, string> = {
   run: 'wirewatch run',
   poll: 'wirewatch poll --once [--feed URL]... [--dry-run] [--json]',
   match: 'wirewatch match [--config FILE] [--explain] < stories.jsonl',
+  cluster: 'wirewatch cluster [--config FILE] [--explain] < stories.jsonl',
   check: 'wirewatch check [--offline]',
   discord: 'wirewatch discord register [--guild ID]',
   deliveries: 'wirewatch deliveries list|retry|drop [--channel KEY] [--id ID]... [--all] [--json]',
@@ -21,6 +22,12 @@ Usage:
       Reads stories as JSON lines on stdin ({"title","description","link","language"})
       and writes one JSON line per input line: the watchlists and terms that matched.
       --explain prints why instead: each clause, term or alias, field and offsets.
+  ${COMMAND_USAGE['cluster']}
+      Groups stories into events, in the order given: reads JSON lines
+      ({"title","description","language","published","link"}) and writes one JSON
+      line per input line: {"cluster": id, "new": true|false} ("new" when the story
+      opens an event). Stories join events within EVENT_WINDOW. --explain adds the
+      score, the shared terms, and the event joined or the nearest one kept apart.
   ${COMMAND_USAGE['check']}
       Validates the configuration, opens the store, tries each feed once, prints a table.
       --offline stops before the fetches: configuration and store only (a self-test).

@@ -112,6 +112,7 @@ export const environmentSchema = z
     BURST_LIMIT: positiveInt(10, 100),
     POLL_LEASE_TTL: duration('30s', { min: SECOND, max: 10 * MINUTE }),
     DELIVERY_CLAIM_TTL: duration('5m', { min: 5 * SECOND, max: HOUR }),
+    EVENT_WINDOW: duration('72h', { min: HOUR, max: 30 * DAY }),
     HTTP_PORT: z.coerce.number({ message: 'must be a port number' }).int('must be a port number').min(0).max(65535, 'must be a port number').default(8080),
     HTTP_HOST: z.string().min(1).default('0.0.0.0'),
     DISCORD_TOKEN: z.string().min(1).optional(),

@@ -45,6 +45,8 @@ export interface Config {
    */
   /** `claimTtlMs`: how long a claimed alert stays with one worker before another may take it (a replica that died). */
   delivery: { maxAttempts: number; baseBackoffMs: number; maxBackoffMs: number; burstLimit: number; claimTtlMs: number };
+  /** Story grouping: a story joins an open event whose latest story is at most `windowMs` older. */
+  events: { windowMs: number };
   http: { port: number; host: string };
   /** Null when no DISCORD_TOKEN is set. */
   discord: DiscordSettings | null;
@@ -152,6 +154,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     delivery: { maxAttempts: e.MAX_DELIVERY_ATTEMPTS, baseBackoffMs: e.DELIVERY_BACKOFF_BASE, maxBackoffMs: e.DELIVERY_BACKOFF_MAX, burstLimit: e.BURST_LIMIT, claimTtlMs: e.DELIVERY_CLAIM_TTL },
+    events: { windowMs: e.EVENT_WINDOW },
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID

@@ -10,13 +10,18 @@
  *   watchlists:<tenant>             WatchlistDefinition[]  a tenant's own watchlists
  *   feeds:<tenant>                  TenantFeed[]     feeds a tenant added from chat
  *   tenant-index                    string[]         the tenants that own watchlists or feeds
+ *   event:<id>                      EventRecord      an open event of story grouping (TTL: its last story + EVENT_WINDOW)
+ *   event-hour:<hour start>         string[]         events written in that hour, to find the open ones at start-up (TTL)
+ *   event-version                   string           changes with every write of events, so a replica knows to reload
  *
  * Records that are read, changed and written back are written under a per-key lock.
  */
 import type { KeyValueStore } from './key-value-store.js';
 import type { WatchlistDefinition } from '../watch/definition.js';
+import type { EventRecord, EventStatePort } from '../events/index.js';
 import { LIMITS } from '../watch/limits.js';
 import { WirewatchError } from '../errors.js';
+import { randomUUID } from 'node:crypto';
 import { sha1Hex } from '../hash.js';
 import { createKeyedLock, type KeyedLock } from './keyed-lock.js';
 
@@ -270,6 +275,51 @@ export function createTenantFeedRepository(store: KeyValueStore, lock: KeyedLock
     /** Like the watchlists' update: under the lock, with the per-tenant limit. */
     update: (tenant: string, change: (current: TenantFeed[]) => TenantFeed[]): Promise<TenantFeed[]> =>
       updateTenantList(store, lock, { key: key(tenant), tenant, limit: LIMITS.feedsPerTenant, what: 'feeds' }, change),
+  };
+}
+
+const HOUR = 3600_000;
+
+/**
+ * The open events of story grouping. An event is written whole whenever a story joins it, with
+ * a TTL that ends with the window, and deleted when the clusterer closes it; its id goes into the
+ * list of the hour it was written in, so start-up finds every open event by reading the lists of
+ * the last EVENT_WINDOW (plus an hour) — no scan of the store. Nothing outlives the window.
+ *
+ * One writer at a time (the poll cycle runs under a lease): the hour list is read, extended and
+ * written back without a lock.
+ */
+export function createEventRepository(store: KeyValueStore, options: { windowMs: number }): EventStatePort {
+  const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
+  const hourKey = (hour: number) => `event-hour:${hour}`;
+  const listTtl = options.windowMs + 2 * HOUR;
+  // An event is forgotten when the window passes its last story (the clusterer deletes it then too).
+  const eventTtl = (record: EventRecord, now: number) => Math.max(1000, record.lastAt + options.windowMs - now);
+  return {
+    version: async () => (await store.get<string>('event-version')) ?? null,
+    loadOpen: async (now) => {
+      const hours: string[] = [];
+      for (let hour = hourOf(now - options.windowMs - HOUR); hour <= hourOf(now); hour += HOUR) hours.push(hourKey(hour));
+      const lists = await store.getMany<string[]>(hours);
+      const ids = [...new Set(lists.flatMap((list) => list ?? []))];
+      const records = (await store.getMany<EventRecord>(ids.map((id) => `event:${id}`))).filter(
+        (record): record is EventRecord => record !== undefined && record.lastAt >= now - options.windowMs,
+      );
+      return { records, version: (await store.get<string>('event-version')) ?? null };
+    },
+    save: async ({ changed, closed }, now) => {
+      for (const record of changed) await store.set(`event:${record.id}`, record, eventTtl(record, now));
+      for (const id of closed) await store.delete(`event:${id}`);
+      if (changed.length > 0) {
+        const key = hourKey(hourOf(now));
+        const list = (await store.get<string[]>(key)) ?? [];
+        const added = changed.map((record) => record.id).filter((id) => !list.includes(id));
+        if (added.length > 0) await store.set(key, [...list, ...added], listTtl);
+      }
+      const version = `${now}-${randomUUID()}`;
+      await store.set('event-version', version, listTtl);
+      return version;
+    },
   };
 }
 

@@ -66,6 +66,11 @@ export const entityDefinitionSchema = z
     ambiguous_aliases: z.array(aliasText).default([]),
     context: queryText.optional(),
     exclude: queryText.optional(),
+    /**
+     * The aliases name different things of one kind (countries, cities, courts), not one thing:
+     * matching treats them alike, but grouping stories into events keeps each alias apart.
+     */
+    distinct_aliases: z.boolean().optional(),
   })
   .superRefine((entity, ctx) => {
     const aliases = entity.aliases.length + entity.ambiguous_aliases.length;

@@ -63,7 +63,7 @@ const oneLine = (text: string) => text.trim().split('\n');
 
 describe('usage errors exit 2 with one line of usage on stderr', () => {
   it.each([
-    [[], /^wirewatch: no command given\. Usage: wirewatch run \| poll \| match \| check/],
+    [[], /^wirewatch: no command given\. Usage: wirewatch run \| poll \| match \| cluster \| check/],
     [['frobnicate'], /^wirewatch: unknown command "frobnicate"\. Usage:/],
     [['poll', '--bogus'], /^wirewatch: Unknown option '--bogus'.*Usage: wirewatch poll --once \[--feed URL\]\.\.\. \[--dry-run\] \[--json\]$/],
     [['match', '--config'], /^wirewatch: Option '--config <value>' argument missing.*Usage: wirewatch match/],
