@@ -23,6 +23,8 @@ import { channelQueue, openOutbox, type Outbox } from '../outbox/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics/index.js';
 import { openCoordination, type Coordination } from '../coordination/index.js';
+import { createEventThreadRepository } from '../delivery/event-threads.js';
+import { openStoryEvents, type ServiceEvents } from './story-events.js';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -47,6 +49,8 @@ export interface Runtime {
   platforms: ChatPlatform[];
   /** Prometheus metrics (the service's /metrics); null unless asked for. */
   metrics: ServiceMetrics | null;
+  /** Groups the stories that alert into events (one alert per event per channel). */
+  events: ServiceEvents;
   close(): Promise<void>;
 }
 
@@ -91,6 +95,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   });
   const fetcher = metrics ? metrics.meteredFetcher(rawFetcher) : rawFetcher;
   const matcher = compileWatchlists(config.watchlists, config.entities);
+  const events = openStoryEvents(config, store);
   const commands = createCommandHandler({
     repositories,
     shipped: { feeds: config.feeds, watchlists: config.watchlists, entities: config.entities },
@@ -127,6 +132,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     maxBytes: config.fetch.maxBytes,
     fetchConcurrency: config.fetch.concurrency,
     burstLimit: config.delivery.burstLimit,
+    events,
   };
   const runtime: Runtime = {
     config,
@@ -140,6 +146,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     sink,
     pollContext,
     metrics,
+    events,
     commands,
     platforms,
     outbox,
@@ -152,6 +159,9 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
       logger,
       policy: config.delivery,
       leaseMs: config.delivery.claimTtlMs,
+      // A channel's thread of an event outlives the window by a day: a story of the event that
+      // arrives late (its feed was down) still finds the first alert.
+      threads: createEventThreadRepository(store, { ttlMs: config.events.windowMs + 24 * 3_600_000 }),
       ...(metrics ? { onDelivered: (channel: string, latencyMs: number) => metrics.deliveryLatency(channel, latencyMs) } : {}),
     }),
     close: async () => {

@@ -61,6 +61,9 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
     subscriptions,
     repositories: runtime.repositories,
   });
+  // Another replica may have run the last cycles: its events are read before this one's stories join them.
+  // A failure here costs the grouping, not the poll: stories then alert on their own.
+  await runtime.events.sync(clock.now()).catch((error: unknown) => logger.error({ err: error }, 'open events could not be read; this cycle groups no stories'));
   const synced = runtime.watchlistSync.apply(plan.watchlists);
   if (synced.compiled + synced.removed > 0) logger.debug(synced, 'watchlists recompiled');
   const report = await runPollCycle(plan.targets, { ...runtime.pollContext, watchlistNames: plan.watchlistNames }, {

@@ -4,7 +4,8 @@
  * US in one poll; the channel must get one alert, and the two later outlets' stories as follow-ups
  * in a thread started from it, each saying why it joined; the alert is then edited with the
  * outlet count. Feed text that tries to ping stays inert (allowed_mentions empty everywhere). A
- * different event in the same poll is an alert of its own.
+ * different event in the same poll is an alert of its own. Restarted in the middle of the event,
+ * the service posts the next report of it in the same thread.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,23 +55,27 @@ afterAll(async () => {
 
 const PING = '@everyone';
 
+function startService() {
+  return startCli(['run'], {
+    cwd: dir,
+    env: {
+      WIREWATCH_CONFIG: join(dir, 'config.yaml'),
+      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+      POLL_SCHEDULE: '*/1 * * * * *',
+      DISCORD_TOKEN: 'test-bot-token',
+      DISCORD_APPLICATION_ID: '1187654321098765432',
+      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
+      DISCORD_API_URL: discord.url,
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      ALLOW_PRIVATE_FEEDS: 'true',
+    },
+  });
+}
+
 describe('three outlets report one event', () => {
-  it('gives one alert, two follow-ups in its thread saying why they joined, and the alert edited with the count', async () => {
-    const run = startCli(['run'], {
-      cwd: dir,
-      env: {
-        WIREWATCH_CONFIG: join(dir, 'config.yaml'),
-        STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-        POLL_SCHEDULE: '*/1 * * * * *',
-        DISCORD_TOKEN: 'test-bot-token',
-        DISCORD_APPLICATION_ID: '1187654321098765432',
-        DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
-        DISCORD_API_URL: discord.url,
-        HTTP_PORT: '0',
-        HTTP_HOST: '127.0.0.1',
-        ALLOW_PRIVATE_FEEDS: 'true',
-      },
-    });
+  it('gives one alert, two follow-ups in its thread saying why they joined, the alert edited with the count, and after a restart the next report in the same thread', async () => {
+    const run = startService();
     const log = captureServiceLog(run);
     try {
       await until('the baseline poll', () => log.lines().filter((l) => l['msg'] === 'first poll of this feed: recorded what is already there, no alerts').length === 3, log);
@@ -120,7 +125,7 @@ describe('three outlets report one event', () => {
     expect(thread?.id).toBe(first.id);
     const followUps = discord.messages(first.id);
     expect(followUps.map((m) => (m.embeds[0] as { url: string }).url)).toEqual(['https://daily.example/26-transferred', 'https://diario.example/26-reos']);
-    for (const followUp of followUps) expect(JSON.stringify(followUp.embeds)).toMatch(/Same event: shares .+ \(score \d\.\d\d\)/);
+    for (const followUp of followUps) expect(JSON.stringify(followUp.embeds)).toMatch(/Same event: shares .+score \d\.\d\d/);
 
     const edited = discord.message(CHANNEL, first.id)!;
     expect(discord.editCount(first.id)).toBeGreaterThanOrEqual(1);
@@ -133,5 +138,24 @@ describe('three outlets report one event', () => {
       expect((request.body as { allowed_mentions?: unknown }).allowed_mentions, `${request.method} ${request.path}`).toEqual({ parse: [] });
     }
     expect(JSON.stringify(first.embeds)).toContain('Mexico sends 26 cartel prisoners');
-  }, 60_000);
+
+    // Restarted in the middle of the event: the next report of it is a follow-up in the same thread, not a new alert.
+    items.get('wire')!.push({
+      guid: 'w2',
+      title: 'Mexico sends 26 prisoners to the US in second mass transfer',
+      description: 'The 26 cartel prisoners sent by Mexico to the United States face charges in several states.',
+      link: 'https://wire.example/26-prisoners-second-transfer',
+      published: Date.now(),
+    });
+    const again = startService();
+    const againLog = captureServiceLog(again);
+    try {
+      await until('the follow-up after the restart', () => discord.messages(first.id).length >= 3, againLog, 30_000);
+    } finally {
+      again.child.kill('SIGTERM');
+      expect((await again.done).code).toBe(0);
+    }
+    expect(discord.messages(CHANNEL)).toHaveLength(2);
+    expect((discord.messages(first.id)[2]!.embeds[0] as { url: string }).url).toBe('https://wire.example/26-prisoners-second-transfer');
+  }, 90_000);
 });
