@@ -19,3 +19,19 @@ export function manualClock(start: number): Clock & { advance(ms: number): void;
     },
   };
 }
+
+/**
+ * Waits for `work` at most `deadlineMs` (real time: shutdown deadlines); true when it settled in
+ * time. The timer is cleared either way, so nothing keeps the process alive after.
+ */
+export async function settlesWithin(work: Promise<unknown>, deadlineMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), deadlineMs);
+  });
+  try {
+    return (await Promise.race([work.then(() => 'done' as const), timedOut])) === 'done';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -14,6 +14,7 @@ import { asWirewatchError } from '../errors.js';
 import { escapeControlsInJson } from '../safe-text.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
+import { parseJsonLine } from './json-line.js';
 
 const storyLine = z.object({
   title: z.string({ message: '"title" must be a string' }),
@@ -26,19 +27,9 @@ const storyLine = z.object({
 
 /** One input line → the story to cluster, or the reason it cannot be read. */
 export function readClusterLine(line: string): { ok: true; story: ClusterStory } | { ok: false; error: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
-  }
-  const parsed = storyLine.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { ok: false, error: `${where}${issue?.message ?? 'not a story object'}` };
-  }
-  const { title, description, language, published, link, source } = parsed.data;
+  const parsed = parseJsonLine(line, storyLine);
+  if (!parsed.ok) return parsed;
+  const { title, description, language, published, link, source } = parsed.value;
   const publishedAt = typeof published === 'number' ? published : Date.parse(published);
   if (!Number.isFinite(publishedAt)) return { ok: false, error: `published: "${String(published)}" is not a date (e.g. 2025-08-12T14:00:00Z)` };
   const text = { title: htmlToText(title), description: htmlToText(description ?? '') };

@@ -13,6 +13,7 @@ import { primaryLanguage } from '../feeds/language.js';
 import { withoutControls } from '../safe-text.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
+import { parseJsonLine } from './json-line.js';
 
 const storyLine = z.object({
   title: z.string({ message: '"title" must be a string' }),
@@ -24,26 +25,16 @@ const storyLine = z.object({
 
 /** One input line → the story to match, or the reason it cannot be read. */
 export function readStoryLine(line: string): { ok: true; input: MatchInput } | { ok: false; error: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
-  }
-  const parsed = storyLine.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { ok: false, error: `${where}${issue?.message ?? 'not a story object'}` };
-  }
+  const parsed = parseJsonLine(line, storyLine);
+  if (!parsed.ok) return parsed;
   return {
     ok: true,
     input: {
-      title: htmlToText(parsed.data.title),
-      summary: htmlToText(parsed.data.description ?? ''),
-      link: parsed.data.link ?? null,
-      source: parsed.data.source ?? null,
-      language: primaryLanguage(parsed.data.language),
+      title: htmlToText(parsed.value.title),
+      summary: htmlToText(parsed.value.description ?? ''),
+      link: parsed.value.link ?? null,
+      source: parsed.value.source ?? null,
+      language: primaryLanguage(parsed.value.language),
     },
   };
 }

@@ -8,7 +8,8 @@
  * Loaded only for redis:// and rediss:// store URLs (index.ts imports it on demand).
  */
 import { randomBytes } from 'node:crypto';
-import { createClient, ErrorReply } from '@redis/client';
+import { ErrorReply } from '@redis/client';
+import { connectRedis } from '../redis-connection.js';
 import { systemClock, type Clock } from '../clock.js';
 import { WirewatchError } from '../errors.js';
 import { sha1Hex } from '../hash.js';
@@ -44,26 +45,7 @@ const wholeMs = (ms: number): number => Math.max(1, Math.ceil(ms));
 /** Opens a connection of its own to the Redis server at `url`, the way the outbox does. */
 export async function connectLeaseRedis(url: string): Promise<LeaseConnection> {
   const where = `coordination at ${redactUrl(url)}`;
-  let ready = false;
-  const client = createClient({
-    url,
-    // Commands fail at once while the connection is down (store_unavailable), rather than queue.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 5000,
-      // At start-up a wrong URL fails fast; once up, reconnect for as long as it takes.
-      reconnectStrategy: (retries, cause) => (!ready && retries >= 2 ? cause : Math.min(100 * 2 ** retries, 5000)),
-    },
-  });
-  client.on('error', () => {
-    // Reported through the failing command; without a listener an error event ends the process.
-  });
-  try {
-    await client.connect();
-    ready = true;
-  } catch (error) {
-    throw new WirewatchError('store_unavailable', `cannot open the ${where}: ${(error as Error).message}`, { cause: error });
-  }
+  const client = await connectRedis(url, 'the coordination');
 
   const command = async <T>(run: () => Promise<T>): Promise<T> => {
     try {

@@ -5,6 +5,7 @@
  * within a deadline, and gives the rest of the round back to the outbox.
  */
 import type { Logger } from '../log.js';
+import { settlesWithin } from '../clock.js';
 import type { DeliveryWorker } from './worker.js';
 
 export interface DeliveryLoop {
@@ -55,15 +56,7 @@ export function startDeliveryLoop(options: { worker: DeliveryWorker; intervalMs:
       stopped = true;
       clearInterval(timer);
       stopping.abort();
-      const current = running;
-      if (!current) return { finishedInTime: true };
-      let deadline: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        deadline = setTimeout(() => resolve('timeout'), deadlineMs);
-      });
-      const result = await Promise.race([current.then(() => 'done' as const), timedOut]);
-      clearTimeout(deadline);
-      return { finishedInTime: result === 'done' };
+      return { finishedInTime: running ? await settlesWithin(running, deadlineMs) : true };
     },
   };
 }

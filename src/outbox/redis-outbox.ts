@@ -5,8 +5,8 @@
  * the same time sort by `order`. Every change is one Lua script, so it is atomic: two workers
  * never claim the same entry, and an entry is never in two sets at once.
  */
-import { createClient, ErrorReply } from '@redis/client';
-import { WirewatchError } from '../errors.js';
+import { ErrorReply } from '@redis/client';
+import { connectRedis } from '../redis-connection.js';
 import { sha1Hex } from '../hash.js';
 import { redactUrl } from '../redact.js';
 import { compareEntries, newEntry, reading, writing } from './entry.js';
@@ -204,28 +204,7 @@ export async function openRedisOutbox(url: string, options: { prefix?: string } 
   const description = `redis outbox ${redactUrl(url)}`;
   const keys = { pending: `${prefix}pending`, claimed: `${prefix}claimed`, dead: `${prefix}dead` };
   const entryKey = (id: string) => `${prefix}entry:${id}`;
-  let ready = false;
-  const client = createClient({
-    url,
-    // Commands fail at once while the connection is down (store_unavailable), rather than queue.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 5000,
-      // At start-up a wrong URL fails fast; once up, reconnect for as long as it takes.
-      reconnectStrategy: (retries, cause) => (!ready && retries >= 2 ? cause : Math.min(100 * 2 ** retries, 5000)),
-    },
-  });
-  client.on('error', () => {
-    // Reported through the failing command; without a listener an error event ends the process.
-  });
-  try {
-    await client.connect();
-    ready = true;
-  } catch (error) {
-    throw new WirewatchError('store_unavailable', `cannot open the outbox at ${redactUrl(url)}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const client = await connectRedis(url, 'the outbox');
 
   /** EVALSHA, loading the script with EVAL the first time the server does not know it. */
   const script = async (source: string, scriptKeys: string[], args: (string | number)[]): Promise<unknown> => {

@@ -5,6 +5,7 @@
  */
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
+import { settlesWithin } from '../clock.js';
 
 export interface PollScheduler {
   /** Resolves when the cycle started now has finished. */
@@ -66,13 +67,7 @@ export function startPollScheduler(options: {
       await task.destroy();
       const current = inFlight;
       if (!current) return { finishedInTime: true };
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), deadlineMs);
-      });
-      const result = await Promise.race([current.then(() => 'done' as const), timedOut]);
-      clearTimeout(timer);
-      if (result === 'timeout') {
+      if (!(await settlesWithin(current, deadlineMs))) {
         controller.abort(new Error('shutting down'));
         await current;
         return { finishedInTime: false };

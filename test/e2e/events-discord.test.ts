@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/cli.js';
-import { captureServiceLog, until } from '../helpers/service.js';
+import { captureServiceLog, discordRunEnv, until } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
@@ -58,18 +58,7 @@ const PING = '@everyone';
 function startService() {
   return startCli(['run'], {
     cwd: dir,
-    env: {
-      WIREWATCH_CONFIG: join(dir, 'config.yaml'),
-      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-      POLL_SCHEDULE: '*/1 * * * * *',
-      DISCORD_TOKEN: 'test-bot-token',
-      DISCORD_APPLICATION_ID: '1187654321098765432',
-      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
-      DISCORD_API_URL: discord.url,
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      ALLOW_PRIVATE_FEEDS: 'true',
-    },
+    env: discordRunEnv({ config: join(dir, 'config.yaml'), storeUrl: `sqlite://${join(dir, 'store.sqlite')}`, discordUrl: discord.url }),
   });
 }
 

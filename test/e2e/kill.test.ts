@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliRun } from '../helpers/cli.js';
-import { captureServiceLog, until, type ServiceLog } from '../helpers/service.js';
+import { captureServiceLog, discordRunEnv, until, type ServiceLog } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
@@ -28,21 +28,8 @@ const items: TestItem[] = [{ guid: 'base', title: 'Baseline story', published: D
 function start(): { run: CliRun; log: ServiceLog } {
   const run = startCli(['run'], {
     cwd: dir,
-    env: {
-      WIREWATCH_CONFIG: join(dir, 'config.yaml'),
-      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-      POLL_SCHEDULE: '*/1 * * * * *',
-      DISCORD_TOKEN: 'test-bot-token',
-      DISCORD_APPLICATION_ID: '1187654321098765432',
-      // HTTP interactions mode: no gateway connection; no command is sent in this test.
-      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
-      DISCORD_API_URL: discord.url,
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      ALLOW_PRIVATE_FEEDS: 'true',
-      // The 50 stories arrive in one cycle: above the default burst limit they would be rolled up.
-      BURST_LIMIT: '100',
-    },
+    // The 50 stories arrive in one cycle: above the default burst limit they would be rolled up.
+    env: discordRunEnv({ config: join(dir, 'config.yaml'), storeUrl: `sqlite://${join(dir, 'store.sqlite')}`, discordUrl: discord.url }, { BURST_LIMIT: '100' }),
   });
   return { run, log: captureServiceLog(run) };
 }

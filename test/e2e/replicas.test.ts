@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliRun } from '../helpers/cli.js';
-import { captureServiceLog, until, type ServiceLog } from '../helpers/service.js';
+import { captureServiceLog, discordRunEnv, until, type ServiceLog } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
@@ -44,25 +44,11 @@ interface Replica {
 function startReplica(name: string): Replica {
   const run = startCli(['run'], {
     cwd: dir,
-    env: {
-      WIREWATCH_CONFIG: join(dir, 'config.yaml'),
-      STORE_URL: redis!.url,
-      POLL_SCHEDULE: SCHEDULE,
-      POLL_LEASE_TTL: '2s',
-      DELIVERY_CLAIM_TTL: '5s',
-      SHUTDOWN_TIMEOUT: '3s',
-      DISCORD_TOKEN: 'test-bot-token',
-      DISCORD_APPLICATION_ID: '1187654321098765432',
-      // HTTP interactions mode: no gateway connection; no command is sent in this test.
-      DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
-      DISCORD_API_URL: discord.url,
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      ALLOW_PRIVATE_FEEDS: 'true',
-      BURST_LIMIT: '100',
+    env: discordRunEnv(
+      { config: join(dir, 'config.yaml'), storeUrl: redis!.url, discordUrl: discord.url, schedule: SCHEDULE },
       // The lease's "poll cycle started" and "poll tick skipped" lines are debug.
-      LOG_LEVEL: 'debug',
-    },
+      { POLL_LEASE_TTL: '2s', DELIVERY_CLAIM_TTL: '5s', SHUTDOWN_TIMEOUT: '3s', BURST_LIMIT: '100', LOG_LEVEL: 'debug' },
+    ),
   });
   return { name, run, log: captureServiceLog(run) };
 }

@@ -32,3 +32,24 @@ export async function until<T>(what: string, probe: () => T | undefined | null |
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * The environment of `wirewatch run` posting to a fake Discord over REST only (HTTP interactions
+ * mode: no gateway connection; the tests send no command), loopback feeds allowed, the HTTP
+ * server on a free loopback port. `extra` adds or overrides settings.
+ */
+export function discordRunEnv(options: { config: string; storeUrl: string; discordUrl: string; schedule?: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    WIREWATCH_CONFIG: options.config,
+    STORE_URL: options.storeUrl,
+    POLL_SCHEDULE: options.schedule ?? '*/1 * * * * *',
+    DISCORD_TOKEN: 'test-bot-token',
+    DISCORD_APPLICATION_ID: '1187654321098765432',
+    DISCORD_PUBLIC_KEY: 'ab'.repeat(32),
+    DISCORD_API_URL: options.discordUrl,
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    ALLOW_PRIVATE_FEEDS: 'true',
+    ...extra,
+  };
+}
