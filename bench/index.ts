@@ -2,6 +2,8 @@
  * `npm run bench`: prints the figures recorded in BENCHMARKS.md.
  *   npm run bench             every benchmark, each in a fresh process
  *   npm run bench -- match    only the matcher
+ *   npm run bench -- match-beside  the matcher in fresh processes that first load @redis/client, undici,
+ *                             both or neither, alternating (BENCH_ALTERNATIONS per layout, default 6)
  *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
  *   npm run bench -- long     one very long repetitive story, doubling in size
@@ -26,6 +28,14 @@ if (only === 'match') {
   const { benchMatcher, formatMatcherRows } = await import('./matcher.js');
   console.log(`\n## Matcher: 10,000 stories of ~600 characters (node ${process.version})\n`);
   console.log(formatMatcherRows(benchMatcher()));
+} else if (only === 'match-beside') {
+  const { benchMatcherBeside, formatBesideRows } = await import('./matcher-beside.js');
+  const alternations = Number(process.env['BENCH_ALTERNATIONS'] ?? 6);
+  console.log(`\n## Matcher beside other libraries: 1,000 terms, ${alternations} fresh processes per layout (node ${process.version})\n`);
+  console.log(formatBesideRows(benchMatcherBeside(import.meta.url, alternations)));
+} else if (only === 'match-beside-child') {
+  const { matchBesideChild } = await import('./matcher-beside.js');
+  console.log(JSON.stringify(await matchBesideChild(process.argv[3]!)));
 } else if (only === 'poll') {
   const { benchPollCycle, formatPollRows } = await import('./poll-cycle.js');
   console.log(`\n## Poll cycle: 1,000 local feeds × 50 items (node ${process.version})\n`);
