@@ -1,10 +1,10 @@
 /**
  * A command loads only the code it needs. `match` and `cluster` read JSON lines and answer from
  * the configuration: no network, store or chat package may load (each costs start-up time and
- * memory, and once made the matcher slower beside it). `check --offline` on SQLite opens the
- * store but no Redis client, and no chat SDK without its token. Redis code loads for redis://
- * URLs, chat SDKs when their tokens are set. The built CLI runs with a module-loading hook that
- * records every module the process loads.
+ * memory, and the Redis client slows the matcher by a third or more: see BENCHMARKS.md).
+ * `check --offline` on SQLite opens the store but no Redis client, and no chat SDK without its
+ * token. Redis code loads for redis:// URLs, chat SDKs when their tokens are set. The built CLI
+ * runs with a module-loading hook that records every module the process loads.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
