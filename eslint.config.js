@@ -30,5 +30,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // Plain JavaScript that Node loads untranspiled (the module-loading recorder of the CLI tests).
+  { files: ['eslint.config.js', 'test/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -2,6 +2,8 @@
  * `npm run bench`: prints the figures recorded in BENCHMARKS.md.
  *   npm run bench             every benchmark, each in a fresh process
  *   npm run bench -- match    only the matcher
+ *   npm run bench -- match-beside  the matcher in fresh processes that first load @redis/client, undici,
+ *                             both or neither, alternating (BENCH_ALTERNATIONS per layout, default 6)
  *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
  *   npm run bench -- long     one very long repetitive story, doubling in size
@@ -12,9 +14,8 @@
  *   npm run bench -- service  `wirewatch run` at rest on 1,000 feeds a minute: one replica, then two on one Redis
  *                             (about four minutes a layout; BENCH_SERVICE_WINDOW=seconds sets the window, default 180)
  *
- * Each benchmark runs in its own process and imports only what it measures: the matcher was
- * measured up to 40% slower in a process that had merely loaded the network and Redis client
- * libraries the poll benchmark needs (see BENCHMARKS.md).
+ * Each benchmark runs in its own process and imports only what it measures: the matcher runs about
+ * 40% slower in a process that has loaded the Redis client (see BENCHMARKS.md, `-- match-beside`).
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -26,6 +27,14 @@ if (only === 'match') {
   const { benchMatcher, formatMatcherRows } = await import('./matcher.js');
   console.log(`\n## Matcher: 10,000 stories of ~600 characters (node ${process.version})\n`);
   console.log(formatMatcherRows(benchMatcher()));
+} else if (only === 'match-beside') {
+  const { benchMatcherBeside, formatBesideRows } = await import('./matcher-beside.js');
+  const alternations = Number(process.env['BENCH_ALTERNATIONS'] ?? 6);
+  console.log(`\n## Matcher beside other libraries: 1,000 terms, ${alternations} fresh processes per layout (node ${process.version})\n`);
+  console.log(formatBesideRows(benchMatcherBeside(import.meta.url, alternations)));
+} else if (only === 'match-beside-child') {
+  const { matchBesideChild } = await import('./matcher-beside.js');
+  console.log(JSON.stringify(await matchBesideChild(process.argv[3]!)));
 } else if (only === 'poll') {
   const { benchPollCycle, formatPollRows } = await import('./poll-cycle.js');
   console.log(`\n## Poll cycle: 1,000 local feeds × 50 items (node ${process.version})\n`);
@@ -77,11 +86,11 @@ if (only === 'match') {
   console.log(formatServiceRows(rows));
   for (const line of skipped) console.log(line);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
+  for (const benchmark of ['match', 'match-beside', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, poll, hostile, long, tenants, alerts, outbox, events or service`);
+  console.error(`unknown benchmark "${only}": use match, match-beside, poll, hostile, long, tenants, alerts, outbox, events or service`);
   process.exit(2);
 }

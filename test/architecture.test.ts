@@ -18,8 +18,10 @@ function sourceFiles(dir: string): string[] {
 
 const files = sourceFiles(SRC).map((path) => {
   const text = readFileSync(path, 'utf8');
-  const imports = [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
-  return { path: relative(SRC, path), text, imports };
+  const staticImports = [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+  // Modules loaded on demand (`await import('…')`) obey the same boundaries as static imports.
+  const dynamicImports = [...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+  return { path: relative(SRC, path), text, imports: [...staticImports, ...dynamicImports] };
 });
 
 /** Capability folders and what each may import from the others. */
@@ -60,6 +62,13 @@ describe('architecture', () => {
       if (folder === null || folder === own) continue;
       expect(ALLOWED[own] ?? [], `${file.path} imports ${spec}`).toContain(folder);
     }
+  });
+
+  it('checks the modules imported on demand too', () => {
+    // The runtime loads each chat adapter only when its token is set: those imports are dynamic.
+    const runtime = files.find((f) => f.path === 'app/runtime.ts');
+    expect(runtime?.imports).toContain('../chat/discord/index.js');
+    expect(runtime?.imports).toContain('../chat/slack/index.js');
   });
 
   it('keeps chat SDKs inside their adapters', () => {

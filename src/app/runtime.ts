@@ -1,7 +1,8 @@
 /**
  * The composition root: the one place that builds the real parts (store, fetcher, matcher,
  * sink) from the Config and hands them to the pipeline. Commands open a Runtime, use it,
- * and close it.
+ * and close it. A chat adapter (and its SDK) is loaded only when its token is set, and the
+ * metrics (prom-client) only when asked for: a process loads what it runs.
  */
 import type { Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
@@ -16,12 +17,10 @@ import type { PollContext } from '../pipeline/poll-feed.js';
 import { createWatchlistSync, type WatchlistSync } from '../pipeline/watchlist-sync.js';
 import { createCommandHandler, type CommandHandler } from '../commands/index.js';
 import { checkFeedDestination, systemResolve } from '../feeds/fetch/address-guard.js';
-import { createDiscordPlatform } from '../chat/discord/index.js';
-import { createSlackPlatform, createSlackSink, createSlackWebClient } from '../chat/slack/index.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { channelQueue, openOutbox, type Outbox } from '../outbox/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
-import { createServiceMetrics, type ServiceMetrics } from '../metrics/index.js';
+import type { ServiceMetrics } from '../metrics/index.js';
 import { openCoordination, type Coordination } from '../coordination/index.js';
 import { createEventThreadRepository } from '../delivery/event-threads.js';
 import { openStoryEvents, type ServiceEvents } from './story-events.js';
@@ -74,7 +73,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const storeUrl = options.storeUrl ?? config.store.url;
   const store = await openStore(storeUrl);
   const storedOutbox = await openOutbox(storeUrl);
-  const metrics = options.metrics ? createServiceMetrics({ clock, outbox: storedOutbox }) : null;
+  const metrics = options.metrics ? (await import('../metrics/index.js')).createServiceMetrics({ clock, outbox: storedOutbox }) : null;
   const outbox = metrics ? metrics.meteredOutbox(storedOutbox) : storedOutbox;
   const coordination = await openCoordination(storeUrl, { clock, lock: { logger } });
   const repositories = createRepositories(store, {
@@ -106,8 +105,12 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     queueOf: (channel) => channelQueue(outbox, channel),
   });
   const platforms: ChatPlatform[] = [];
-  if (config.discord) platforms.push(createDiscordPlatform(config.discord, { commands, logger, clock }));
+  if (config.discord) {
+    const { createDiscordPlatform } = await import('../chat/discord/index.js');
+    platforms.push(createDiscordPlatform(config.discord, { commands, logger, clock }));
+  }
   if (config.slack) {
+    const { createSlackPlatform, createSlackSink, createSlackWebClient } = await import('../chat/slack/index.js');
     const client = createSlackWebClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger });
     platforms.push(createSlackPlatform(config.slack, { commands, logger, clock, sink: createSlackSink({ client, logger, clock }) }));
   }

@@ -9,13 +9,6 @@ import { createLogger } from '../log.js';
 import { EXIT, type CliIo } from './io.js';
 import type { CommandContext, ParsedValues } from './context.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
-import { runCommand } from './run-command.js';
-import { pollCommand } from './poll-command.js';
-import { matchCommand } from './match-command.js';
-import { clusterCommand } from './cluster-command.js';
-import { checkCommand } from './check-command.js';
-import { discordCommand } from './discord-command.js';
-import { deliveriesCommand } from './deliveries-command.js';
 
 const STORE_FAILURES = new Set<ErrorCode>(['store_unavailable', 'store_write_failed', 'store_url_invalid']);
 
@@ -90,21 +83,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }),
   };
   try {
+    // Each command's module is imported when that command runs: `match` never loads the service's
+    // store, fetcher and chat SDKs, which `run` needs.
     switch (command) {
       case 'run':
-        return await runCommand(context);
+        return await (await import('./run-command.js')).runCommand(context);
       case 'poll':
-        return await pollCommand(context);
+        return await (await import('./poll-command.js')).pollCommand(context);
       case 'match':
-        return await matchCommand(context);
+        return await (await import('./match-command.js')).matchCommand(context);
       case 'cluster':
-        return await clusterCommand(context);
+        return await (await import('./cluster-command.js')).clusterCommand(context);
       case 'discord':
-        return await discordCommand(context);
+        return await (await import('./discord-command.js')).discordCommand(context);
       case 'deliveries':
-        return await deliveriesCommand(context);
+        return await (await import('./deliveries-command.js')).deliveriesCommand(context);
       default:
-        return await checkCommand(context);
+        return await (await import('./check-command.js')).checkCommand(context);
     }
   } catch (error) {
     if (error instanceof WirewatchError && error.code === 'config_invalid') {

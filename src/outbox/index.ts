@@ -1,19 +1,29 @@
 /**
  * Opens the outbox next to the store named by STORE_URL: the same SQLite file, the same Redis
- * server, or memory for dry runs.
+ * server, or memory for dry runs. The SQLite and Redis implementations (and sqlite3 and
+ * @redis/client) are loaded only when opened.
  */
 import { WirewatchError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import { createMemoryOutbox } from './memory-outbox.js';
-import { openRedisOutbox } from './redis-outbox.js';
-import { openSqliteOutbox } from './sqlite-outbox.js';
 import type { Outbox } from './types.js';
 
 export type { NewOutboxEntry, Outbox, OutboxEntry, OutboxError, OutboxState, OutboxStats } from './types.js';
 export { entryId } from './entry.js';
 export { createMemoryOutbox } from './memory-outbox.js';
-export { openRedisOutbox, REDIS_OUTBOX_PREFIX } from './redis-outbox.js';
-export { openSqliteOutbox } from './sqlite-outbox.js';
+export { REDIS_OUTBOX_PREFIX } from './redis-prefix.js';
+
+/** The outbox in Redis at `url` (keys under `prefix`, REDIS_OUTBOX_PREFIX by default). */
+export async function openRedisOutbox(url: string, options: { prefix?: string } = {}): Promise<Outbox> {
+  const redis = await import('./redis-outbox.js');
+  return redis.openRedisOutbox(url, options);
+}
+
+/** The outbox in the SQLite file at `path`. */
+export async function openSqliteOutbox(path: string): Promise<Outbox> {
+  const sqlite = await import('./sqlite-outbox.js');
+  return sqlite.openSqliteOutbox(path);
+}
 
 /** sqlite://FILE, redis://… or rediss://…, memory://; anything else is store_url_invalid. */
 export async function openOutbox(storeUrl: string): Promise<Outbox> {

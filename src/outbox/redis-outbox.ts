@@ -11,8 +11,9 @@ import { sha1Hex } from '../hash.js';
 import { redactUrl } from '../redact.js';
 import { compareEntries, newEntry, reading, writing } from './entry.js';
 import type { Outbox, OutboxEntry, OutboxError, OutboxState, OutboxStats } from './types.js';
+import { REDIS_OUTBOX_PREFIX } from './redis-prefix.js';
 
-export const REDIS_OUTBOX_PREFIX = 'wirewatch:outbox:';
+export { REDIS_OUTBOX_PREFIX };
 
 /** Entries per enqueue script call: each call is atomic, and a repeat is harmless (by id). */
 const ENQUEUE_CHUNK = 500;

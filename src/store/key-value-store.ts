@@ -1,12 +1,12 @@
 /**
  * The key-value store under every repository: keyv on SQLite (default, one file), Redis (several
- * replicas) or memory (tests, dry runs). Repositories see only this small interface.
+ * replicas) or memory (tests, dry runs). Repositories see only this small interface. Each
+ * backend's adapter is loaded when a URL names it, so a process on SQLite never loads the Redis
+ * client, and one on Redis never loads the SQLite binding.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
-import KeyvRedis from '@keyv/redis';
 import { WirewatchError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 
@@ -90,6 +90,7 @@ function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQu
 }
 
 async function openSqlite(url: string): Promise<KeyValueStore> {
+  const { default: KeyvSqlite } = await import('@keyv/sqlite');
   const adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}`, busyTimeout: 5000 });
   const sqlite = adapter as unknown as SqliteQuery;
   // WAL: readers never block the writer, and a commit needs no fsync of the main file.
@@ -99,7 +100,8 @@ async function openSqlite(url: string): Promise<KeyValueStore> {
   return wrap('sqlite', url, keyv, sqlite);
 }
 
-function openRedis(url: string): KeyValueStore {
+async function openRedis(url: string): Promise<KeyValueStore> {
+  const { default: KeyvRedis } = await import('@keyv/redis');
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 });
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
   return wrap('redis', redactUrl(url), keyv, null);
@@ -122,7 +124,7 @@ export async function openStore(url: string): Promise<KeyValueStore> {
   let store: KeyValueStore;
   try {
     if (url.startsWith('sqlite://')) store = await openSqlite(url);
-    else if (url.startsWith('redis://') || url.startsWith('rediss://')) store = openRedis(url);
+    else if (url.startsWith('redis://') || url.startsWith('rediss://')) store = await openRedis(url);
     else if (url.startsWith('memory://')) store = wrap('memory', url, new Keyv({ namespace: NAMESPACE, throwOnErrors: true }), null);
     else throw new WirewatchError('store_url_invalid', `unsupported store URL ${redactUrl(url)}`);
     await store.get('health-probe');

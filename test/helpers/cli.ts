@@ -28,11 +28,13 @@ export interface CliOptions {
   /** Run as this user and group (only root may): for tests where file modes must bite. */
   uid?: number;
   gid?: number;
+  /** Node options before the script (`--import …`). */
+  nodeArgs?: string[];
 }
 
 export function startCli(args: string[], options: CliOptions = {}): CliRun {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (npm test does it first)`);
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     // A clean environment: only what the test sets, plus PATH/HOME so Node runs.
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_FORMAT: 'json', ...options.env },
