@@ -8,10 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alerts/alert.js';
 import type { EventEdit, SentMessage, ThreadTarget } from '../../../src/alerts/event-thread.js';
 import { createDiscordSink } from '../../../src/chat/discord/sink.js';
-import { DeliveryError } from '../../../src/delivery/sink.js';
 import { createLogger } from '../../../src/log.js';
 import { startFakeDiscord, type FakeDiscord, type ThreadRefusal } from '../../fakes/fake-discord.js';
 import { alert, CHANNEL_ID, unsafeParts, type EmbedLike } from './render-fixtures.js';
+import { deliveryError } from '../../helpers/delivery-error.js';
 
 let fake: FakeDiscord;
 let logLines: Record<string, unknown>[];
@@ -49,15 +49,6 @@ async function postFirst(sink = sinkFor()): Promise<string> {
 const requests = (method: string, suffix: RegExp) => fake.requests.filter((r) => r.method === method && suffix.test(r.path));
 const threadStarts = () => requests('POST', /\/messages\/\d+\/threads$/);
 const bodyOf = (message: { embeds: unknown[] }) => message.embeds[0] as EmbedLike;
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
 
 describe('Discord sink: follow-ups', () => {
   it('no thread yet: starts one from the first alert (named, archived after a day) and posts the follow-up in it', async () => {

@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRest } from '../../../src/chat/discord/rest.js';
 import { alertNonce } from '../../../src/chat/discord/render-alert.js';
 import { createDiscordSink, parseDiscordChannelKey } from '../../../src/chat/discord/sink.js';
-import { DeliveryError } from '../../../src/delivery/sink.js';
 import { createLogger } from '../../../src/log.js';
 import { startFakeDiscord, type ChannelBehaviour, type FakeDiscord } from '../../fakes/fake-discord.js';
 import { alert, CHANNEL_ID, CHANNEL_KEY, GUILD_ID, hostileAlert, unsafeParts, type EmbedLike } from './render-fixtures.js';
+import { deliveryError } from '../../helpers/delivery-error.js';
 
 let fake: FakeDiscord;
 let logLines: Record<string, unknown>[];
@@ -30,15 +30,6 @@ function testRest(options: { timeout?: number } = {}): REST {
 
 function posts(): { path: string; body: Record<string, unknown> }[] {
   return fake.requests.filter((r) => r.method === 'POST').map((r) => ({ path: r.path, body: r.body as Record<string, unknown> }));
-}
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
 }
 
 describe('Discord sink', () => {

@@ -8,10 +8,10 @@ import type { EventEdit } from '../../../src/alerts/event-thread.js';
 import { renderAlertMessage } from '../../../src/chat/slack/render-alert.js';
 import { createSlackSink } from '../../../src/chat/slack/sink.js';
 import { createSlackWebClient } from '../../../src/chat/slack/web-client.js';
-import { DeliveryError } from '../../../src/delivery/sink.js';
 import { createLogger } from '../../../src/log.js';
 import { startFakeSlack, type FakeSlack, type SlackErrorCode } from '../../fakes/fake-slack.js';
 import { alert, CHANNEL_ID, CHANNEL_KEY, hostileAlert, TEAM_ID, unsafeParts, type BlockLike } from './render-fixtures.js';
+import { deliveryError } from '../../helpers/delivery-error.js';
 
 const TOKEN = 'xoxb-0000-test-token';
 const PINGS = /<!(channel|here|everyone|subteam)|<@|<#|<https:\/\/evil/;
@@ -33,15 +33,6 @@ function sinkFor(channelIntervalMs = 0) {
 }
 
 const calls = (method: string) => fake.requests.filter((r) => r.path === `/api/${method}`).map((r) => ({ at: r.at, body: r.body as Record<string, unknown> }));
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
 
 const because = { score: 0.74, sharedTerms: ['el mayo', 'brooklyn'] };
 const first: Alert = { ...alert, event: { id: 'ev1', because: null } };

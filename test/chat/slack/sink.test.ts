@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackSink, parseSlackChannelKey, slackChannelKey, SLACK_PERMANENT_ERRORS } from '../../../src/chat/slack/sink.js';
 import { createSlackWebClient } from '../../../src/chat/slack/web-client.js';
 import type { Alert } from '../../../src/alerts/alert.js';
-import { DeliveryError } from '../../../src/delivery/sink.js';
 import { createLogger } from '../../../src/log.js';
 import { startFakeSlack, type FakeSlack, type SlackErrorCode } from '../../fakes/fake-slack.js';
 import { alert, CHANNEL_ID, CHANNEL_KEY, HOSTILE_TITLE, hostileAlert, TEAM_ID, unsafeParts, type BlockLike } from './render-fixtures.js';
+import { deliveryError } from '../../helpers/delivery-error.js';
 
 const TOKEN = 'xoxb-0000-test-token';
 let fake: FakeSlack;
@@ -28,15 +28,6 @@ function sinkFor(client: { timeoutMs?: number; retries?: number } = {}) {
 
 function posts(): { at: number; body: Record<string, unknown>; headers: Record<string, unknown> }[] {
   return fake.requests.filter((r) => r.path === '/api/chat.postMessage').map((r) => ({ at: r.at, body: r.body as Record<string, unknown>, headers: r.headers }));
-}
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
 }
 
 function inChannel(channelId: string, base: Alert = alert, storyId = base.story.id): Alert {
