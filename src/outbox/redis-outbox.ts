@@ -88,20 +88,10 @@ redis.call('ZREM', KEYS[3], m)
 redis.call('DEL', key)
 return 1`;
 
-// KEYS: pending, claimed, dead. ARGV: prefix, id, due time, error JSON.
-const RETRY = `
-local key = ARGV[1] .. 'entry:' .. ARGV[2]
-local m = redis.call('HGET', key, 'm')
-if not m then return 0 end
-redis.call('ZREM', KEYS[2], m)
-redis.call('ZREM', KEYS[3], m)
-redis.call('ZADD', KEYS[1], ARGV[3], m)
-redis.call('HINCRBY', key, 'attempts', 1)
-redis.call('HSET', key, 'state', 'pending', 'dueAt', ARGV[3], 'leaseUntil', '', 'lastError', ARGV[4])
-return 1`;
-
-// KEYS: pending, claimed, dead. ARGV: prefix, id, due time.
-const RELEASE = `
+// Back to pending, due at the given time. KEYS: pending, claimed, dead. ARGV: prefix, id, due
+// time, then the error JSON for a failed send (attempts + 1, the error kept) or nothing for an
+// entry released untried (attempts and last error unchanged).
+const TO_PENDING = `
 local key = ARGV[1] .. 'entry:' .. ARGV[2]
 local m = redis.call('HGET', key, 'm')
 if not m then return 0 end
@@ -109,6 +99,10 @@ redis.call('ZREM', KEYS[2], m)
 redis.call('ZREM', KEYS[3], m)
 redis.call('ZADD', KEYS[1], ARGV[3], m)
 redis.call('HSET', key, 'state', 'pending', 'dueAt', ARGV[3], 'leaseUntil', '')
+if ARGV[4] then
+  redis.call('HINCRBY', key, 'attempts', 1)
+  redis.call('HSET', key, 'lastError', ARGV[4])
+end
 return 1`;
 
 // KEYS: pending, claimed. ARGV: prefix, due time.
@@ -255,7 +249,7 @@ export async function openRedisOutbox(url: string, options: { prefix?: string } 
       }),
     retry: (id, dueAt, error) =>
       writing(description, async () => {
-        await script(RETRY, all, [prefix, id, dueAt, JSON.stringify(error)]);
+        await script(TO_PENDING, all, [prefix, id, dueAt, JSON.stringify(error)]);
       }),
     releaseClaimed: (now) =>
       writing(description, async () => {
@@ -263,7 +257,7 @@ export async function openRedisOutbox(url: string, options: { prefix?: string } 
       }),
     release: (id, dueAt) =>
       writing(description, async () => {
-        await script(RELEASE, all, [prefix, id, dueAt]);
+        await script(TO_PENDING, all, [prefix, id, dueAt]);
       }),
     bury: (id, error) =>
       writing(description, async () => {
