@@ -1,35 +1,17 @@
 /** Alerts for the Discord rendering and sink tests: an ordinary one and one built to attack the channel. */
 import type { Alert } from '../../../src/alerts/alert.js';
-import { testStory } from '../../helpers/stories.js';
+import { hostileSummary, ordinaryAlert } from '../../helpers/stories.js';
 
 export const GUILD_ID = '123456789012345678';
 export const CHANNEL_ID = '234567890123456789';
 export const CHANNEL_KEY = `discord:${GUILD_ID}:${CHANNEL_ID}`;
 
-export const story = testStory({ id: 'abc123def456abc123de', imageUrl: 'https://example.org/el-mayo.jpg' });
-
-export const alert: Alert = {
-  channel: CHANNEL_KEY,
-  story,
-  watchlists: [{ id: 'cartel_leaders', name: 'Cartel leaders' }],
-  matches: [
-    { watchlist: 'cartel_leaders', term: 'El Mayo', field: 'title', start: 0, end: 7, clause: '@el_mayo', entity: 'el_mayo', role: 'alias' },
-    { watchlist: 'cartel_leaders', term: 'Sinaloa cartel*', field: 'summary', start: 4, end: 18, clause: '@sinaloa_cartel', entity: 'sinaloa_cartel', role: 'alias' },
-  ],
-  summary: 'The Sinaloa cartel co-founder appeared in court.',
-  summaryHighlights: [{ start: 4, end: 18 }],
-};
+export const alert: Alert = ordinaryAlert(CHANNEL_KEY);
+export const story = alert.story;
 
 const ATTACK = '@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678> <t:1700000000:R> [click](https://evil.example) **bold** __u__ ~~s~~ ||spoiler|| `code` ```block```';
 
-/** 10 KB and more of hostile summary, with an astral-plane emoji wherever a cut may fall. */
-function hostileSummary(): string {
-  const words: string[] = [];
-  for (let i = 0; words.join(' ').length < 10_500; i += 1) words.push(i % 7 === 0 ? ATTACK : `word${i}😀😀`);
-  return words.join(' ');
-}
-
-const summary = hostileSummary();
+const summary = hostileSummary(ATTACK);
 const cartel = summary.indexOf('word1😀');
 
 export const hostileAlert: Alert = {

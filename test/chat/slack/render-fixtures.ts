@@ -1,36 +1,18 @@
 /** Alerts for the Slack rendering and sink tests, an ordinary one and one built to attack the channel, and the check both must pass. */
 import type { Alert } from '../../../src/alerts/alert.js';
-import { testStory } from '../../helpers/stories.js';
+import { hostileSummary, ordinaryAlert } from '../../helpers/stories.js';
 
 export const TEAM_ID = 'T0TEST001';
 export const CHANNEL_ID = 'C0NEWS0001';
 export const CHANNEL_KEY = `slack:${TEAM_ID}:${CHANNEL_ID}`;
 
-export const story = testStory({ id: 'abc123def456abc123de', imageUrl: 'https://example.org/el-mayo.jpg' });
-
-export const alert: Alert = {
-  channel: CHANNEL_KEY,
-  story,
-  watchlists: [{ id: 'cartel_leaders', name: 'Cartel leaders' }],
-  matches: [
-    { watchlist: 'cartel_leaders', term: 'El Mayo', field: 'title', start: 0, end: 7, clause: '@el_mayo', entity: 'el_mayo', role: 'alias' },
-    { watchlist: 'cartel_leaders', term: 'Sinaloa cartel*', field: 'summary', start: 4, end: 18, clause: '@sinaloa_cartel', entity: 'sinaloa_cartel', role: 'alias' },
-  ],
-  summary: 'The Sinaloa cartel co-founder appeared in court.',
-  summaryHighlights: [{ start: 4, end: 18 }],
-};
+export const alert: Alert = ordinaryAlert(CHANNEL_KEY);
+export const story = alert.story;
 
 export const HOSTILE_TITLE = '<!channel> <@U12345> <https://evil.example|Bank> & co';
 const ATTACK = '<!here> <!everyone> <!subteam^S0123|@ops> <@U12345|boss> <#C0123|general> <https://evil.example|Your bank> *bold* `code` &lt;!channel&gt; @here';
 
-/** 10 KB and more of hostile summary, with an astral-plane emoji wherever a cut may fall. */
-function hostileSummary(): string {
-  const words: string[] = [];
-  for (let i = 0; words.join(' ').length < 10_500; i += 1) words.push(i % 7 === 0 ? ATTACK : `word${i}😀😀`);
-  return words.join(' ');
-}
-
-const summary = hostileSummary();
+const summary = hostileSummary(ATTACK);
 const highlight = summary.indexOf('word1😀');
 
 export const hostileAlert: Alert = {
