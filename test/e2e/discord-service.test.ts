@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits, type APIChatInputApplicationCommandInteraction } from 'discord.js';
 import { startCli, type CliRun } from '../helpers/cli.js';
-import { captureServiceLog, until, type ServiceLog } from '../helpers/service.js';
+import { captureServiceLog, discordRunEnv, httpPortOf, until, type ServiceLog } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
@@ -68,24 +68,14 @@ beforeAll(async () => {
   );
   service = startCli(['run'], {
     cwd: dir,
-    env: {
-      WIREWATCH_CONFIG: join(dir, 'config.yaml'),
-      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-      POLL_SCHEDULE: '*/1 * * * * *',
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      DISCORD_TOKEN: 'test-bot-token',
-      DISCORD_APPLICATION_ID: APP_ID,
-      DISCORD_PUBLIC_KEY: signer.publicKeyHex,
-      DISCORD_API_URL: discord.url,
-      // The feed is on this machine's loopback address: only an operator may allow that.
-      ALLOW_PRIVATE_FEEDS: 'true',
-      LOG_LEVEL: 'info',
-    },
+    // The feed is on this machine's loopback address: only an operator may allow that (the helper does).
+    env: discordRunEnv(
+      { config: join(dir, 'config.yaml'), storeUrl: `sqlite://${join(dir, 'store.sqlite')}`, discordUrl: discord.url },
+      { DISCORD_APPLICATION_ID: APP_ID, DISCORD_PUBLIC_KEY: signer.publicKeyHex, LOG_LEVEL: 'info' },
+    ),
   });
   log = captureServiceLog(service);
-  const listening = await until('the HTTP server', () => log.lines().find((line) => line['msg'] === 'HTTP server listening'), log);
-  interactionsUrl = `http://127.0.0.1:${String(listening['port'])}/discord/interactions`;
+  interactionsUrl = `http://127.0.0.1:${await httpPortOf(log)}/discord/interactions`;
 }, 30_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliRun } from '../helpers/cli.js';
-import { captureServiceLog, until, type ServiceLog } from '../helpers/service.js';
+import { captureServiceLog, httpPortOf, until, type ServiceLog } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
@@ -70,8 +70,7 @@ beforeAll(async () => {
     },
   });
   log = captureServiceLog(service);
-  const listening = await until('the HTTP server', () => log.lines().find((line) => line['msg'] === 'HTTP server listening'), log);
-  eventsUrl = `http://127.0.0.1:${String(listening['port'])}/slack/events`;
+  eventsUrl = `http://127.0.0.1:${await httpPortOf(log)}/slack/events`;
 }, 30_000);
 
 afterAll(async () => {

@@ -33,6 +33,12 @@ export async function until<T>(what: string, probe: () => T | undefined | null |
   }
 }
 
+/** The port the service's HTTP server bound (HTTP_PORT=0 picks a free one), read from its log. */
+export async function httpPortOf(log: ServiceLog): Promise<number> {
+  const line = await until('the HTTP server', () => log.lines().find((l) => l['msg'] === 'HTTP server listening'), log);
+  return line['port'] as number;
+}
+
 /**
  * The environment of `wirewatch run` posting to a fake Discord over REST only (HTTP interactions
  * mode: no gateway connection; the tests send no command), loopback feeds allowed, the HTTP

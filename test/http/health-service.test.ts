@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliRun } from '../helpers/cli.js';
-import { captureServiceLog, until, type ServiceLog } from '../helpers/service.js';
+import { captureServiceLog, httpPortOf, until, type ServiceLog } from '../helpers/service.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
 import { startThrowawayRedis } from '../helpers/throwaway-redis.js';
@@ -49,11 +49,6 @@ function start(storeUrl: string): { run: CliRun; log: ServiceLog } {
   return { run, log: captureServiceLog(run) };
 }
 
-async function portOf(log: ServiceLog): Promise<number> {
-  const line = await until('the HTTP server', () => log.lines().find((l) => l['msg'] === 'HTTP server listening'), log);
-  return line['port'] as number;
-}
-
 async function get(port: number, path: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
@@ -74,7 +69,7 @@ describe('health, readiness and metrics on HTTP_PORT', () => {
   it('answers /healthz at once, /readyz once a poll has finished, and counts the pipeline in /metrics', async () => {
     const { run, log } = start(`sqlite://${join(dir, 'sqlite-store.sqlite')}`);
     try {
-      const port = await portOf(log);
+      const port = await httpPortOf(log);
       const health = await get(port, '/healthz');
       expect(health).toMatchObject({ status: 200, body: 'ok\n' });
       expect((await get(port, '/healthz', 'POST')).status).toBe(405);
@@ -121,7 +116,7 @@ describe('health, readiness and metrics on HTTP_PORT', () => {
     }
     const { run, log } = start(redis.url);
     try {
-      const port = await portOf(log);
+      const port = await httpPortOf(log);
       await until('the first poll', () => log.cycles() >= 1, log);
       expect((await get(port, '/readyz')).status).toBe(200);
       redis.stop();
