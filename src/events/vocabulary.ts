@@ -22,6 +22,11 @@ import { CONCEPTS, NUMBER_WORDS, STOPWORDS, WEIGHTS } from './lexicon.js';
 export const STEM_LENGTH = 6;
 /** Only the start of a long description is read: the lead says what happened, the rest is background. */
 export const DESCRIPTION_CHARS = 600;
+/**
+ * Only the start of a title this long is read (feeds already clip titles to 500 characters; this
+ * bounds a story's terms, and so its cost and its event's stored record, whoever calls).
+ */
+export const TITLE_CHARS = 500;
 /** A term found only in the description counts this much of its weight (the title says what the story is). */
 export const DESCRIPTION_FACTOR = 0.5;
 
@@ -106,11 +111,11 @@ export function stemOf(word: string): string {
   return stem.length > STEM_LENGTH ? stem.slice(0, STEM_LENGTH) : stem;
 }
 
-/** The start of a long text, cut at a word boundary. */
-function leadOf(text: string): string {
-  if (text.length <= DESCRIPTION_CHARS) return text;
-  const cut = text.lastIndexOf(' ', DESCRIPTION_CHARS);
-  return text.slice(0, cut > DESCRIPTION_CHARS / 2 ? cut : DESCRIPTION_CHARS);
+/** The start of a long text, at most `limit` characters, cut at a word boundary. */
+function leadOf(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.lastIndexOf(' ', limit);
+  return text.slice(0, cut > limit / 2 ? cut : limit);
 }
 
 export class StoryVocabulary {
@@ -167,8 +172,8 @@ export class StoryVocabulary {
   /** The story's terms, weights, stages and title numbers. */
   terms(story: StoryText): StoryTerms {
     const language = story.language === 'en' || story.language === 'es' ? story.language : null;
-    const title = story.title;
-    const summary = leadOf(story.description ?? '');
+    const title = leadOf(story.title, TITLE_CHARS);
+    const summary = leadOf(story.description ?? '', DESCRIPTION_CHARS);
     const result: StoryTerms = { weights: new Map(), surface: new Map(), titleStages: new Set(), stages: new Set(), titleNumbers: new Set(), titleDates: new Set(), titleCountries: new Set(), countries: new Set(), titleGoods: new Set(), goods: new Set(), titleProtagonists: new Set() };
     const entityHits = this.entityHits({ title, summary });
     this.readField(title, 'title', language, entityHits.title, result);

@@ -160,6 +160,13 @@ describe('the vocabulary', () => {
     expect(terms('Jalisco New Generation Cartel')).toContain('@cjng');
   });
 
+  it('reads only the start of a huge title or description: a story costs a bounded number of terms', () => {
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `Wq${i.toString(36)}`).join(' ');
+    const huge = new StoryVocabulary(entities).terms({ title: words(100_000), description: words(100_000), language: 'en' });
+    expect(huge.weights.size).toBeGreaterThan(50);
+    expect(huge.weights.size).toBeLessThan(300);
+  });
+
   it('maps both languages to one concept, and keeps numbers, dates and durations apart', () => {
     expect(terms('Mexico extradites 29 capos to the US')).toEqual(expect.arrayContaining(['mexico', 'handover', 'trafficker', 'united-states', '#29']));
     expect(terms('México extradita a 29 narcos a EU', 'es')).toEqual(expect.arrayContaining(['mexico', 'handover', 'trafficker', 'united-states', '#29']));
