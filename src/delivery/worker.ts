@@ -340,6 +340,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   };
 }
 
+/**
+ * Outlets named on an event's first alert: each once, at most MAX_OUTLETS, so a channel's thread
+ * record stays small however many outlets a long event draws (the edit names five anyway).
+ */
+const MAX_OUTLETS = 100;
+
 function withOutlet(outlets: readonly string[], source: string): string[] {
-  return outlets.includes(source) ? [...outlets] : [...outlets, source];
+  return outlets.includes(source) || outlets.length >= MAX_OUTLETS ? [...outlets] : [...outlets, source];
 }
