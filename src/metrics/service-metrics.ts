@@ -55,7 +55,7 @@ export function createServiceMetrics(options: { clock: Clock; outbox: Outbox }):
   const notModified = new Counter({ name: 'wirewatch_feed_not_modified_total', help: 'Fetches answered 304 Not Modified', registers });
   const parseFailures = new Counter({ name: 'wirewatch_feed_parse_failures_total', help: 'Fetched bodies that could not be read as a feed (decode, parse or not a feed)', registers });
   const stories = new Counter({ name: 'wirewatch_stories_total', help: 'New stories read from feeds (after the first poll of a feed and deduplication)', registers });
-  const matches = new Counter({ name: 'wirewatch_matches_total', help: 'New stories matched, by watchlist id', labelNames: ['watchlist'], registers });
+  const matches = new Counter({ name: 'wirewatch_matches_total', help: 'New stories matched, by config-file watchlist id; every server\'s own watchlists as (chat-added)', labelNames: ['watchlist'], registers });
   const queued = new Counter({ name: 'wirewatch_alerts_queued_total', help: 'Alerts (and roll-ups) handed to the outbox, by platform', labelNames: ['platform'], registers });
   const delivered = new Counter({ name: 'wirewatch_alerts_delivered_total', help: 'Alerts sent, by platform', labelNames: ['platform'], registers });
   const failed = new Counter({ name: 'wirewatch_alerts_failed_total', help: 'Failed sends, by platform and kind (transient, rate_limited, permanent)', labelNames: ['platform', 'kind'], registers });
@@ -97,7 +97,9 @@ export function createServiceMetrics(options: { clock: Clock; outbox: Outbox }):
     meteredMatcher: (inner) => ({
       match: (input) => {
         const result = inner.match(input);
-        for (const watchlist of result.watchlists) matches.inc({ watchlist });
+        // A server's own watchlists ("<tenant>/<id>") share one series: a label per server's
+        // watchlist would grow with every server the bot joins.
+        for (const id of result.watchlists) matches.inc({ watchlist: id.includes('/') ? CHAT_ADDED : id });
         return result;
       },
     }),
@@ -146,5 +148,8 @@ export function createServiceMetrics(options: { clock: Clock; outbox: Outbox }):
     },
   };
 }
+
+/** The `watchlist` label of every server's own watchlists. */
+export const CHAT_ADDED = '(chat-added)';
 
 const PARSE_CODES: ReadonlySet<string> = new Set(['feed_parse_error', 'feed_not_a_feed', 'feed_decode_error']);
