@@ -40,7 +40,7 @@ async function fetchRows(config: Readonly<Config>, runtime: Runtime): Promise<{ 
       const history = state?.failing ? ` (failing since ${state.consecutiveFailures} polls: ${state.lastError?.code})` : '';
       try {
         const fetched = await fetchStories({ feed, trusted: true, subscribers: [] }, null, runtime.pollContext);
-        const stories = fetched.kind === 'stories' ? String(fetched.stories.length) : '-';
+        const stories = fetched.kind === 'stories' ? String(fetched.feed.stories(fetched.feed.items).length) : '-';
         const repairs = fetched.kind === 'stories' && fetched.repairs.length ? `repaired: ${fetched.repairs.join(', ')}` : '';
         return [feed.id, 'ok', stories, elapsed(), `${repairs}${history}`.trim()];
       } catch (error) {

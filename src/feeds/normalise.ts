@@ -3,7 +3,7 @@
  * Pure: the time of the poll comes in as `now` (it stands in for missing dates).
  */
 import type { ParsedFeed, ParsedItem } from './types.js';
-import type { Story } from './story.js';
+import type { Story, StoryIdentity } from './story.js';
 import { canonicalLink } from './link.js';
 import { htmlToText, plainLine, repairMojibake } from './text.js';
 import { detectLanguage, primaryLanguage } from './language.js';
@@ -40,25 +40,65 @@ function itemSummary(item: ParsedItem): string {
   return summary.length >= 40 ? summary : htmlToText(item.contentHtml) || summary;
 }
 
-interface FeedShared {
+export interface FeedShared {
   base: string | null;
   feedLanguage: string | null;
   feedSource: string;
 }
 
-/** One item → one Story, or null when it holds nothing a person could read. */
-function normaliseItem(item: ParsedItem, shared: FeedShared, context: NormaliseContext): Story | null {
-  const title = clip(htmlToText(item.title), MAX_TITLE_CHARS);
-  const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
+/**
+ * An item with only what tells stories apart worked out: its id, link and date. Identifying is
+ * cheap (no HTML is read unless the item has neither guid nor link), so a poll identifies every
+ * item to find the new ones and turns only those into Stories.
+ */
+export interface IdentifiedItem {
+  /** Position in the document, from 0. */
+  index: number;
+  item: ParsedItem;
+  id: string;
+  identity: StoryIdentity;
+  earlierIds: string[];
+  link: string | null;
+  /** The item's own date; null when it has none usable (the time it was first seen stands in). */
+  publishedMs: number | null;
+}
+
+/** A parsed feed's items, identified, and what turns any of them into Stories. */
+export interface IdentifiedFeed {
+  items: IdentifiedItem[];
+  /** The Stories of these items, in their order; an item with nothing a person could read gives none. */
+  stories(items: readonly IdentifiedItem[]): Story[];
+}
+
+function identifyItem(item: ParsedItem, index: number, shared: FeedShared, context: NormaliseContext): IdentifiedItem {
   const link = canonicalLink(item.link, shared.base);
-  if (!title && !summary && !link) return null;
+  // The title enters the identity only for an item with neither guid nor link.
+  const title = item.guid?.trim() || link ? '' : itemTitle(item);
   const identity = resolveIdentity({ guid: item.guid, link, title, date: item.date });
-  const publishedMs = parseFeedDate(item.date, context.now);
   return {
+    index,
+    item,
     id: storyId(context.feedId, identity),
-    feedId: context.feedId,
     identity,
     earlierIds: earlierStoryIds(context.feedId, identity),
+    link,
+    publishedMs: parseFeedDate(item.date, context.now),
+  };
+}
+
+const itemTitle = (item: ParsedItem) => clip(htmlToText(item.title), MAX_TITLE_CHARS);
+
+/** One identified item → one Story, or null when it holds nothing a person could read. */
+function completeStory(identified: IdentifiedItem, shared: FeedShared, context: NormaliseContext): Story | null {
+  const { item, link, publishedMs } = identified;
+  const title = itemTitle(item);
+  const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
+  if (!title && !summary && !link) return null;
+  return {
+    id: identified.id,
+    feedId: context.feedId,
+    identity: identified.identity,
+    earlierIds: identified.earlierIds,
     title: title || clip(summary, 120) || (link ?? ''),
     link,
     summary,
@@ -72,30 +112,49 @@ function normaliseItem(item: ParsedItem, shared: FeedShared, context: NormaliseC
 }
 
 /**
- * Every item of a parsed feed as a Story. An item that cannot be normalised costs that item
- * alone: it is reported to `onItemError` (the caller logs it) and the rest go on.
+ * Every item of a parsed feed, identified, the same item listed twice in one document once (the
+ * first counts). An item that cannot be read costs that item alone: it is reported to
+ * `onItemError` (the caller logs it) and the rest go on — whether identifying or completing it failed.
  */
-export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Story[] {
+export function identifyFeed(feed: ParsedFeed, context: NormaliseContext): IdentifiedFeed {
   const shared: FeedShared = {
     base: feed.link && context.documentUrl ? safeUrl(feed.link, context.documentUrl) : context.documentUrl,
     feedLanguage: primaryLanguage(context.feedLanguage) ?? primaryLanguage(feed.language),
     feedSource: plainLine(context.feedName ?? repairMojibake(feed.title ?? '')) || hostOf(context.documentUrl),
   };
-  const stories: Story[] = [];
+  const items: IdentifiedItem[] = [];
   const ids = new Set<string>();
   feed.items.forEach((item, index) => {
-    let story: Story | null;
+    let identified: IdentifiedItem;
     try {
-      story = normaliseItem(item, shared, context);
+      identified = identifyItem(item, index, shared, context);
     } catch (error) {
       context.onItemError?.(index, error);
       return;
     }
-    if (!story || ids.has(story.id)) return; // the same item twice in one document: the first one counts
-    ids.add(story.id);
-    stories.push(story);
+    if (ids.has(identified.id)) return;
+    ids.add(identified.id);
+    items.push(identified);
   });
-  return stories;
+  const stories = (wanted: readonly IdentifiedItem[]): Story[] => {
+    const out: Story[] = [];
+    for (const identified of wanted) {
+      try {
+        const story = completeStory(identified, shared, context);
+        if (story) out.push(story);
+      } catch (error) {
+        context.onItemError?.(identified.index, error);
+      }
+    }
+    return out;
+  };
+  return { items, stories };
+}
+
+/** Every item of a parsed feed as a Story (identifyFeed, then every item completed). */
+export function normaliseFeed(feed: ParsedFeed, context: NormaliseContext): Story[] {
+  const identified = identifyFeed(feed, context);
+  return identified.stories(identified.items);
 }
 
 function safeUrl(link: string, base: string): string {

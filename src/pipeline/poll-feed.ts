@@ -19,7 +19,7 @@ import { sha1Hex } from '../hash.js';
 import type { FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
 import { decodeFeedBody } from '../feeds/decode.js';
 import { MAX_ITEMS, parseFeedDocument } from '../feeds/parse.js';
-import { normaliseFeed } from '../feeds/normalise.js';
+import { identifyFeed, type IdentifiedFeed, type IdentifiedItem } from '../feeds/normalise.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
 import { StoryAlerts, dedupeKeys, type Alert } from '../alerts/alert.js';
@@ -92,14 +92,15 @@ export type FetchedStories =
   | { kind: 'unchanged' }
   | {
       kind: 'stories';
-      stories: Story[];
+      /** Every item identified; `feed.stories(items)` reads the text of those that need it. */
+      feed: IdentifiedFeed;
       bodyHash: string;
       etag: string | null;
       lastModified: string | null;
       repairs: string[];
       /** Items past the parser's cap, not read. */
       droppedItems: number;
-      /** Items that could not be normalised: skipped, the rest of the feed goes on. */
+      /** Items that could not be normalised: skipped, the rest of the feed goes on. Grows when `feed.stories` meets one. */
       failedItems: FailedItem[];
     };
 
@@ -130,7 +131,7 @@ export async function fetchStories(
   const decoded = decodeFeedBody(response.body, response.contentType, { maxBytes: context.maxBytes });
   const parsed = await parseFeedDocument(decoded.text, { baseUrl: response.finalUrl });
   const failedItems: FailedItem[] = [];
-  const stories = normaliseFeed(parsed, {
+  const feed = identifyFeed(parsed, {
     feedId: target.feed.id,
     feedName: target.feed.name,
     feedLanguage: target.feed.language,
@@ -140,7 +141,7 @@ export async function fetchStories(
   });
   return {
     kind: 'stories',
-    stories,
+    feed,
     bodyHash,
     etag: response.etag,
     lastModified: response.lastModified,
@@ -221,20 +222,14 @@ async function showAll(alerts: Iterable<Alert>, context: PollContext, log: Logge
   return shown;
 }
 
-function seenTimes(story: Story, seen: SeenRecord | undefined): SeenTimes | undefined {
+type StoryIds = Pick<IdentifiedItem, 'id' | 'earlierIds'>;
+
+function seenTimes(story: StoryIds, seen: SeenRecord | undefined): SeenTimes | undefined {
   if (!seen) return undefined;
   return seen.items[story.id] ?? story.earlierIds.map((id) => seen.items[id]).find((times) => times !== undefined);
 }
 
-function splitNew(stories: Story[], seen: SeenRecord | undefined): { current: Story[]; fresh: Story[] } {
-  const current = stories.map((story) => {
-    const known = seenTimes(story, seen);
-    return known && story.publishedFrom === 'first-seen' ? { ...story, published: new Date(known[0]).toISOString() } : story;
-  });
-  return { current, fresh: current.filter((story) => !seenTimes(story, seen)) };
-}
-
-function nextSeenRecord(previous: SeenRecord | undefined, stories: Story[], now: number): SeenRecord {
+function nextSeenRecord(previous: SeenRecord | undefined, stories: readonly StoryIds[], now: number): SeenRecord {
   const items = { ...(previous?.items ?? {}) };
   for (const story of stories) {
     items[story.id] = [seenTimes(story, previous)?.[0] ?? now, now];
@@ -287,12 +282,18 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   if (fetched.droppedItems > 0) {
     log.warn({ dropped_items: fetched.droppedItems, kept_items: MAX_ITEMS }, 'feed lists more items than are read; the rest were dropped');
   }
-  for (const { index, error } of fetched.failedItems) {
-    log.warn({ item_index: index, code: error.code, err: error }, 'feed item could not be read; skipped, the rest of the feed goes on');
-  }
+  // Drained: an item can also fail later, when its text is read, and is logged then.
+  const logFailedItems = () => {
+    for (const { index, error } of fetched.failedItems.splice(0)) {
+      log.warn({ item_index: index, code: error.code, err: error }, 'feed item could not be read; skipped, the rest of the feed goes on');
+    }
+  };
+  logFailedItems();
 
   const seen = state ? await repositories.seen.get(target.feed.id) : undefined;
-  const { current, fresh } = splitNew(fetched.stories, seen);
+  const current = fetched.feed.items;
+  // Only new items are read further (their text turned into Stories); the rest are known by id.
+  const fresh = current.filter((item) => !seenTimes(item, seen));
   const counts = { stories: current.length, newStories: options.dryRun ? current.length : fresh.length };
   // Every story is queued or recorded by now, so the validators advance: a 304 next time hides nothing.
   const stateAfter = (s: FeedState) => recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash });
@@ -305,9 +306,9 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
     return done(outcome(target, 'baseline', counts));
   }
 
-  const candidates = (options.dryRun ? current : fresh).filter(
-    (story) => now - Date.parse(story.published) <= context.maxItemAgeMs,
-  );
+  const recent = (options.dryRun ? current : fresh).filter((item) => now - (item.publishedMs ?? now) <= context.maxItemAgeMs);
+  const candidates = fetched.feed.stories(recent);
+  logFailedItems();
   const alerts = alertsFor(candidates, target, context, (story, error) =>
     log.error({ story_id: story.id, code: error.code, err: error }, 'story could not be matched; skipped, the rest of the feed goes on'),
   );
