@@ -40,13 +40,25 @@ export function openStoryEvents(config: Readonly<Config>, store: KeyValueStore):
       await events.sync(now);
       await events.prune(now);
     },
-    assign: async (story: Story, now) => {
+    assignAll: async (stories: readonly Story[], now) => {
       const events = await tracker(now);
-      const assignment = await events.assign(
-        { title: story.title, description: story.summary, language: story.language, publishedAt: Date.parse(story.published), link: story.link, id: story.id, source: story.source },
+      const assignments = await events.assignAll(
+        stories.map((story) => ({
+          title: story.title,
+          description: story.summary,
+          language: story.language,
+          publishedAt: Date.parse(story.published),
+          link: story.link,
+          id: story.id,
+          source: story.source,
+        })),
         now,
       );
-      return { eventId: assignment.eventId, isNew: assignment.isNew, score: assignment.score, sharedTerms: sharedWords(assignment.sharedTerms) };
+      return assignments.map((assignment) =>
+        assignment instanceof Error
+          ? assignment
+          : { eventId: assignment.eventId, isNew: assignment.isNew, score: assignment.score, sharedTerms: sharedWords(assignment.sharedTerms) },
+      );
     },
   };
 }

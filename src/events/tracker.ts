@@ -47,10 +47,28 @@ export class EventTracker {
 
   /** Assigns the story to an event and stores the change before answering. */
   async assign(story: ClusterStory, now: number): Promise<Assignment> {
+    const [assignment] = await this.assignAll([story], now);
+    if (assignment instanceof Error) throw assignment;
+    return assignment!;
+  }
+
+  /**
+   * Assigns the stories in the order given and stores the changes once for all of them before
+   * answering: a cycle's stories cost one write per changed event, not one round of writes each.
+   * A story the clusterer fails on gets its error in its place; the others go on. When the write
+   * fails, the call fails and none of the assignments stands (the next call reloads).
+   */
+  async assignAll(stories: readonly ClusterStory[], now: number): Promise<(Assignment | Error)[]> {
     if (this.stale) await this.reload(now);
-    const assignment = this.clusterer.assign(story, now);
+    const assignments = stories.map((story) => {
+      try {
+        return this.clusterer.assign(story, now);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
     await this.flush(now);
-    return assignment;
+    return assignments;
   }
 
   /** Closes the events past the window, in memory and in the store. */

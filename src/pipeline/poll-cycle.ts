@@ -14,7 +14,7 @@
 import pLimit from 'p-limit';
 import { asWirewatchError } from '../errors.js';
 import type { FeedSource } from '../feeds/feed-source.js';
-import { outcome, readFeed, type FeedOutcome, type FeedTarget, type FeedTurn, type PollContext, type PollOptions, type StoryEvents } from './poll-feed.js';
+import { outcome, readFeed, type FeedOutcome, type FeedTarget, type FeedTurn, type PollContext, type PollOptions, type StoryEvent, type StoryEvents } from './poll-feed.js';
 import { planEntries, type CycleAlert } from './burst.js';
 import type { NewOutboxEntry, Outbox } from '../outbox/types.js';
 
@@ -87,17 +87,24 @@ async function assignEvents(offered: CycleAlert[], events: StoryEvents, context:
     else byStory.set(item.alert.story.id, [item]);
   }
   const stories = [...byStory.values()].sort((a, b) => a[0]!.alert.story.published.localeCompare(b[0]!.alert.story.published));
-  for (const items of stories) {
-    const story = items[0]!.alert.story;
-    try {
-      const assigned = await events.assign(story, context.clock.now());
-      const event = { id: assigned.eventId, because: assigned.isNew ? null : { score: assigned.score, sharedTerms: assigned.sharedTerms } };
-      for (const item of items) item.alert = { ...item.alert, event };
-    } catch (error) {
-      const coded = asWirewatchError(error);
-      context.logger.error({ story_id: story.id, code: coded.code, err: coded }, 'story could not be grouped into an event; alerted on its own');
-    }
+  let assigned: (StoryEvent | Error)[];
+  try {
+    assigned = await events.assignAll(stories.map((items) => items[0]!.alert.story), context.clock.now());
+  } catch (error) {
+    const coded = asWirewatchError(error);
+    context.logger.error({ stories: stories.length, code: coded.code, err: coded }, "the cycle's stories could not be grouped into events; each is alerted on its own");
+    return;
   }
+  stories.forEach((items, index) => {
+    const result = assigned[index]!;
+    if (result instanceof Error) {
+      const coded = asWirewatchError(result);
+      context.logger.error({ story_id: items[0]!.alert.story.id, code: coded.code, err: coded }, 'story could not be grouped into an event; alerted on its own');
+      return;
+    }
+    const event = { id: result.eventId, because: result.isNew ? null : { score: result.score, sharedTerms: result.sharedTerms } };
+    for (const item of items) item.alert = { ...item.alert, event };
+  });
 }
 
 export async function runPollCycle(

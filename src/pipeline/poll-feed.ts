@@ -62,9 +62,22 @@ export interface PollContext {
   events?: StoryEvents;
 }
 
-/** What the cycle needs from the event clusterer (src/events/): the event a story joins, in arrival order. */
+/** The event a story joined: new, or an open one it shares `sharedTerms` with, at `score`. */
+export interface StoryEvent {
+  eventId: string;
+  isNew: boolean;
+  score: number;
+  sharedTerms: string[];
+}
+
+/** What the cycle needs from the event clusterer (src/events/): the events the cycle's stories join. */
 export interface StoryEvents {
-  assign(story: Story, now: number): Promise<{ eventId: string; isNew: boolean; score: number; sharedTerms: string[] }>;
+  /**
+   * Assigns the stories in the order given, each to an event, and stores the changes before it
+   * answers: in each story's place its event, or the error that kept it out of one. Rejects
+   * when the changes cannot be stored (then no story has an event).
+   */
+  assignAll(stories: readonly Story[], now: number): Promise<(StoryEvent | Error)[]>;
 }
 
 export interface PollOptions {
@@ -316,11 +329,12 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
     return done(outcome(target, 'polled', { ...counts, alerts: await showAll(alerts, context, log) }));
   }
   // An alert the channel already received (the same article from another feed) is not queued.
-  const pending: Alert[] = [];
+  let pending: Alert[];
   try {
-    for (const alert of alerts) {
-      if (!(await repositories.deliveries.delivered(alert.channel, dedupeKeys(alert.story)))) pending.push(alert);
-    }
+    // One read for the feed's alerts: one each cost a store round trip per alert.
+    const built = [...alerts];
+    const delivered = await repositories.deliveries.deliveredEach(built.map((alert) => ({ channel: alert.channel, dedupeKeys: dedupeKeys(alert.story) })));
+    pending = built.filter((_, index) => !delivered[index]);
   } catch (error) {
     return done(notQueued(target, counts, asWirewatchError(error), log));
   }

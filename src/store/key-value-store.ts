@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
 import { WirewatchError } from '../errors.js';
 import { redactUrl } from '../redact.js';
+import type { RawSqliteAdapter } from './sqlite-batches.js';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
 
@@ -91,7 +92,9 @@ function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQu
 
 async function openSqlite(url: string): Promise<KeyValueStore> {
   const { default: KeyvSqlite } = await import('@keyv/sqlite');
+  const { batchSqliteAdapter } = await import('./sqlite-batches.js');
   const adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}`, busyTimeout: 5000 });
+  batchSqliteAdapter(adapter as unknown as RawSqliteAdapter);
   const sqlite = adapter as unknown as SqliteQuery;
   // WAL: readers never block the writer, and a commit needs no fsync of the main file.
   await sqlite.query('PRAGMA journal_mode=WAL');

@@ -153,6 +153,16 @@ export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs:
     /** True when any of the story's dedupe keys already reached the channel. */
     delivered: async (channel: string, dedupeKeys: string[]): Promise<boolean> =>
       (await store.getMany(dedupeKeys.map((dedupeKey) => key(channel, dedupeKey)))).some((value) => value !== undefined),
+    /** `delivered` for each check, in one read of the store for all of them. */
+    deliveredEach: async (checks: readonly { channel: string; dedupeKeys: readonly string[] }[]): Promise<boolean[]> => {
+      const values = await store.getMany(checks.flatMap(({ channel, dedupeKeys }) => dedupeKeys.map((dedupeKey) => key(channel, dedupeKey))));
+      let next = 0;
+      return checks.map(({ dedupeKeys }) => {
+        const found = values.slice(next, next + dedupeKeys.length).some((value) => value !== undefined);
+        next += dedupeKeys.length;
+        return found;
+      });
+    },
     record: async (channel: string, dedupeKeys: string[], record: DeliveryRecord): Promise<void> => {
       for (const dedupeKey of dedupeKeys) await store.set(key(channel, dedupeKey), record, options.ttlMs);
     },
@@ -308,8 +318,11 @@ export function createEventRepository(store: KeyValueStore, options: { windowMs:
       return { records, version: (await store.get<string>('event-version')) ?? null };
     },
     save: async ({ changed, closed }, now) => {
-      for (const record of changed) await store.set(`event:${record.id}`, record, eventTtl(record, now));
-      for (const id of closed) await store.delete(`event:${id}`);
+      // Issued together: a cycle changes many events, and each write waiting for the last costs a round trip.
+      await Promise.all([
+        ...changed.map((record) => store.set(`event:${record.id}`, record, eventTtl(record, now))),
+        ...closed.map((id) => store.delete(`event:${id}`)),
+      ]);
       if (changed.length > 0) {
         const key = hourKey(hourOf(now));
         const list = (await store.get<string[]>(key)) ?? [];

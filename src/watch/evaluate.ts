@@ -143,10 +143,16 @@ export class StoryEvaluation {
 
   private entityUncached(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
     if (entity.exclude && this.evaluate(entity.exclude) !== null) return null;
-    const asEvidence = (aliases: CompiledAlias[]) =>
-      aliases.flatMap((alias) =>
-        this.hitsOf(alias.pattern, fields).map((hit) => evidenceOf(hit, alias.text, '', entity.id, 'alias')),
-      );
+    // A loop, not flatMap: an entity has dozens of aliases and a story hits few or none of them,
+    // so the common case must allocate nothing.
+    const asEvidence = (aliases: CompiledAlias[]) => {
+      const found: Evidence[] = [];
+      for (const alias of aliases) {
+        if (!this.hits.has(alias.pattern)) continue;
+        for (const hit of this.hitsOf(alias.pattern, fields)) found.push(evidenceOf(hit, alias.text, '', entity.id, 'alias'));
+      }
+      return found;
+    };
     const plain = asEvidence(entity.aliases);
     const ambiguous = asEvidence(entity.ambiguousAliases);
     if (plain.length > 0) return appendAll(plain, ambiguous);
