@@ -5,6 +5,8 @@
  *   npm run bench -- match-beside  the matcher in fresh processes that first load @redis/client, undici,
  *                             both or neither, alternating (BENCH_ALTERNATIONS per layout, default 6)
  *   npm run bench -- poll     only the poll cycle
+ *   npm run bench -- news     the poll cycle with news against undici, rss-parser and alternation RegExps alone, in-process and
+ *                             whole-process, for 100, 1,000 and 3,000 feeds (BENCH_NEWS_FEEDS=100,1000 sets the counts)
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
  *   npm run bench -- long     one very long repetitive story, doubling in size
  *   npm run bench -- tenants  10,000 watchlists in one matcher
@@ -35,6 +37,32 @@ if (only === 'match') {
 } else if (only === 'match-beside-child') {
   const { matchBesideChild } = await import('./matcher-beside.js');
   console.log(JSON.stringify(await matchBesideChild(process.argv[3]!)));
+} else if (only === 'news') {
+  const { formatNewsRows, marginal304, ROUNDS } = await import('./news-cycle.js');
+  const counts = (process.env['BENCH_NEWS_FEEDS'] ?? '100,1000,3000').split(',').map(Number);
+  console.log(`\n## The poll cycle with news against the libraries alone: ${counts.join(', ')} feeds, ${ROUNDS} news rounds (node ${process.version})`);
+  const results: Record<string, { feeds: number; rows: import('./news-cycle.js').CycleRow[] }[]> = { in: [], whole: [] };
+  for (const feeds of counts) {
+    for (const layout of ['in', 'whole'] as const) {
+      const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `news-${layout}`, String(feeds)], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
+      if (run.status !== 0) process.exit(run.status ?? 1);
+      const rows = JSON.parse(run.stdout.toString()) as import('./news-cycle.js').CycleRow[];
+      results[layout]!.push({ feeds, rows });
+      console.log(`\n### ${feeds.toLocaleString('en-US')} feeds, ${layout === 'in' ? 'in-process' : 'whole-process'}\n`);
+      console.log(formatNewsRows(rows, feeds, layout === 'whole'));
+    }
+  }
+  for (const layout of ['in', 'whole'] as const) {
+    const sizes = results[layout]!;
+    for (let i = 1; i < sizes.length; i++) {
+      const m = marginal304(sizes[i - 1]!, sizes[i]!);
+      console.log(`${layout === 'in' ? 'in-process' : 'whole-process'} all-304, marginal CPU per feed from ${sizes[i - 1]!.feeds} to ${sizes[i]!.feeds} feeds: wirewatch ${m.wirewatch.toFixed(3)} ms, undici ${m.undici.toFixed(3)} ms`);
+    }
+  }
+} else if (only === 'news-in' || only === 'news-whole') {
+  const { benchNewsInProcess, benchNewsWholeProcess } = await import('./news-cycle.js');
+  const feeds = Number(process.argv[3]);
+  console.log(JSON.stringify(only === 'news-in' ? await benchNewsInProcess(feeds) : await benchNewsWholeProcess(feeds)));
 } else if (only === 'poll') {
   const { benchPollCycle, formatPollRows } = await import('./poll-cycle.js');
   console.log(`\n## Poll cycle: 1,000 local feeds × 50 items (node ${process.version})\n`);
@@ -86,11 +114,11 @@ if (only === 'match') {
   console.log(formatServiceRows(rows));
   for (const line of skipped) console.log(line);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'match-beside', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
+  for (const benchmark of ['match', 'match-beside', 'poll', 'news', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, match-beside, poll, hostile, long, tenants, alerts, outbox, events or service`);
+  console.error(`unknown benchmark "${only}": use match, match-beside, poll, news, hostile, long, tenants, alerts, outbox, events or service`);
   process.exit(2);
 }

@@ -28,7 +28,7 @@ export interface Measured {
   feeds: number;
 }
 
-async function startServer(feeds: number, items: number): Promise<{ port: number; bytes: number; stop(): void }> {
+export async function startServer(feeds: number, items: number): Promise<{ port: number; bytes: number; stop(): void }> {
   const child = spawn(process.execPath, [resolve(import.meta.dirname, 'feed-server.js'), String(feeds), String(items)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -57,7 +57,6 @@ export interface IdentifiedItem {
   item: ParsedItem;
   id: string;
   identity: StoryIdentity;
-  earlierIds: string[];
   link: string | null;
   /** The item's own date; null when it has none usable (the time it was first seen stands in). */
   publishedMs: number | null;
@@ -80,7 +79,6 @@ function identifyItem(item: ParsedItem, index: number, shared: FeedShared, conte
     item,
     id: storyId(context.feedId, identity),
     identity,
-    earlierIds: earlierStoryIds(context.feedId, identity),
     link,
     publishedMs: parseFeedDate(item.date, context.now),
   };
@@ -98,7 +96,7 @@ function completeStory(identified: IdentifiedItem, shared: FeedShared, context: 
     id: identified.id,
     feedId: context.feedId,
     identity: identified.identity,
-    earlierIds: identified.earlierIds,
+    earlierIds: earlierStoryIds(context.feedId, identified.identity),
     title: title || clip(summary, 120) || (link ?? ''),
     link,
     summary,

@@ -20,6 +20,7 @@ import type { FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
 import { decodeFeedBody } from '../feeds/decode.js';
 import { MAX_ITEMS, parseFeedDocument } from '../feeds/parse.js';
 import { identifyFeed, type IdentifiedFeed, type IdentifiedItem } from '../feeds/normalise.js';
+import { earlierStoryIds } from '../feeds/identity.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
 import { StoryAlerts, dedupeKeys, type Alert } from '../alerts/alert.js';
@@ -235,17 +236,18 @@ async function showAll(alerts: Iterable<Alert>, context: PollContext, log: Logge
   return shown;
 }
 
-type StoryIds = Pick<IdentifiedItem, 'id' | 'earlierIds'>;
+type StoryIds = Pick<IdentifiedItem, 'id' | 'identity'>;
 
-function seenTimes(story: StoryIds, seen: SeenRecord | undefined): SeenTimes | undefined {
+/** When the story was first and last seen; its ids under earlier identity rules are worked out only when its id is not there. */
+function seenTimes(feedId: string, story: StoryIds, seen: SeenRecord | undefined): SeenTimes | undefined {
   if (!seen) return undefined;
-  return seen.items[story.id] ?? story.earlierIds.map((id) => seen.items[id]).find((times) => times !== undefined);
+  return seen.items[story.id] ?? earlierStoryIds(feedId, story.identity).map((id) => seen.items[id]).find((times) => times !== undefined);
 }
 
-function nextSeenRecord(previous: SeenRecord | undefined, stories: readonly StoryIds[], now: number): SeenRecord {
+function nextSeenRecord(feedId: string, previous: SeenRecord | undefined, stories: readonly StoryIds[], now: number): SeenRecord {
   const items = { ...(previous?.items ?? {}) };
   for (const story of stories) {
-    items[story.id] = [seenTimes(story, previous)?.[0] ?? now, now];
+    items[story.id] = [seenTimes(feedId, story, previous)?.[0] ?? now, now];
   }
   return { baselineAt: previous?.baselineAt ?? now, items };
 }
@@ -306,14 +308,14 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   const seen = state ? await repositories.seen.get(target.feed.id) : undefined;
   const current = fetched.feed.items;
   // Only new items are read further (their text turned into Stories); the rest are known by id.
-  const fresh = current.filter((item) => !seenTimes(item, seen));
+  const fresh = current.filter((item) => !seenTimes(target.feed.id, item, seen));
   const counts = { stories: current.length, newStories: options.dryRun ? current.length : fresh.length };
   // Every story is queued or recorded by now, so the validators advance: a 304 next time hides nothing.
   const stateAfter = (s: FeedState) => recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash });
 
   if (state && !seen) {
     // First poll of this feed: remember what is already there, alert on none of it.
-    await repositories.seen.put(target.feed.id, nextSeenRecord(undefined, current, now), now);
+    await repositories.seen.put(target.feed.id, nextSeenRecord(target.feed.id, undefined, current, now), now);
     await repositories.feedStates.put(stateAfter(state));
     log.info({ stories: current.length }, 'first poll of this feed: recorded what is already there, no alerts');
     return done(outcome(target, 'baseline', counts));
@@ -338,7 +340,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   } catch (error) {
     return done(notQueued(target, counts, asWirewatchError(error), log));
   }
-  const records = state ? { seen: nextSeenRecord(seen, current, now), state: stateAfter(state) } : null;
+  const records = state ? { seen: nextSeenRecord(target.feed.id, seen, current, now), state: stateAfter(state) } : null;
   return alertsTurn({ target, repositories, log, pending, counts, freshCount: fresh.length, records, now });
 }
 

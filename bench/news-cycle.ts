@@ -1,0 +1,238 @@
+/**
+ * The poll cycle with news, against the libraries alone in the same run (`npm run bench -- news`).
+ *
+ * N loopback feeds of 50 items (~47 KB, HTML descriptions) are served by a child process, so only
+ * the poller's CPU is counted. The cycle is the real one (runPollCycle on a SQLite file with the
+ * shipped watchlists and clustering, the console subscribed to every feed, no chat token):
+ *
+ *   first fetch   every feed answers 200: fetch, decode, parse, identify, record what is there
+ *   all-304       every feed answers 304, twice
+ *   news 1..3     ten new items at the top of every feed (six of the ten of the watched kinds; the
+ *                 feeds grow to 60, 70, 80 items): fetch, parse, identify, dedupe against the
+ *                 store, match the new items, group the alerting ones into events, build alerts,
+ *                 check them against delivery records, queue them (past BURST_LIMIT as one
+ *                 roll-up), record the feeds
+ *
+ * Baselines, made in the same process just before each wirewatch cycle, on the same responses
+ * (bench/news-baseline.ts): undici alone; rss-parser alone on the same bodies; and the floor of
+ * the news cycle, undici + rss-parser + a Set of guids + one alternation RegExp per watchlist.
+ *
+ * In-process rows: CPU of this process (all its threads: SQLite's too) around each call.
+ * Whole-process rows: `wirewatch poll --once` as its own process for each cycle (start-up, config,
+ * store, the cycle, delivering what is due to the console, shutdown), against the baseline script
+ * as its own process doing one round; CPU and peak RSS of each process as it reports them at exit.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Agent, request } from 'undici';
+import { loadConfig } from '../src/config/index.js';
+import { silentLogger } from '../src/log.js';
+import { openRuntime, consoleSubscription } from '../src/app/runtime.js';
+import { buildTargets, runPollCycle } from '../src/pipeline/poll-cycle.js';
+import { startServer } from './poll-cycle.js';
+import { alternationWatchlists, fetchBodies, matchNew, parseBodies } from './news-baseline.js';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+const CONCURRENCY = 16;
+export const ROUNDS = 3;
+
+export interface Timed {
+  cpuMs: number;
+  wallMs: number;
+}
+
+export interface CycleRow {
+  cycle: string;
+  wirewatch: Timed;
+  /** Named baselines measured for this cycle, same process, same responses. */
+  baselines: Record<string, Timed>;
+  maxRssMb?: number;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; time: Timed }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = await run();
+  const used = process.cpuUsage(cpu);
+  return { value, time: { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started } };
+}
+
+function writeBenchConfig(dir: string, feeds: number, port: number): { configPath: string; watchlistsPath: string } {
+  const defaults = loadConfig({ env: {}, packageRoot: PROJECT_ROOT });
+  const configPath = join(dir, 'bench.yaml');
+  const feedLines = Array.from({ length: feeds }, (_, n) => `  - id: bench${n}\n    url: http://127.0.0.1:${port}/feed/${n}.xml\n`);
+  writeFileSync(configPath, `feeds:\n${feedLines.join('')}entities: ${JSON.stringify(defaults.entities)}\nwatchlists: ${JSON.stringify(defaults.watchlists)}\n`);
+  const watchlistsPath = join(dir, 'watchlists.json');
+  writeFileSync(watchlistsPath, JSON.stringify({ watchlists: defaults.watchlists, entities: defaults.entities }));
+  return { configPath, watchlistsPath };
+}
+
+/** On a connection of its own: minutes may pass between rounds, and the server closes idle ones. */
+async function nextRound(port: number): Promise<void> {
+  const agent = new Agent();
+  try {
+    await (await request(`http://127.0.0.1:${port}/next-round`, { dispatcher: agent })).body.dump();
+  } finally {
+    await agent.close();
+  }
+}
+const etagsOf = (feeds: number, round: number) => Array.from({ length: feeds }, (_, n) => `"v${round + 1}-${n}"`);
+
+/** In this process: the wirewatch cycles and their baselines, alternating. */
+export async function benchNewsInProcess(feeds: number): Promise<CycleRow[]> {
+  const server = await startServer(feeds, 50);
+  const dir = mkdtempSync(join(tmpdir(), 'wirewatch-news-'));
+  try {
+    const { configPath } = writeBenchConfig(dir, feeds, server.port);
+    const config = loadConfig({
+      env: { STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`, FETCH_CONCURRENCY: String(CONCURRENCY), FETCH_PER_HOST_CONCURRENCY: String(CONCURRENCY) },
+      packageRoot: PROJECT_ROOT,
+      configFile: configPath,
+    });
+    const runtime = await openRuntime(config, { logger: silentLogger(), stdout: new PassThrough().resume(), outputFormat: 'json' });
+    const targets = buildTargets(config.feeds, [consoleSubscription(config)]);
+    const cycle = () => runPollCycle(targets, runtime.pollContext, { dryRun: false, ignoreBackoff: true });
+    const watchlists = alternationWatchlists(config.watchlists, config.entities);
+    const agent = new Agent({ connections: CONCURRENCY });
+    const seen = new Set<string>();
+    const rows: CycleRow[] = [];
+
+    // First fetch.
+    {
+      const fetched = await timed(() => fetchBodies(server.port, feeds, CONCURRENCY, agent));
+      const parsed = await timed(() => parseBodies(fetched.value));
+      matchNew(parsed.value, seen, []); // the baseline remembers what is there, as wirewatch does
+      const ours = await timed(cycle);
+      rows.push({ cycle: 'first fetch', wirewatch: ours.time, baselines: { undici: fetched.time, 'rss-parser': parsed.time } });
+    }
+    // All 304, twice; the bare exchange warmed once first, as the poller's connections are.
+    const etags = etagsOf(feeds, 0);
+    await fetchBodies(server.port, feeds, CONCURRENCY, agent, etags);
+    for (const label of ['all-304', 'all-304 again']) {
+      const bare = await timed(() => fetchBodies(server.port, feeds, CONCURRENCY, agent, etags));
+      const ours = await timed(cycle);
+      rows.push({ cycle: label, wirewatch: ours.time, baselines: { undici: bare.time } });
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      await nextRound(server.port);
+      const fetched = await timed(() => fetchBodies(server.port, feeds, CONCURRENCY, agent));
+      const parsed = await timed(() => parseBodies(fetched.value));
+      const matched = await timed(() => Promise.resolve(matchNew(parsed.value, seen, watchlists)));
+      const ours = await timed(cycle);
+      rows.push({ cycle: `news ${round}`, wirewatch: ours.time, baselines: { undici: fetched.time, 'rss-parser': parsed.time, 'alternation RegExp': matched.time } });
+    }
+    await agent.close();
+    await runtime.close();
+    return rows;
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One process, timed as a whole through the usage preload. */
+function runProcess(args: string[], env: Record<string, string>, dir: string): Timed & { maxRssMb: number } {
+  const usageFile = join(dir, 'usage.json');
+  const started = performance.now();
+  const run = spawnSync(process.execPath, ['--import', resolve(import.meta.dirname, 'process-usage.js'), ...args], {
+    env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = performance.now() - started;
+  if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr.toString().slice(-2000)}`);
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuMs: number; maxRssMb: number };
+  return { cpuMs: usage.cpuMs, wallMs, maxRssMb: usage.maxRssMb };
+}
+
+/** Each cycle as its own `wirewatch poll --once` process, each baseline round as its own process. */
+export async function benchNewsWholeProcess(feeds: number): Promise<CycleRow[]> {
+  const server = await startServer(feeds, 50);
+  const dir = mkdtempSync(join(tmpdir(), 'wirewatch-news-'));
+  try {
+    const { configPath, watchlistsPath } = writeBenchConfig(dir, feeds, server.port);
+    const stateFile = join(dir, 'baseline-state.json');
+    const wirewatch = () =>
+      runProcess([join(PROJECT_ROOT, 'dist/cli.js'), 'poll', '--once'], {
+        WIREWATCH_CONFIG: configPath,
+        STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`,
+        FETCH_CONCURRENCY: String(CONCURRENCY),
+        FETCH_PER_HOST_CONCURRENCY: String(CONCURRENCY),
+        LOG_LEVEL: 'warn',
+        HTTP_PORT: '0',
+      }, dir);
+    const baseline = (mode: 'record' | 'match' | 'not-modified', round: number) => {
+      if (mode === 'not-modified') {
+        const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { guids: string[] };
+        writeFileSync(stateFile, JSON.stringify({ guids: state.guids, etags: etagsOf(feeds, round) }));
+      }
+      const result = runProcess([resolve(import.meta.dirname, 'news-baseline.js'), String(server.port), String(feeds), String(CONCURRENCY), stateFile, watchlistsPath, mode], {}, dir);
+      if (mode === 'not-modified') {
+        const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { guids: string[] };
+        writeFileSync(stateFile, JSON.stringify({ guids: state.guids, etags: null }));
+      }
+      return result;
+    };
+    const rows: CycleRow[] = [];
+    const first = baseline('record', 0);
+    const ours = wirewatch();
+    rows.push({ cycle: 'first fetch', wirewatch: ours, baselines: { 'undici + rss-parser': first }, maxRssMb: ours.maxRssMb });
+    for (const label of ['all-304', 'all-304 again']) {
+      const bare = baseline('not-modified', 0);
+      const again = wirewatch();
+      rows.push({ cycle: label, wirewatch: again, baselines: { undici: bare }, maxRssMb: again.maxRssMb });
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      await nextRound(server.port);
+      const floor = baseline('match', round);
+      const news = wirewatch();
+      rows.push({ cycle: `news ${round}`, wirewatch: news, baselines: { 'undici + rss-parser + RegExp': floor }, maxRssMb: news.maxRssMb });
+    }
+    return rows;
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const perFeed = (time: Timed, feeds: number) => time.cpuMs / feeds;
+const sum = (times: Timed[]): Timed => ({ cpuMs: times.reduce((s, t) => s + t.cpuMs, 0), wallMs: times.reduce((s, t) => s + t.wallMs, 0) });
+
+/** The ratios the performance aims are stated in. */
+export function formatNewsRows(rows: CycleRow[], feeds: number, whole: boolean): string {
+  const lines = [
+    `| cycle | wirewatch CPU ms/feed | baselines CPU ms/feed | wirewatch ÷ baseline |${whole ? ' peak RSS |' : ''}`,
+    `|---|---:|---|---|${whole ? '---:|' : ''}`,
+  ];
+  for (const row of rows) {
+    const names = Object.keys(row.baselines);
+    const base = names.map((name) => `${name} ${perFeed(row.baselines[name]!, feeds).toFixed(3)}`).join('; ');
+    const ours = perFeed(row.wirewatch, feeds);
+    const ratios: string[] = [];
+    if (whole) {
+      for (const name of names) ratios.push(`${(ours / perFeed(row.baselines[name]!, feeds)).toFixed(2)}× ${name}`);
+    } else if (row.cycle.startsWith('news')) {
+      ratios.push(`${(ours / perFeed(row.baselines['rss-parser']!, feeds)).toFixed(2)}× rss-parser`);
+      ratios.push(`${(ours / perFeed(sum(Object.values(row.baselines)), feeds)).toFixed(2)}× all three`);
+    } else if (row.cycle === 'first fetch') {
+      ratios.push(`${(ours / perFeed(sum(Object.values(row.baselines)), feeds)).toFixed(2)}× undici + rss-parser`);
+    } else {
+      ratios.push(`${(ours / perFeed(row.baselines['undici']!, feeds)).toFixed(2)}× undici`);
+    }
+    lines.push(`| ${row.cycle} | ${ours.toFixed(3)} | ${base} | ${ratios.join(', ')} |${whole ? ` ${row.maxRssMb?.toFixed(0)} MB |` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/** The 304 cycle's marginal CPU per feed between two feed counts: does it grow with the count? */
+export function marginal304(small: { feeds: number; rows: CycleRow[] }, large: { feeds: number; rows: CycleRow[] }): { wirewatch: number; undici: number } {
+  const of = (result: { rows: CycleRow[] }, pick: (row: CycleRow) => Timed) => pick(result.rows.find((row) => row.cycle === 'all-304 again')!).cpuMs;
+  const span = large.feeds - small.feeds;
+  return {
+    wirewatch: (of(large, (row) => row.wirewatch) - of(small, (row) => row.wirewatch)) / span,
+    undici: (of(large, (row) => row.baselines['undici']!) - of(small, (row) => row.baselines['undici']!)) / span,
+  };
+}
