@@ -78,7 +78,7 @@ export class StoryAlerts {
       channel,
       story: this.story,
       watchlists: indexes.map((i) => this.labels[i]!),
-      matches,
+      matches: distinctMatches(matches),
       summary: summary.text,
       summaryHighlights: summary.highlights,
     };
@@ -108,6 +108,24 @@ export class StoryAlerts {
     }
     return summary;
   }
+}
+
+/**
+ * One match per watchlist, field, term, role and entity — the first found. What an alert shows
+ * of its matches is which terms fired where (the offsets have made the summary's highlights by
+ * then); a story repeating its terms would otherwise carry every hit into the cycle's memory and
+ * the outbox.
+ */
+export function distinctMatches(matches: readonly TermMatch[]): TermMatch[] {
+  const seen = new Set<string>();
+  const kept: TermMatch[] = [];
+  for (const match of matches) {
+    const key = `${match.watchlist}\u0000${match.field}\u0000${match.term}\u0000${match.role}\u0000${match.entity ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(match);
+  }
+  return kept;
 }
 
 /** One alert: the story, the watchlists of `result` that fired, and a summary with their spans. */

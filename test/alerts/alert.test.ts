@@ -52,3 +52,16 @@ describe('StoryAlerts', () => {
     expect(alert).toEqual(buildAlert('all', story, result, names));
   });
 });
+
+describe('an alert carries each matched term once per watchlist and field', () => {
+  it('a story repeating its terms: every hit is found, the alert keeps one per term and field, and the summary still marks them', () => {
+    const sentence = 'Mexico extradites a cartel figure to the United States. ';
+    const story = testStory({ title: 'Mexico extradition', summary: sentence.repeat(40) });
+    const matcher = compileWatchlists([watchlistDefinitionSchema.parse({ id: 'w', name: 'W', query: 'extradit* OR Mexico' })]);
+    const result = matcher.match(story);
+    const alert = buildAlert('c', story, result, new Map());
+    expect(result.matches.length).toBeGreaterThan(4 * alert.matches.length);
+    expect(alert.matches.map(({ term, field }) => `${field}:${term}`).sort()).toEqual(['summary:Mexico', 'summary:extradit*', 'title:Mexico', 'title:extradit*']);
+    expect(alert.summaryHighlights.length).toBeGreaterThan(0);
+  });
+});
