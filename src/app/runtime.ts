@@ -71,7 +71,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const clock = options.clock ?? systemClock;
   const { logger } = options;
   const storeUrl = options.storeUrl ?? config.store.url;
-  const store = await openStore(storeUrl);
+  const store = await openStore(storeUrl, { clock });
   const storedOutbox = await openOutbox(storeUrl);
   const metrics = options.metrics ? (await import('../metrics/index.js')).createServiceMetrics({ clock, outbox: storedOutbox }) : null;
   const outbox = metrics ? metrics.meteredOutbox(storedOutbox) : storedOutbox;

@@ -6,11 +6,11 @@
  */
 import type { Config } from '../config/index.js';
 import { openRuntime, consoleSubscription, type Runtime } from '../app/runtime.js';
-import { runPollCycle } from '../pipeline/poll-cycle.js';
+import { runPollCycle, type CycleReport } from '../pipeline/poll-cycle.js';
 import { planCycle } from '../pipeline/cycle-plan.js';
 import { assertWritable } from '../store/index.js';
 import { startHttpServer, type RunningHttpServer } from '../http/server.js';
-import { startDeliveryLoop, type DeliveryLoop } from '../delivery/loop.js';
+import { startDeliveryLoop } from '../delivery/loop.js';
 import { startPollScheduler, type PollScheduler } from '../pipeline/scheduler.js';
 import { healthRoutes, type ReadinessCheck } from '../http/health-routes.js';
 import { runWithLease } from '../coordination/index.js';
@@ -49,7 +49,17 @@ export function startupBanner(config: Readonly<Config>, storeDescription: string
   ].join('\n');
 }
 
-async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: number }, delivery: DeliveryLoop): Promise<void> {
+/** When the store was last swept of expired entries (epoch ms; 0: not yet in this process). */
+export interface SweepState {
+  at: number;
+}
+
+/**
+ * One poll cycle as the service runs it: read the subscriptions and the open events, poll, record
+ * the cycle, and sweep expired entries from the store once SWEEP_INTERVAL_MS has passed since the
+ * last sweep. What the cycle queued is sent by the delivery loop, not waited for here.
+ */
+export async function runServiceCycle(runtime: Runtime, signal: AbortSignal, lastSweep: SweepState): Promise<CycleReport> {
   const { config, clock, logger } = runtime;
   // Subscriptions, tenants' watchlists and feeds are read every cycle: chat commands change them
   // while we run (on any replica), and a change applies from the next cycle.
@@ -71,8 +81,6 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
     ignoreBackoff: false,
     signal,
   });
-  // What the cycle queued is sent by the delivery loop, not waited for here.
-  if (report.alerts > 0) delivery.kick();
   runtime.metrics?.cycleFinished('ran', report);
   await runtime.repositories.cycles.record({
     finishedAt: clock.now(),
@@ -85,6 +93,7 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
     const removed = await runtime.store.sweepExpired(clock.now());
     logger.debug({ removed }, 'expired store entries swept');
   }
+  return report;
 }
 
 /** What /readyz checks: the store answers, a poll finished lately (on any replica), chat is connected. */
@@ -167,7 +176,7 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
     if (released > 0) logger.info({ released }, 'alerts a previous run had claimed are due again');
   }
   const delivery = startDeliveryLoop({ worker: runtime.delivery, intervalMs: DELIVERY_INTERVAL_MS, batchSize: DELIVERY_BATCH, logger });
-  const lastSweep = { at: 0 };
+  const lastSweep: SweepState = { at: 0 };
   scheduler = startPollScheduler({
     expression: config.poll.schedule,
     // Replicas on one Redis: each tick runs on the replica that takes the poll lease. The lease is
@@ -181,7 +190,8 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
         async (lost) => {
           logger.debug('poll cycle started');
           try {
-            await cycle(runtime, AbortSignal.any([signal, lost]), lastSweep, delivery);
+            const report = await runServiceCycle(runtime, AbortSignal.any([signal, lost]), lastSweep);
+            if (report.alerts > 0) delivery.kick();
           } catch (error) {
             metrics?.cycleFinished('failed');
             throw error;
