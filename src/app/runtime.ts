@@ -79,6 +79,8 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const repositories = createRepositories(store, {
     seenTtlMs: config.poll.seenTtlMs,
     deliveryTtlMs: config.poll.deliveryTtlMs,
+    // Outlives the longest backoff, so a feed that waits out a failure keeps its failure count.
+    feedStateTtlMs: Math.max(config.poll.seenTtlMs, 2 * config.fetch.backoffMaxMs),
     lock: coordination.lock,
   });
   const rawFetcher = createFeedFetcher({

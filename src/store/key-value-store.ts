@@ -76,7 +76,7 @@ interface Stored<T> {
  */
 function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQuery | null, clock: Clock): KeyValueStore {
   const live = <T>(stored: Stored<T> | undefined | null): T | undefined =>
-    stored === undefined || stored === null || (typeof stored.expires === 'number' && stored.expires <= clock.now()) ? undefined : (stored.value ?? undefined);
+    stored === undefined || stored === null || (typeof stored.expires === 'number' && stored.expires < clock.now()) ? undefined : (stored.value ?? undefined);
   return {
     kind,
     description,
