@@ -21,7 +21,10 @@ import type { CommandContext } from './context.js';
 const DELIVERY_INTERVAL_MS = 1000;
 const DELIVERY_BATCH = 100;
 
-/** How often expired entries are swept from a SQLite store (Redis expires keys itself). */
+/**
+ * How often expired entries are swept from a SQLite store (Redis expires keys itself), and dead
+ * alerts past their retention dropped from the outbox (on every backend).
+ */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /** What a newcomer needs to know in the first minute: what is watched, and what happens next. */
@@ -91,7 +94,11 @@ export async function runServiceCycle(runtime: Runtime, signal: AbortSignal, las
   if (clock.now() - lastSweep.at >= SWEEP_INTERVAL_MS) {
     lastSweep.at = clock.now();
     const removed = await runtime.store.sweepExpired(clock.now());
-    logger.debug({ removed }, 'expired store entries swept');
+    // Dead alerts wait DELIVERY_TTL for `wirewatch deliveries retry`; by then their story is past
+    // MAX_ITEM_AGE and forgotten by the delivery records too.
+    const dropped = await runtime.outbox.dropDeadBefore(clock.now() - config.poll.deliveryTtlMs);
+    logger.debug({ removed, dead_dropped: dropped }, 'expired store entries swept');
+    if (dropped > 0) logger.info({ dead_dropped: dropped }, 'dead alerts older than DELIVERY_TTL dropped from the outbox');
   }
   return report;
 }
