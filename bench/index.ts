@@ -13,7 +13,7 @@
  *   npm run bench -- events   story grouping: one assignment with 10,000 stories in the window
  *   npm run bench -- service  `wirewatch run` at rest on 1,000 feeds a minute: one replica, then two on one Redis
  *                             (about four minutes a layout; BENCH_SERVICE_WINDOW=seconds sets the window, default 180)
- *   npm run bench -- store    the SQLite store's size over 60 simulated hours of news on 200 feeds, delivered,
+ *   npm run bench -- store    the SQLite store's size over 48 simulated hours of news on 200 feeds, delivered,
  *                             with TTLs of hours: how much each alert adds, and that growth stops once they turn over
  *
  * Each benchmark runs in its own process and imports only what it measures: the matcher runs about

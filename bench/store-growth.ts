@@ -43,7 +43,7 @@ export interface StoreGrowthOptions {
 export const STORE_GROWTH_DEFAULTS: StoreGrowthOptions = {
   feeds: 200,
   keep: 50,
-  rounds: 60,
+  rounds: 48,
   periodMs: HOUR,
   env: { SEEN_TTL: '12h', DELIVERY_TTL: '12h', MAX_ITEM_AGE: '2h', EVENT_WINDOW: '1h' },
   every: 3,
