@@ -2,12 +2,16 @@
  * A feed server for benchmarks, run as its own process so its CPU time is not charged to the
  * poller: N feeds of M items each at /feed/<n>.xml, with ETags (If-None-Match → 304).
  * GET /next-round adds ten new items, published just now, at the top of every feed (a cycle with
- * news); the ETags change with the round. Prints its port on stdout once listening.
+ * news); the ETags change with the round. `/next-round?at=<epoch ms>` dates the round's items at
+ * that time instead (a benchmark whose clock runs faster than the wall's). An optional third
+ * argument keeps only that many items per feed, newest first, so old items drop off as they do
+ * from real feeds (0, the default: every item stays). Prints its port on stdout once listening.
  */
 import { createServer } from 'node:http';
 
 const feeds = Number(process.argv[2] ?? 1000);
 const itemsPerFeed = Number(process.argv[3] ?? 50);
+const keep = Number(process.argv[4] ?? 0);
 const base = Date.UTC(2026, 10, 28);
 
 const WORDS = 'mexico officials said the transfer of cartel figures to the united states followed talks on tariffs border security trade'.split(' ');
@@ -19,6 +23,8 @@ function paragraph(seed: number, words: number): string {
 }
 
 let round = 0;
+/** When each round's items were published (round r at index r); null: the time the document is built. */
+const roundTimes: (number | null)[] = [null];
 
 /** News headlines of the kinds the shipped watchlists are for, and some they are not. */
 const NEWS_TITLES = [
@@ -36,13 +42,15 @@ const NEWS_TITLES = [
 
 function newsItems(n: number, upTo: number): string[] {
   const items: string[] = [];
-  for (let r = upTo; r >= 1; r--) {
+  // Rounds past what the feed keeps are not built.
+  const oldest = keep > 0 ? Math.max(1, upTo - Math.ceil(keep / 10) + 1) : 1;
+  for (let r = upTo; r >= oldest; r--) {
     for (let j = 0; j < 10; j++) {
       items.push(
         `<item><title>${NEWS_TITLES[(n + r + j) % NEWS_TITLES.length]} (${n}-${r}-${j})</title>` +
           `<link>https://outlet${n}.example/2026/12/news-${r}-${j}</link>` +
           `<guid isPermaLink="false">feed-${n}-round-${r}-item-${j}</guid>` +
-          `<pubDate>${new Date(Date.now() - j * 60_000).toUTCString()}</pubDate>` +
+          `<pubDate>${new Date((roundTimes[r] ?? Date.now()) - j * 60_000).toUTCString()}</pubDate>` +
           `<description><![CDATA[<p>${paragraph(n * 5 + r + j, 60)}</p>]]></description></item>`,
       );
     }
@@ -61,13 +69,16 @@ function document(n: number): string {
         `<description><![CDATA[<p>${paragraph(n * 3 + i, 60)}</p><p>${paragraph(i, 40)}</p>]]></description></item>`,
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Bench feed ${n}</title><link>https://outlet${n}.example/</link><language>en</language>${items.join('')}</channel></rss>`;
+  const shown = keep > 0 ? items.slice(0, keep) : items;
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Bench feed ${n}</title><link>https://outlet${n}.example/</link><language>en</language>${shown.join('')}</channel></rss>`;
 }
 
 let bodies = Array.from({ length: feeds }, (_, n) => Buffer.from(document(n)));
 const server = createServer((req, res) => {
-  if (req.url === '/next-round') {
+  const next = /^\/next-round(?:\?at=(\d+))?$/.exec(req.url ?? '');
+  if (next) {
     round++;
+    roundTimes[round] = next[1] === undefined ? null : Number(next[1]);
     bodies = Array.from({ length: feeds }, (_, n) => Buffer.from(document(n)));
     res.writeHead(200).end(String(round));
     return;

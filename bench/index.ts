@@ -15,6 +15,8 @@
  *   npm run bench -- events   story grouping: one assignment with 10,000 stories in the window
  *   npm run bench -- service  `wirewatch run` at rest on 1,000 feeds a minute: one replica, then two on one Redis
  *                             (about four minutes a layout; BENCH_SERVICE_WINDOW=seconds sets the window, default 180)
+ *   npm run bench -- store    the SQLite store's size over 48 simulated hours of news on 200 feeds, delivered,
+ *                             with TTLs of hours: how much each alert adds, and that growth stops once they turn over
  *
  * Each benchmark runs in its own process and imports only what it measures: the matcher runs about
  * 40% slower in a process that has loaded the Redis client (see BENCHMARKS.md, `-- match-beside`).
@@ -113,12 +115,23 @@ if (only === 'match') {
   const { rows, skipped } = await benchService(windowS);
   console.log(formatServiceRows(rows));
   for (const line of skipped) console.log(line);
+} else if (only === 'store') {
+  const { benchStoreGrowth, formatGrowthRow, formatRowSizes, growthHeader, STORE_GROWTH_DEFAULTS: o } = await import('./store-growth.js');
+  const ttls = Object.entries(o.env).map(([name, value]) => `${name}=${value}`).join(', ');
+  console.log(`\n## Store growth: ${o.feeds} feeds, 10 new items a round each (latest ${o.keep} kept), a round every ${o.periodMs / 3_600_000} h for ${o.rounds} rounds, ${ttls} (node ${process.version})\n`);
+  console.log(growthHeader());
+  let base: Parameters<typeof formatGrowthRow>[1];
+  const rows = await benchStoreGrowth(o, (row) => {
+    base ??= row;
+    console.log(formatGrowthRow(row, base));
+  });
+  console.log(`\nkey and value text per row at the end: ${formatRowSizes(rows.at(-1)!)}`);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'match-beside', 'poll', 'news', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
+  for (const benchmark of ['match', 'match-beside', 'poll', 'news', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service', 'store']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, match-beside, poll, news, hostile, long, tenants, alerts, outbox, events or service`);
+  console.error(`unknown benchmark "${only}": use match, match-beside, poll, news, hostile, long, tenants, alerts, outbox, events, service or store`);
   process.exit(2);
 }

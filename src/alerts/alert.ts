@@ -30,13 +30,15 @@ export interface Alert {
 }
 
 /**
- * Keys under which a delivery is remembered. The story id stops repeats of the same item; the
- * canonical link stops the same article arriving through two feeds twice in one channel.
+ * Keys under which a delivery is remembered: one per story. A story with a link is remembered by
+ * its canonical link, which stops repeats of the same item and the same article arriving through
+ * two feeds twice in one channel. Its id would add nothing: a story with a link has an identity
+ * made of that canonical link (feeds/identity.ts), so two stories with the same id have the same
+ * link. A story without a link is remembered by its id. Stores written when both keys were kept
+ * hold the link key too, so they answer the same (docs/decisions/013-store-retention.md).
  */
 export function dedupeKeys(story: Pick<Story, 'id' | 'link'>): string[] {
-  const keys = [`story:${story.id}`];
-  if (story.link) keys.push(`link:${sha1Hex(story.link).slice(0, 20)}`);
-  return keys;
+  return story.link ? [`link:${sha1Hex(story.link).slice(0, 20)}`] : [`story:${story.id}`];
 }
 
 /**

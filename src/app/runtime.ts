@@ -71,7 +71,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const clock = options.clock ?? systemClock;
   const { logger } = options;
   const storeUrl = options.storeUrl ?? config.store.url;
-  const store = await openStore(storeUrl);
+  const store = await openStore(storeUrl, { clock });
   const storedOutbox = await openOutbox(storeUrl);
   const metrics = options.metrics ? (await import('../metrics/index.js')).createServiceMetrics({ clock, outbox: storedOutbox }) : null;
   const outbox = metrics ? metrics.meteredOutbox(storedOutbox) : storedOutbox;
@@ -79,6 +79,8 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
   const repositories = createRepositories(store, {
     seenTtlMs: config.poll.seenTtlMs,
     deliveryTtlMs: config.poll.deliveryTtlMs,
+    // Outlives the longest backoff, so a feed that waits out a failure keeps its failure count.
+    feedStateTtlMs: Math.max(config.poll.seenTtlMs, 2 * config.fetch.backoffMaxMs),
     lock: coordination.lock,
   });
   const rawFetcher = createFeedFetcher({

@@ -6,11 +6,11 @@
  */
 import type { Config } from '../config/index.js';
 import { openRuntime, consoleSubscription, type Runtime } from '../app/runtime.js';
-import { runPollCycle } from '../pipeline/poll-cycle.js';
+import { runPollCycle, type CycleReport } from '../pipeline/poll-cycle.js';
 import { planCycle } from '../pipeline/cycle-plan.js';
 import { assertWritable } from '../store/index.js';
 import { startHttpServer, type RunningHttpServer } from '../http/server.js';
-import { startDeliveryLoop, type DeliveryLoop } from '../delivery/loop.js';
+import { startDeliveryLoop } from '../delivery/loop.js';
 import { startPollScheduler, type PollScheduler } from '../pipeline/scheduler.js';
 import { healthRoutes, type ReadinessCheck } from '../http/health-routes.js';
 import { runWithLease } from '../coordination/index.js';
@@ -21,7 +21,10 @@ import type { CommandContext } from './context.js';
 const DELIVERY_INTERVAL_MS = 1000;
 const DELIVERY_BATCH = 100;
 
-/** How often expired entries are swept from a SQLite store (Redis expires keys itself). */
+/**
+ * How often expired entries are swept from a SQLite store (Redis expires keys itself), and dead
+ * alerts past their retention dropped from the outbox (on every backend).
+ */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /** What a newcomer needs to know in the first minute: what is watched, and what happens next. */
@@ -49,7 +52,17 @@ export function startupBanner(config: Readonly<Config>, storeDescription: string
   ].join('\n');
 }
 
-async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: number }, delivery: DeliveryLoop): Promise<void> {
+/** When the store was last swept of expired entries (epoch ms; 0: not yet in this process). */
+export interface SweepState {
+  at: number;
+}
+
+/**
+ * One poll cycle as the service runs it: read the subscriptions and the open events, poll, record
+ * the cycle, and sweep expired entries from the store once SWEEP_INTERVAL_MS has passed since the
+ * last sweep. What the cycle queued is sent by the delivery loop, not waited for here.
+ */
+export async function runServiceCycle(runtime: Runtime, signal: AbortSignal, lastSweep: SweepState): Promise<CycleReport> {
   const { config, clock, logger } = runtime;
   // Subscriptions, tenants' watchlists and feeds are read every cycle: chat commands change them
   // while we run (on any replica), and a change applies from the next cycle.
@@ -71,8 +84,6 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
     ignoreBackoff: false,
     signal,
   });
-  // What the cycle queued is sent by the delivery loop, not waited for here.
-  if (report.alerts > 0) delivery.kick();
   runtime.metrics?.cycleFinished('ran', report);
   await runtime.repositories.cycles.record({
     finishedAt: clock.now(),
@@ -83,8 +94,13 @@ async function cycle(runtime: Runtime, signal: AbortSignal, lastSweep: { at: num
   if (clock.now() - lastSweep.at >= SWEEP_INTERVAL_MS) {
     lastSweep.at = clock.now();
     const removed = await runtime.store.sweepExpired(clock.now());
-    logger.debug({ removed }, 'expired store entries swept');
+    // Dead alerts wait DELIVERY_TTL for `wirewatch deliveries retry`; by then their story is past
+    // MAX_ITEM_AGE and forgotten by the delivery records too.
+    const dropped = await runtime.outbox.dropDeadBefore(clock.now() - config.poll.deliveryTtlMs);
+    logger.debug({ removed, dead_dropped: dropped }, 'expired store entries swept');
+    if (dropped > 0) logger.info({ dead_dropped: dropped }, 'dead alerts older than DELIVERY_TTL dropped from the outbox');
   }
+  return report;
 }
 
 /** What /readyz checks: the store answers, a poll finished lately (on any replica), chat is connected. */
@@ -167,7 +183,7 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
     if (released > 0) logger.info({ released }, 'alerts a previous run had claimed are due again');
   }
   const delivery = startDeliveryLoop({ worker: runtime.delivery, intervalMs: DELIVERY_INTERVAL_MS, batchSize: DELIVERY_BATCH, logger });
-  const lastSweep = { at: 0 };
+  const lastSweep: SweepState = { at: 0 };
   scheduler = startPollScheduler({
     expression: config.poll.schedule,
     // Replicas on one Redis: each tick runs on the replica that takes the poll lease. The lease is
@@ -181,7 +197,8 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
         async (lost) => {
           logger.debug('poll cycle started');
           try {
-            await cycle(runtime, AbortSignal.any([signal, lost]), lastSweep, delivery);
+            const report = await runServiceCycle(runtime, AbortSignal.any([signal, lost]), lastSweep);
+            if (report.alerts > 0) delivery.kick();
           } catch (error) {
             metrics?.cycleFinished('failed');
             throw error;

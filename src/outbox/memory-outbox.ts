@@ -94,6 +94,12 @@ export function createMemoryOutbox(): Outbox {
         for (const entry of dead) entries.delete(entry.id);
         return dead.length;
       }),
+    dropDeadBefore: (before) =>
+      run(() => {
+        const old = [...entries.values()].filter((e) => e.state === 'dead' && (e.lastError?.at ?? 0) < before);
+        for (const entry of old) entries.delete(entry.id);
+        return old.length;
+      }),
     stats: () =>
       run(() => {
         const all = [...entries.values()];

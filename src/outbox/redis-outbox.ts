@@ -167,6 +167,23 @@ for _, m in ipairs(members) do
 end
 return #members`;
 
+// Dead entries whose last error is older than ARGV[2]. KEYS: dead. ARGV: prefix, before.
+const DROP_DEAD_BEFORE = `
+local prefix, before = ARGV[1], tonumber(ARGV[2])
+local dropped = 0
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = prefix .. 'entry:' .. string.sub(m, ${ORDER_WIDTH + 1})
+  local raw = redis.call('HGET', key, 'lastError')
+  local at = 0
+  if raw and raw ~= '' then at = tonumber(cjson.decode(raw).at) or 0 end
+  if at < before then
+    redis.call('ZREM', KEYS[1], m)
+    redis.call('DEL', key)
+    dropped = dropped + 1
+  end
+end
+return dropped`;
+
 function fromHash(hash: Record<string, string>): OutboxEntry {
   const number = (field: string) => Number(hash[field]);
   const lease = hash.leaseUntil ?? '';
@@ -280,6 +297,7 @@ export async function openRedisOutbox(url: string, options: { prefix?: string } 
     revive: (now, list) =>
       writing(description, async () => Number(await script(REVIVE, [keys.pending, keys.dead], [prefix, mode(list), now, ...(list ?? [])]))),
     drop: (list) => writing(description, async () => Number(await script(DROP, [keys.pending, keys.dead], [prefix, mode(list), ...(list ?? [])]))),
+    dropDeadBefore: (before) => writing(description, async () => Number(await script(DROP_DEAD_BEFORE, [keys.dead], [prefix, before]))),
     stats: () =>
       reading(description, async (): Promise<OutboxStats> => {
         const [pending, claimed, dead, oldest] = (await client

@@ -231,6 +231,8 @@ export async function openSqliteOutbox(path: string): Promise<Outbox> {
         const [where, parameters] = idFilter(ids);
         return db.run(`DELETE FROM outbox WHERE state = 'dead'${where}`, ...parameters);
       }),
+    dropDeadBefore: (before) =>
+      write(() => db.run(`DELETE FROM outbox WHERE state = 'dead' AND coalesce(json_extract(last_error, '$.at'), 0) < ?`, before)),
     stats: () =>
       read(async () => {
         const rows = await db.all<{ state: OutboxState; count: number; oldest: number | null }>(

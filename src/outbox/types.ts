@@ -77,6 +77,11 @@ export interface Outbox {
   revive(now: number, ids?: readonly string[]): Promise<number>;
   /** Removes dead entries; `ids` omitted: every dead entry. Returns how many. */
   drop(ids?: readonly string[]): Promise<number>;
+  /**
+   * Removes dead entries that died before `before` (epoch ms: their last error's time), so a
+   * channel that keeps failing does not fill the store with dead alerts. Returns how many.
+   */
+  dropDeadBefore(before: number): Promise<number>;
   stats(): Promise<OutboxStats>;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import Keyv from 'keyv';
 import { WirewatchError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { RawSqliteAdapter } from './sqlite-batches.js';
+import { systemClock, type Clock } from '../clock.js';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
 
@@ -61,16 +62,32 @@ async function writing(description: string, write: () => Promise<unknown>): Prom
   }
 }
 
-function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQuery | null): KeyValueStore {
+/** What keyv keeps per key: the value and when it expires (epoch ms), if it does. */
+interface Stored<T> {
+  value?: T;
+  expires?: number | null;
+}
+
+/**
+ * Expiry follows the service's clock. keyv stamps `expires` from the system time and hides what
+ * that time has passed; the clock is the system time in the service, but a benchmark or a test
+ * that runs days in seconds moves it ahead. So a TTL is handed to keyv stretched by however far
+ * the clock is ahead (never shortened: a test's clock fixed in the past changes nothing), reads
+ * also hide what the clock has passed, and the sweep removes it.
+ */
+function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQuery | null, clock: Clock): KeyValueStore {
+  const live = <T>(stored: Stored<T> | undefined | null): T | undefined =>
+    stored === undefined || stored === null || (typeof stored.expires === 'number' && stored.expires < clock.now()) ? undefined : (stored.value ?? undefined);
   return {
     kind,
     description,
-    get: async <T>(key: string) => (await reading(description, () => keyv.get<T>(key))) ?? undefined,
+    get: async <T>(key: string) => live((await reading(description, () => keyv.get<T>(key, { raw: true }))) as Stored<T> | undefined),
     getMany: async <T>(keys: string[]) =>
       keys.length === 0
         ? []
-        : ((await reading(description, () => keyv.getMany<T>(keys))) as (T | undefined)[]).map((value) => value ?? undefined),
-    set: (key, value, ttlMs) => writing(description, () => keyv.set(key, value, ttlMs)),
+        : ((await reading(description, () => keyv.getMany<T>(keys, { raw: true }))) as (Stored<T> | undefined)[]).map((stored) => live(stored)),
+    set: (key, value, ttlMs) =>
+      writing(description, () => keyv.set(key, value, ttlMs === undefined ? undefined : ttlMs + Math.max(0, clock.now() - Date.now()))),
     delete: (key) => writing(description, () => keyv.delete(key)),
     sweepExpired: async (now) => {
       if (!sqlite) return 0; // Redis expires keys itself; the memory store drops them on read.
@@ -90,7 +107,7 @@ function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQu
   };
 }
 
-async function openSqlite(url: string): Promise<KeyValueStore> {
+async function openSqlite(url: string, clock: Clock): Promise<KeyValueStore> {
   const { default: KeyvSqlite } = await import('@keyv/sqlite');
   const { batchSqliteAdapter } = await import('./sqlite-batches.js');
   const adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}`, busyTimeout: 5000 });
@@ -100,14 +117,14 @@ async function openSqlite(url: string): Promise<KeyValueStore> {
   await sqlite.query('PRAGMA journal_mode=WAL');
   await sqlite.query('PRAGMA synchronous=NORMAL');
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
-  return wrap('sqlite', url, keyv, sqlite);
+  return wrap('sqlite', url, keyv, sqlite, clock);
 }
 
-async function openRedis(url: string): Promise<KeyValueStore> {
+async function openRedis(url: string, clock: Clock): Promise<KeyValueStore> {
   const { default: KeyvRedis } = await import('@keyv/redis');
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 });
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
-  return wrap('redis', redactUrl(url), keyv, null);
+  return wrap('redis', redactUrl(url), keyv, null, clock);
 }
 
 /**
@@ -123,12 +140,13 @@ export async function assertWritable(store: KeyValueStore, now: number): Promise
  * Opens the store named by STORE_URL and proves it answers, so a wrong URL fails at start-up
  * with a clear message instead of at the first poll.
  */
-export async function openStore(url: string): Promise<KeyValueStore> {
+export async function openStore(url: string, options: { clock?: Clock } = {}): Promise<KeyValueStore> {
+  const clock = options.clock ?? systemClock;
   let store: KeyValueStore;
   try {
-    if (url.startsWith('sqlite://')) store = await openSqlite(url);
-    else if (url.startsWith('redis://') || url.startsWith('rediss://')) store = await openRedis(url);
-    else if (url.startsWith('memory://')) store = wrap('memory', url, new Keyv({ namespace: NAMESPACE, throwOnErrors: true }), null);
+    if (url.startsWith('sqlite://')) store = await openSqlite(url, clock);
+    else if (url.startsWith('redis://') || url.startsWith('rediss://')) store = await openRedis(url, clock);
+    else if (url.startsWith('memory://')) store = wrap('memory', url, new Keyv({ namespace: NAMESPACE, throwOnErrors: true }), null, clock);
     else throw new WirewatchError('store_url_invalid', `unsupported store URL ${redactUrl(url)}`);
     await store.get('health-probe');
   } catch (error) {

@@ -2,9 +2,9 @@
  * Typed repositories over the key-value store: one small object per kind of record, each
  * owning its key layout. Nothing outside this file builds store keys.
  *
- *   feed:<url hash>                 FeedState        fetch bookkeeping per distinct URL
- *   seen:<feed id>                  SeenRecord       stories already recorded for a feed (one record, one write per poll)
- *   delivery:<channel>:<dedupe key> DeliveryRecord   a story that reached a channel (TTL)
+ *   feed:<url hash>                 FeedState        fetch bookkeeping per distinct URL (TTL, renewed by every poll)
+ *   seen:<feed id>                  SeenRecord       stories already recorded for a feed (one record, one write per poll; TTL)
+ *   delivery:<channel>:<dedupe key> DeliveryRecord   a story that reached a channel: one key per story, its link or its id (TTL)
  *   sub:<channel>                   Subscription     what a channel follows
  *   sub-index                       string[]         the channels that have one
  *   watchlists:<tenant>             WatchlistDefinition[]  a tenant's own watchlists
@@ -15,6 +15,11 @@
  *   event-version                   string           changes with every write of events, so a replica knows to reload
  *
  * Records that are read, changed and written back are written under a per-key lock.
+ *
+ * Everything that grows with stories, alerts or feeds carries a TTL; what is left is what people
+ * configure (subscriptions, tenants' watchlists and feeds, their indexes) and `cycle:last`. keyv
+ * never deletes expired SQLite rows by itself: the service sweeps them hourly (Redis expires keys
+ * itself), so the file stops growing once the TTLs have turned over (BENCHMARKS.md, "Store growth").
  */
 import type { KeyValueStore } from './key-value-store.js';
 import type { WatchlistDefinition } from '../watch/definition.js';
@@ -119,14 +124,18 @@ export interface TenantFeed {
 
 const urlKey = (url: string): string => sha1Hex(url).slice(0, 24);
 
-export function createFeedStateRepository(store: KeyValueStore) {
+/**
+ * `ttlMs`: a feed no longer polled (removed from the config, or by its tenant) is forgotten this
+ * long after its last poll; every poll writes the state, so a polled feed's never expires.
+ */
+export function createFeedStateRepository(store: KeyValueStore, options: { ttlMs: number }) {
   return {
     get: async (url: string): Promise<FeedState> => (await store.get<FeedState>(`feed:${urlKey(url)}`)) ?? emptyFeedState(url),
     getMany: async (urls: string[]): Promise<FeedState[]> => {
       const states = await store.getMany<FeedState>(urls.map((url) => `feed:${urlKey(url)}`));
       return urls.map((url, index) => states[index] ?? emptyFeedState(url));
     },
-    put: (state: FeedState): Promise<void> => store.set(`feed:${urlKey(state.url)}`, state),
+    put: (state: FeedState): Promise<void> => store.set(`feed:${urlKey(state.url)}`, state, options.ttlMs),
   };
 }
 
@@ -376,13 +385,15 @@ export function createRepositories(
   options: {
     seenTtlMs: number;
     deliveryTtlMs: number;
+    /** How long a feed's fetch state outlives its last poll; SEEN_TTL when omitted. */
+    feedStateTtlMs?: number;
     /** What read-change-write runs under; the in-process lock when omitted (one process owns the store). */
     lock?: KeyedLock;
   },
 ): Repositories {
   const lock = options.lock ?? createKeyedLock();
   return {
-    feedStates: createFeedStateRepository(store),
+    feedStates: createFeedStateRepository(store, { ttlMs: options.feedStateTtlMs ?? options.seenTtlMs }),
     cycles: createCycleRepository(store),
     seen: createSeenRepository(store, { ttlMs: options.seenTtlMs }),
     deliveries: createDeliveryRepository(store, { ttlMs: options.deliveryTtlMs }),

@@ -315,6 +315,26 @@ describe.each([memoryBackend, sqliteBackend, redisBackend].map((make) => [make()
     expect((await outbox.list()).map((e) => e.storyId)).toEqual(['c']);
   });
 
+  test('drops dead entries that died before the given time, and nothing else', async () => {
+    const outbox = await fresh();
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((s, n) => alert('c', s, n, T0));
+    await outbox.enqueue([a!, b!, c!, d!], T0);
+    await outbox.bury(idOf(a!), failure('delivery_permanent', T0));
+    await outbox.bury(idOf(b!), failure('delivery_permanent', T0 + 10 * MINUTE));
+    // Failed, not dead: a pending entry with an old error stays whatever its age.
+    await outbox.claimDue(T0, 10, MINUTE);
+    await outbox.retry(idOf(c!), T0 + MINUTE, failure('delivery_transient', T0));
+    expect(await outbox.dropDeadBefore(T0 + 5 * MINUTE)).toBe(1);
+    expect(await outbox.dropDeadBefore(T0 + 5 * MINUTE)).toBe(0);
+    expect((await outbox.list()).map((e) => [e.storyId, e.state])).toEqual([
+      ['b', 'dead'],
+      ['d', 'claimed'],
+      ['c', 'pending'],
+    ]);
+    expect(await outbox.dropDeadBefore(T0 + 11 * MINUTE)).toBe(1);
+    expect(await outbox.stats()).toMatchObject({ pending: 1, claimed: 1, dead: 0 });
+  });
+
   test('counts entries by state and knows the oldest pending due time', async () => {
     const outbox = await fresh();
     expect(await outbox.stats()).toEqual({ pending: 0, claimed: 0, dead: 0, oldestDueAt: null });
