@@ -4,6 +4,10 @@
  *   npm run bench -- match    only the matcher
  *   npm run bench -- match-beside  the matcher in fresh processes that first load @redis/client, undici,
  *                             both or neither, alternating (BENCH_ALTERNATIONS per layout, default 6)
+ *   npm run bench -- match-cli  `wirewatch match` end to end in fresh processes, against one alternation
+ *                             RegExp per watchlist and against reading and writing the JSON alone, at 10 and
+ *                             1,000 terms (BENCH_MATCH_CLI_LINES lines, default 100,000; BENCH_MATCH_CLI_RUNS
+ *                             runs of each, default 5)
  *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
  *   npm run bench -- long     one very long repetitive story, doubling in size
@@ -35,6 +39,12 @@ if (only === 'match') {
 } else if (only === 'match-beside-child') {
   const { matchBesideChild } = await import('./matcher-beside.js');
   console.log(JSON.stringify(await matchBesideChild(process.argv[3]!)));
+} else if (only === 'match-cli') {
+  const { benchMatchCli, formatMatchCliRows } = await import('./match-cli.js');
+  const lines = Number(process.env['BENCH_MATCH_CLI_LINES'] ?? 100_000);
+  const runs = Number(process.env['BENCH_MATCH_CLI_RUNS'] ?? 5);
+  console.log(`\n## \`wirewatch match\` end to end: ${lines.toLocaleString('en-US')} JSON lines, ${runs} fresh processes of each (node ${process.version})\n`);
+  console.log(formatMatchCliRows(benchMatchCli(resolve(import.meta.dirname, '../..'), { lines, runs })));
 } else if (only === 'poll') {
   const { benchPollCycle, formatPollRows } = await import('./poll-cycle.js');
   console.log(`\n## Poll cycle: 1,000 local feeds × 50 items (node ${process.version})\n`);
@@ -86,11 +96,11 @@ if (only === 'match') {
   console.log(formatServiceRows(rows));
   for (const line of skipped) console.log(line);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'match-beside', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
+  for (const benchmark of ['match', 'match-beside', 'match-cli', 'poll', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, match-beside, poll, hostile, long, tenants, alerts, outbox, events or service`);
+  console.error(`unknown benchmark "${only}": use match, match-beside, match-cli, poll, hostile, long, tenants, alerts, outbox, events or service`);
   process.exit(2);
 }
