@@ -6,7 +6,7 @@
  *                             both or neither, alternating (BENCH_ALTERNATIONS per layout, default 6)
  *   npm run bench -- match-cli  `wirewatch match` end to end in fresh processes, against one alternation
  *                             RegExp per watchlist and against reading and writing the JSON alone, at 10 and
- *                             1,000 terms (BENCH_MATCH_CLI_LINES lines, default 100,000; BENCH_MATCH_CLI_RUNS
+ *                             1,000 terms (BENCH_MATCH_CLI_LINES lines, default 50,000; BENCH_MATCH_CLI_RUNS
  *                             runs of each, default 5)
  *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
@@ -41,7 +41,7 @@ if (only === 'match') {
   console.log(JSON.stringify(await matchBesideChild(process.argv[3]!)));
 } else if (only === 'match-cli') {
   const { benchMatchCli, formatMatchCliRows } = await import('./match-cli.js');
-  const lines = Number(process.env['BENCH_MATCH_CLI_LINES'] ?? 100_000);
+  const lines = Number(process.env['BENCH_MATCH_CLI_LINES'] ?? 50_000);
   const runs = Number(process.env['BENCH_MATCH_CLI_RUNS'] ?? 5);
   console.log(`\n## \`wirewatch match\` end to end: ${lines.toLocaleString('en-US')} JSON lines, ${runs} fresh processes of each (node ${process.version})\n`);
   console.log(formatMatchCliRows(benchMatchCli(resolve(import.meta.dirname, '../..'), { lines, runs })));

@@ -116,7 +116,7 @@ function agreement(input: string, ours: string, theirs: string): MatchCliSize['a
 
 export function benchMatchCli(root: string, options: { sizes?: number[]; lines?: number; runs?: number } = {}): MatchCliSize[] {
   const sizes = options.sizes ?? [10, 1000];
-  const lines = options.lines ?? 100_000;
+  const lines = options.lines ?? 50_000;
   const runs = options.runs ?? 5;
   const dir = mkdtempSync(join(tmpdir(), 'wirewatch-match-cli-'));
   try {
