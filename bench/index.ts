@@ -7,7 +7,8 @@
  *   npm run bench -- match-cli  `wirewatch match` end to end in fresh processes, against one alternation
  *                             RegExp per watchlist and against reading and writing the JSON alone, at 10 and
  *                             1,000 terms (BENCH_MATCH_CLI_LINES lines, default 50,000; BENCH_MATCH_CLI_RUNS
- *                             runs of each, default 5)
+ *                             runs of each, default 5; BENCH_MATCH_CLI_OTHER=another build's dist/cli.js adds
+ *                             its `match` as a row, for before/after figures)
  *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
  *   npm run bench -- long     one very long repetitive story, doubling in size
@@ -44,7 +45,8 @@ if (only === 'match') {
   const lines = Number(process.env['BENCH_MATCH_CLI_LINES'] ?? 50_000);
   const runs = Number(process.env['BENCH_MATCH_CLI_RUNS'] ?? 5);
   console.log(`\n## \`wirewatch match\` end to end: ${lines.toLocaleString('en-US')} JSON lines, ${runs} fresh processes of each (node ${process.version})\n`);
-  console.log(formatMatchCliRows(benchMatchCli(resolve(import.meta.dirname, '../..'), { lines, runs })));
+  const otherCli = process.env['BENCH_MATCH_CLI_OTHER'];
+  console.log(formatMatchCliRows(benchMatchCli(resolve(import.meta.dirname, '../..'), { lines, runs, ...(otherCli ? { otherCli } : {}) })));
 } else if (only === 'poll') {
   const { benchPollCycle, formatPollRows } = await import('./poll-cycle.js');
   console.log(`\n## Poll cycle: 1,000 local feeds × 50 items (node ${process.version})\n`);

@@ -7,7 +7,9 @@
  * - the alternation baseline (match-alternation-baseline.ts): one combined `\b(?:…)\b` RegExp per
  *   watchlist, flag `iu`, on title and description; it does less (no accent folding, no queries or
  *   fields, does not say which term matched);
- * - read+write JSON only (json-lines-floor.ts): readline, JSON.parse, a constant stringified.
+ * - read+write JSON only (json-lines-floor.ts): readline, JSON.parse, a constant stringified;
+ * - with `otherCli` (BENCH_MATCH_CLI_OTHER=path of another build's dist/cli.js), that build's
+ *   `match` too, for before/after figures measured side by side.
  *
  * The stories are those of the matcher benchmark (makeStories, ~600 characters, one in ten naming
  * a term) with a link, a source and a language, every other one with its accents removed; the
@@ -22,7 +24,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeStories, makeTerms, makeWatchlists } from './matcher.js';
 
-export const CONTENDERS = ['wirewatch match', 'alternation baseline', 'read+write JSON only'] as const;
+export const CONTENDERS = ['wirewatch match', 'alternation baseline', 'read+write JSON only', 'wirewatch match, other build'] as const;
 type Contender = (typeof CONTENDERS)[number];
 
 export interface MatchCliRow {
@@ -39,6 +41,8 @@ export interface MatchCliSize {
   rows: MatchCliRow[];
   /** Lines on which wirewatch and the baseline name the same watchlists: among accent-free stories, and among all. */
   agreement: { plain: { same: number; total: number }; all: { same: number; total: number } };
+  /** With another build: whether its output is byte for byte this build's. */
+  otherBuildIdentical: boolean | null;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -60,8 +64,10 @@ function writeInput(path: string, terms: readonly string[], lines: number): void
   writeFileSync(path, `${stories.join('\n')}\n`);
 }
 
-function commandOf(contender: Contender, root: string, config: string): string[] {
+function commandOf(contender: Contender, root: string, config: string, otherCli: string | undefined): string[] {
   switch (contender) {
+    case 'wirewatch match, other build':
+      return [otherCli!, 'match', '--config', config];
     case 'wirewatch match':
       return [join(root, 'dist/cli.js'), 'match', '--config', config];
     case 'alternation baseline':
@@ -114,7 +120,7 @@ function agreement(input: string, ours: string, theirs: string): MatchCliSize['a
   return result;
 }
 
-export function benchMatchCli(root: string, options: { sizes?: number[]; lines?: number; runs?: number } = {}): MatchCliSize[] {
+export function benchMatchCli(root: string, options: { sizes?: number[]; lines?: number; runs?: number; otherCli?: string } = {}): MatchCliSize[] {
   const sizes = options.sizes ?? [10, 1000];
   const lines = options.lines ?? 50_000;
   const runs = options.runs ?? 5;
@@ -127,18 +133,20 @@ export function benchMatchCli(root: string, options: { sizes?: number[]; lines?:
       writeInput(input, terms, lines);
       // JSON is YAML too: the CLI reads this file as its config, the baseline with JSON.parse.
       writeFileSync(config, JSON.stringify({ watchlists: makeWatchlists(terms) }));
-      const rows: MatchCliRow[] = CONTENDERS.map((contender) => ({ contender, cpuS: [], wallS: [], maxRssMb: [] }));
+      const contenders = CONTENDERS.filter((contender) => contender !== 'wirewatch match, other build' || options.otherCli !== undefined);
+      const rows: MatchCliRow[] = contenders.map((contender) => ({ contender, cpuS: [], wallS: [], maxRssMb: [] }));
       for (let run = 0; run < runs; run++) {
         for (let k = 0; k < rows.length; k++) {
           const row = rows[(run + k) % rows.length]!;
           const output = join(dir, `out-${CONTENDERS.indexOf(row.contender)}.jsonl`);
-          const measured = runOnce(root, dir, commandOf(row.contender, root, config), input, output);
+          const measured = runOnce(root, dir, commandOf(row.contender, root, config, options.otherCli), input, output);
           row.cpuS.push(measured.cpuS);
           row.wallS.push(measured.wallS);
           row.maxRssMb.push(measured.maxRssMb);
         }
       }
-      return { terms: size, lines, runs, rows, agreement: agreement(input, join(dir, 'out-0.jsonl'), join(dir, 'out-1.jsonl')) };
+      const otherBuildIdentical = options.otherCli === undefined ? null : readFileSync(join(dir, 'out-0.jsonl')).equals(readFileSync(join(dir, 'out-3.jsonl')));
+      return { terms: size, lines, runs, rows, agreement: agreement(input, join(dir, 'out-0.jsonl'), join(dir, 'out-1.jsonl')), otherBuildIdentical };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -164,7 +172,8 @@ export function formatMatchCliRows(sizes: MatchCliSize[]): string {
   out.push('');
   for (const size of sizes) {
     out.push(
-      `${size.terms.toLocaleString('en-US')} terms, ${size.lines.toLocaleString('en-US')} lines, ${size.runs} runs of each: wirewatch and the baseline name the same watchlists on ${percent(size.agreement.plain)} accent-free lines, ${percent(size.agreement.all)} lines in all`,
+      `${size.terms.toLocaleString('en-US')} terms, ${size.lines.toLocaleString('en-US')} lines, ${size.runs} runs of each: wirewatch and the baseline name the same watchlists on ${percent(size.agreement.plain)} accent-free lines, ${percent(size.agreement.all)} lines in all` +
+        (size.otherBuildIdentical === null ? '' : `; the other build's output is ${size.otherBuildIdentical ? 'byte for byte the same' : 'DIFFERENT'}`),
     );
   }
   return out.join('\n');
