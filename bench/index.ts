@@ -4,6 +4,11 @@
  *   npm run bench -- match    only the matcher
  *   npm run bench -- match-beside  the matcher in fresh processes that first load @redis/client, undici,
  *                             both or neither, alternating (BENCH_ALTERNATIONS per layout, default 6)
+ *   npm run bench -- match-cli  `wirewatch match` end to end in fresh processes, against one alternation
+ *                             RegExp per watchlist and against reading and writing the JSON alone, at 10 and
+ *                             1,000 terms (BENCH_MATCH_CLI_LINES lines, default 50,000; BENCH_MATCH_CLI_RUNS
+ *                             runs of each, default 5; BENCH_MATCH_CLI_OTHER=another build's dist/cli.js adds
+ *                             its `match` as a row, for before/after figures)
  *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- news     the poll cycle with news against undici, rss-parser and alternation RegExps alone, in-process and
  *                             whole-process, for 100, 1,000 and 3,000 feeds (BENCH_NEWS_FEEDS=100,1000 sets the counts)
@@ -65,6 +70,13 @@ if (only === 'match') {
   const { benchNewsInProcess, benchNewsWholeProcess } = await import('./news-cycle.js');
   const feeds = Number(process.argv[3]);
   console.log(JSON.stringify(only === 'news-in' ? await benchNewsInProcess(feeds) : await benchNewsWholeProcess(feeds)));
+} else if (only === 'match-cli') {
+  const { benchMatchCli, formatMatchCliRows } = await import('./match-cli.js');
+  const lines = Number(process.env['BENCH_MATCH_CLI_LINES'] ?? 50_000);
+  const runs = Number(process.env['BENCH_MATCH_CLI_RUNS'] ?? 5);
+  console.log(`\n## \`wirewatch match\` end to end: ${lines.toLocaleString('en-US')} JSON lines, ${runs} fresh processes of each (node ${process.version})\n`);
+  const otherCli = process.env['BENCH_MATCH_CLI_OTHER'];
+  console.log(formatMatchCliRows(benchMatchCli(resolve(import.meta.dirname, '../..'), { lines, runs, ...(otherCli ? { otherCli } : {}) })));
 } else if (only === 'poll') {
   const { benchPollCycle, formatPollRows } = await import('./poll-cycle.js');
   console.log(`\n## Poll cycle: 1,000 local feeds × 50 items (node ${process.version})\n`);
@@ -127,11 +139,11 @@ if (only === 'match') {
   });
   console.log(`\nkey and value text per row at the end: ${formatRowSizes(rows.at(-1)!)}`);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'match-beside', 'poll', 'news', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service', 'store']) {
+  for (const benchmark of ['match', 'match-beside', 'match-cli', 'poll', 'news', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service', 'store']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, match-beside, poll, news, hostile, long, tenants, alerts, outbox, events, service or store`);
+  console.error(`unknown benchmark "${only}": use match, match-beside, match-cli, poll, news, hostile, long, tenants, alerts, outbox, events, service or store`);
   process.exit(2);
 }

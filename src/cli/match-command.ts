@@ -14,6 +14,7 @@ import { withoutControls } from '../safe-text.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
 import { parseJsonLine } from './json-line.js';
+import { BatchedOutput } from './batched-output.js';
 
 const storyLine = z.object({
   title: z.string({ message: '"title" must be a string' }),
@@ -78,6 +79,7 @@ export async function matchCommand({ io, values, loadConfig }: CommandContext): 
   const names = new Map(config.watchlists.map((w) => [w.id, w.name]));
   const explain = values['explain'] === true;
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  const output = new BatchedOutput(io.stdout);
   let bad = 0;
   let number = 0;
   for await (const line of lines) {
@@ -92,8 +94,11 @@ export async function matchCommand({ io, values, loadConfig }: CommandContext): 
       if ('error' in output) bad++;
       text = `${JSON.stringify(output)}\n`;
     }
-    if (!io.stdout.write(text)) await new Promise((r) => io.stdout.once('drain', r));
+    output.add(text);
+    const writable = output.whenWritable();
+    if (writable) await writable;
   }
+  output.flush();
   if (bad > 0) {
     io.stderr.write(`wirewatch: ${bad} input line(s) could not be read; see their "error" fields.\n`);
     return EXIT.failure;

@@ -20,8 +20,38 @@ const BLOCKS = new Set([
 /** feedburner's "feedflare" share links are noise in every description that carries them. */
 const NOISE_CLASSES = /\b(feedflare|mf-viral|share|sharing)\b/i;
 
+/** What foldWhitespace turns into one space: `\s` (which holds U+00A0 and U+FEFF) and U+200B. */
+const FOLDED_WHITESPACE = /[\s\u00a0\u200b\ufeff]+/g;
+
 export function foldWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0\u200b\ufeff]+/g, ' ').trim();
+  // Most feed text is already folded; checking costs one pass and no new string.
+  if (isFoldedLine(text)) return text;
+  return text.replace(FOLDED_WHITESPACE, ' ').trim();
+}
+
+/**
+ * The text has no whitespace but single spaces between non-spaces, so foldWhitespace would
+ * return it unchanged. The non-ASCII code units that `\s` matches are listed out: U+00A0,
+ * U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF, and U+200B besides.
+ */
+function isFoldedLine(text: string): boolean {
+  const last = text.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x20) {
+      if (i === 0 || i === last || text.charCodeAt(i + 1) === 0x20) return false;
+    } else if (code < 0x80 ? code >= 0x09 && code <= 0x0d : isOtherWhitespace(code)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isOtherWhitespace(code: number): boolean {
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
 
 type Visit = AnyNode | string;
@@ -55,6 +85,14 @@ function childrenToRead(node: AnyNode, out: string[]): Visit[] {
   return [...element.children, ' '];
 }
 
+/**
+ * A tag needs a '<' and an entity an '&'. Searching for those two characters is much cheaper than
+ * LOOKS_LIKE_MARKUP on plain text, which most titles and many descriptions are.
+ */
+function mayBeMarkup(text: string): boolean {
+  return text.includes('<') || text.includes('&');
+}
+
 const LOOKS_LIKE_MARKUP = /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>|&(#\d+|#x[0-9a-f]+|[a-z]+\d*);/i;
 
 /** HTML (or plain text) → one line of plain text. */
@@ -62,7 +100,7 @@ export function htmlToText(html: string | null | undefined): string {
   if (!html) return '';
   let text = html;
   // Some feeds escape their HTML twice; a second pass turns the leftover "<p>" text into text.
-  for (let pass = 0; pass < 2 && LOOKS_LIKE_MARKUP.test(text); pass++) {
+  for (let pass = 0; pass < 2 && mayBeMarkup(text) && LOOKS_LIKE_MARKUP.test(text); pass++) {
     const parts: string[] = [];
     // Bounded first: htmlparser2 is quadratic in nesting depth.
     const bounded = flattenDeepNesting(text, MAX_NESTING, 'html').text;

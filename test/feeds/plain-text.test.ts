@@ -1,0 +1,77 @@
+/**
+ * The shortcuts for text that is already plain (foldWhitespace and withoutControls returning
+ * their input when there is nothing to change, htmlToText not parsing text without '<' or '&')
+ * give exactly what the full path gives. The references below are the full paths, written out.
+ */
+import { describe, expect, it } from 'vitest';
+import { foldWhitespace, htmlToText, repairMojibake } from '../../src/feeds/text.js';
+import { withoutControls } from '../../src/safe-text.js';
+
+const referenceFold = (text: string) => text.replace(/[\s\u00a0\u200b\ufeff]+/g, ' ').trim();
+const referenceWithoutControls = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+/** htmlToText of text that LOOKS_LIKE_MARKUP cannot match: mojibake repaired, controls out, whitespace folded. */
+const referencePlain = (text: string) => referenceFold(referenceWithoutControls(repairMojibake(text)));
+
+/** Every UTF-16 code unit, lone surrogates included. */
+const EVERY_CODE_UNIT = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code));
+
+const PLAIN = [
+  '',
+  ' ',
+  'a',
+  'Mexico extradites 26 cartel figures',
+  ' leading space',
+  'trailing space ',
+  'two  spaces',
+  'tab\there',
+  'line\nbreak',
+  'crlf\r\nline',
+  'no\u00a0break',
+  'zero\u200bwidth',
+  'bom\ufeffinside',
+  '\ufeffbom first',
+  'ideographic\u3000space',
+  'line\u2028separator',
+  'según la reunión, continuará la próxima semana en el país',
+  'São Paulo, Zürich, Łódź, İstanbul',
+  'MÃ©xico extraditÃ³ a â€œEl Mayoâ€\u009d',
+  'animarÃ¡n la Navidad',
+  'Ã la carte',
+  'ESC\u001b[2J and BEL\u0007',
+  'C1\u0085\u009b controls',
+  'bidi\u202egpj.exe \u2067x\u2069',
+  'LRM\u200e and RLM\u200f',
+  'emoji 🇲🇽 and a lone \ud800 surrogate',
+  'a > b, x = "y", 50% off; it’s — fine',
+];
+
+describe('plain text shortcuts', () => {
+  it.each(PLAIN)('htmlToText(%j) is the full path', (text) => {
+    expect(htmlToText(text)).toBe(referencePlain(text));
+  });
+
+  it('foldWhitespace agrees with the full replacement around every code unit', () => {
+    for (const char of EVERY_CODE_UNIT) {
+      for (const text of [char, `a${char}b`, `${char}a`, `a${char}`, `a ${char}b`, `a${char} b`, `${char}${char}`]) {
+        if (foldWhitespace(text) !== referenceFold(text)) expect(foldWhitespace(text), JSON.stringify(text)).toBe(referenceFold(text));
+      }
+    }
+  });
+
+  it('withoutControls agrees with the full replacement for every code unit', () => {
+    for (const char of EVERY_CODE_UNIT) {
+      const text = `a${char}b`;
+      if (withoutControls(text) !== referenceWithoutControls(text)) expect(withoutControls(text), JSON.stringify(text)).toBe(referenceWithoutControls(text));
+    }
+  });
+
+  it.each([
+    ['AT&T and a < b', 'AT&T and a < b'],
+    ['Caro&nbsp;Quintero &amp; &quot;El Mayo&quot;', 'Caro Quintero & "El Mayo"'],
+    ['<p>Mexico <b>sends</b> 26</p><p>cartel figures</p>', 'Mexico sends 26 cartel figures'],
+    ['&lt;p&gt;double &amp;amp; escaped&lt;/p&gt;', 'double & escaped'],
+    ['&#27;[2J escape by reference', '[2J escape by reference'],
+  ])('text with "<" or "&" still goes through the parser: %j → %j', (html, text) => {
+    expect(htmlToText(html)).toBe(text);
+  });
+});
