@@ -26,6 +26,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config/index.js';
@@ -137,15 +138,15 @@ export async function benchNewsInProcess(feeds: number): Promise<CycleRow[]> {
 function runProcess(args: string[], env: Record<string, string>, dir: string): Timed & { maxRssMb: number } {
   const usageFile = join(dir, 'usage.json');
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--import', resolve(import.meta.dirname, 'process-usage.js'), ...args], {
-    env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile },
+  const run = spawnSync(process.execPath, ['--import', pathToFileURL(resolve(import.meta.dirname, 'cpu-report.js')).href, ...args], {
+    env: { ...process.env, ...env, BENCH_CPU_REPORT: usageFile },
     stdio: ['ignore', 'ignore', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
   if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr.toString().slice(-2000)}`);
-  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuMs: number; maxRssMb: number };
-  return { cpuMs: usage.cpuMs, wallMs, maxRssMb: usage.maxRssMb };
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { userUs: number; systemUs: number; maxRssKb: number };
+  return { cpuMs: (usage.userUs + usage.systemUs) / 1000, wallMs, maxRssMb: usage.maxRssKb / 1024 };
 }
 
 /** Each cycle as its own `wirewatch poll --once` process, each baseline round as its own process. */
