@@ -9,7 +9,6 @@
  *                             1,000 terms (BENCH_MATCH_CLI_LINES lines, default 50,000; BENCH_MATCH_CLI_RUNS
  *                             runs of each, default 5; BENCH_MATCH_CLI_OTHER=another build's dist/cli.js adds
  *                             its `match` as a row, for before/after figures)
- *   npm run bench -- poll     only the poll cycle
  *   npm run bench -- news     the poll cycle with news against undici, rss-parser and alternation RegExps alone, in-process and
  *                             whole-process, for 100, 1,000 and 3,000 feeds (BENCH_NEWS_FEEDS=100,1000 sets the counts)
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
@@ -77,12 +76,6 @@ if (only === 'match') {
   console.log(`\n## \`wirewatch match\` end to end: ${lines.toLocaleString('en-US')} JSON lines, ${runs} fresh processes of each (node ${process.version})\n`);
   const otherCli = process.env['BENCH_MATCH_CLI_OTHER'];
   console.log(formatMatchCliRows(benchMatchCli(resolve(import.meta.dirname, '../..'), { lines, runs, ...(otherCli ? { otherCli } : {}) })));
-} else if (only === 'poll') {
-  const { benchPollCycle, formatPollRows } = await import('./poll-cycle.js');
-  console.log(`\n## Poll cycle: 1,000 local feeds × 50 items (node ${process.version})\n`);
-  const result = await benchPollCycle();
-  console.log(formatPollRows(result.rows));
-  console.log(`feed size ${(result.feedBytes / 1024).toFixed(1)} KB; peak RSS ${result.peakRssMb.toFixed(0)} MB`);
 } else if (only === 'hostile') {
   const { benchNestingShare, benchDeepHtml } = await import('./hostile.js');
   console.log(`\n## Nesting bound (node ${process.version})\n`);
@@ -139,11 +132,11 @@ if (only === 'match') {
   });
   console.log(`\nkey and value text per row at the end: ${formatRowSizes(rows.at(-1)!)}`);
 } else if (only === undefined) {
-  for (const benchmark of ['match', 'match-beside', 'match-cli', 'poll', 'news', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service', 'store']) {
+  for (const benchmark of ['match', 'match-beside', 'match-cli', 'news', 'hostile', 'long', 'tenants', 'alerts', 'outbox', 'events', 'service', 'store']) {
     const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), benchmark], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else {
-  console.error(`unknown benchmark "${only}": use match, match-beside, match-cli, poll, news, hostile, long, tenants, alerts, outbox, events, service or store`);
+  console.error(`unknown benchmark "${only}": use match, match-beside, match-cli, news, hostile, long, tenants, alerts, outbox, events, service or store`);
   process.exit(2);
 }

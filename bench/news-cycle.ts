@@ -22,7 +22,8 @@
  * store, the cycle, delivering what is due to the console, shutdown), against the baseline script
  * as its own process doing one round; CPU and peak RSS of each process as it reports them at exit.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,7 +34,6 @@ import { loadConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/log.js';
 import { openRuntime, consoleSubscription } from '../src/app/runtime.js';
 import { buildTargets, runPollCycle } from '../src/pipeline/poll-cycle.js';
-import { startServer } from './poll-cycle.js';
 import { alternationWatchlists, fetchBodies, matchNew, parseBodies } from './news-baseline.js';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -51,6 +51,17 @@ export interface CycleRow {
   /** Named baselines measured for this cycle, same process, same responses. */
   baselines: Record<string, Timed>;
   maxRssMb?: number;
+}
+
+/** The feed server (bench/feed-server.ts) in a child process, so its CPU is not counted here. */
+async function startServer(feeds: number, items: number): Promise<{ port: number; stop(): void }> {
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, 'feed-server.js'), String(feeds), String(items)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolveLine) => {
+    createInterface({ input: child.stdout }).once('line', resolveLine);
+  });
+  return { port: Number(line.split(' ')[0]), stop: () => child.kill() };
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; time: Timed }> {

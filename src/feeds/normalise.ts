@@ -5,7 +5,7 @@
 import type { ParsedFeed, ParsedItem } from './types.js';
 import type { Story, StoryIdentity } from './story.js';
 import { canonicalLink } from './link.js';
-import { htmlToText, plainLine, repairMojibake } from './text.js';
+import { detached, htmlToText, plainLine, repairMojibake } from './text.js';
 import { detectLanguage, primaryLanguage } from './language.js';
 import { parseFeedDate } from './dates.js';
 import { earlierStoryIds, resolveIdentity, storyId } from './identity.js';
@@ -86,26 +86,32 @@ function identifyItem(item: ParsedItem, index: number, shared: FeedShared, conte
 
 const itemTitle = (item: ParsedItem) => clip(htmlToText(item.title), MAX_TITLE_CHARS);
 
+const detachedOrNull = (text: string | null) => (text === null ? null : detached(text));
+
 /** One identified item → one Story, or null when it holds nothing a person could read. */
 function completeStory(identified: IdentifiedItem, shared: FeedShared, context: NormaliseContext): Story | null {
-  const { item, link, publishedMs } = identified;
-  const title = itemTitle(item);
-  const summary = clip(itemSummary(item), MAX_SUMMARY_CHARS);
+  const { item, publishedMs } = identified;
+  // Every text a Story keeps is detached from the document it was parsed from: a Story outlives
+  // its feed's turn (in alerts, in events), the document must not.
+  const link = identified.link === null ? null : detached(identified.link);
+  const title = detached(itemTitle(item));
+  const summary = detached(clip(itemSummary(item), MAX_SUMMARY_CHARS));
   if (!title && !summary && !link) return null;
+  const identity = { kind: identified.identity.kind, key: detached(identified.identity.key) };
   return {
     id: identified.id,
     feedId: context.feedId,
-    identity: identified.identity,
-    earlierIds: earlierStoryIds(context.feedId, identified.identity),
+    identity,
+    earlierIds: earlierStoryIds(context.feedId, identity),
     title: title || clip(summary, 120) || (link ?? ''),
     link,
     summary,
     published: new Date(publishedMs ?? context.now).toISOString(),
     publishedFrom: publishedMs === null ? 'first-seen' : 'feed',
     language: primaryLanguage(item.language) ?? shared.feedLanguage ?? detectLanguage(`${title} ${summary}`),
-    categories: [...new Set(item.categories.map((c) => plainLine(c)).filter(Boolean))],
-    imageUrl: canonicalLink(item.imageUrl, shared.base),
-    source: (item.sourceName && plainLine(item.sourceName)) || shared.feedSource,
+    categories: [...new Set(item.categories.map((c) => detached(plainLine(c))).filter(Boolean))],
+    imageUrl: item.imageUrl === null ? null : detachedOrNull(canonicalLink(item.imageUrl, shared.base)),
+    source: (item.sourceName && detached(plainLine(item.sourceName))) || shared.feedSource,
   };
 }
 
@@ -118,7 +124,7 @@ export function identifyFeed(feed: ParsedFeed, context: NormaliseContext): Ident
   const shared: FeedShared = {
     base: feed.link && context.documentUrl ? safeUrl(feed.link, context.documentUrl) : context.documentUrl,
     feedLanguage: primaryLanguage(context.feedLanguage) ?? primaryLanguage(feed.language),
-    feedSource: plainLine(context.feedName ?? repairMojibake(feed.title ?? '')) || hostOf(context.documentUrl),
+    feedSource: detached(plainLine(context.feedName ?? repairMojibake(feed.title ?? ''))) || hostOf(context.documentUrl),
   };
   const items: IdentifiedItem[] = [];
   const ids = new Set<string>();

@@ -308,6 +308,9 @@ const HOUR = 3600_000;
  * One writer at a time (the poll cycle runs under a lease): the hour list is read, extended and
  * written back without a lock.
  */
+/** Event records written together: enough to share statements, few enough to bound what is held. */
+const EVENT_WRITES_AT_ONCE = 50;
+
 export function createEventRepository(store: KeyValueStore, options: { windowMs: number }): EventStatePort {
   const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
   const hourKey = (hour: number) => `event-hour:${hour}`;
@@ -327,11 +330,14 @@ export function createEventRepository(store: KeyValueStore, options: { windowMs:
       return { records, version: (await store.get<string>('event-version')) ?? null };
     },
     save: async ({ changed, closed }, now) => {
-      // Issued together: a cycle changes many events, and each write waiting for the last costs a round trip.
-      await Promise.all([
-        ...changed.map((record) => store.set(`event:${record.id}`, record, eventTtl(record, now))),
-        ...closed.map((id) => store.delete(`event:${id}`)),
-      ]);
+      // A chunk at a time, issued together: each write waiting for the last costs a round trip,
+      // and a cycle's thousands of events serialised at once would be held in memory together.
+      for (let start = 0; start < changed.length; start += EVENT_WRITES_AT_ONCE) {
+        await Promise.all(changed.slice(start, start + EVENT_WRITES_AT_ONCE).map((record) => store.set(`event:${record.id}`, record, eventTtl(record, now))));
+      }
+      for (let start = 0; start < closed.length; start += EVENT_WRITES_AT_ONCE) {
+        await Promise.all(closed.slice(start, start + EVENT_WRITES_AT_ONCE).map((id) => store.delete(`event:${id}`)));
+      }
       if (changed.length > 0) {
         const key = hourKey(hourOf(now));
         const list = (await store.get<string[]>(key)) ?? [];

@@ -31,6 +31,11 @@ type Operation =
 
 /** Keys per statement: json_each has no limit to speak of, but one huge statement holds the writer long. */
 const MAX_KEYS_PER_STATEMENT = 2000;
+/**
+ * Characters of values per write statement: the batch is one JSON text, copied again by SQLite,
+ * so thousands of large values at once (a cycle's events) would be held several times over.
+ */
+const MAX_CHARS_PER_STATEMENT = 512 * 1024;
 
 export function batchSqliteAdapter<T extends RawSqliteAdapter>(adapter: T, table = 'keyv'): T {
   const query = adapter.query.bind(adapter);
@@ -60,10 +65,15 @@ export function batchSqliteAdapter<T extends RawSqliteAdapter>(adapter: T, table
     if (kind === 'other') return queue.splice(0, 1);
     let count = 0;
     let keys = 0;
+    let chars = 0;
     for (const operation of queue) {
       if (operation.kind !== kind) break;
-      keys += operation.kind === 'read' ? operation.keys.length : operation.kind === 'write' ? operation.entries.length : 0;
-      if (count > 0 && keys > MAX_KEYS_PER_STATEMENT) break;
+      if (operation.kind === 'read') keys += operation.keys.length;
+      if (operation.kind === 'write') {
+        keys += operation.entries.length;
+        for (const [, value] of operation.entries) chars += value.length;
+      }
+      if (count > 0 && (keys > MAX_KEYS_PER_STATEMENT || chars > MAX_CHARS_PER_STATEMENT)) break;
       count++;
     }
     return queue.splice(0, count);

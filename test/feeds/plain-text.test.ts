@@ -4,7 +4,7 @@
  * give exactly what the full path gives. The references below are the full paths, written out.
  */
 import { describe, expect, it } from 'vitest';
-import { foldWhitespace, htmlToText, repairMojibake } from '../../src/feeds/text.js';
+import { detached, foldWhitespace, htmlToText, repairMojibake } from '../../src/feeds/text.js';
 import { withoutControls } from '../../src/safe-text.js';
 
 const referenceFold = (text: string) => text.replace(/[\s\u00a0\u200b\ufeff]+/g, ' ').trim();
@@ -73,5 +73,21 @@ describe('plain text shortcuts', () => {
     ['&#27;[2J escape by reference', '[2J escape by reference'],
   ])('text with "<" or "&" still goes through the parser: %j → %j', (html, text) => {
     expect(htmlToText(html)).toBe(text);
+  });
+});
+
+describe('detached copies a string exactly', () => {
+  const document = `<rss>${'x'.repeat(50_000)}<title>Mexico extradites a cartel figure</title></rss>`;
+  const cases: [string, string][] = [
+    ['empty', ''],
+    ['short, kept as is', 'El Mayo'],
+    ['cut from a large document', document.slice(50_012, 50_045)],
+    ['accents and emoji', 'Extradición de «El Mencho» a EU 🇺🇸 — según fuentes'],
+    ['a lone surrogate', `broken \ud800 text and \udfff too, long enough`],
+    ['controls and NUL', 'a\u0000b\u0007c\u2028d'.repeat(5)],
+  ];
+  it.each(cases)('%s', (_, text) => {
+    expect(detached(text)).toBe(text);
+    expect(detached(text).length).toBe(text.length);
   });
 });
