@@ -278,8 +278,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   /** What is still to send: the alert, or the roll-up less the stories the channel has had; null when nothing is. */
   async function undelivered(channel: string, payload: Exclude<OutboxPayload, EventEdit>): Promise<Alert | RollUp | null> {
     if (!isRollUp(payload)) return (await repositories.deliveries.delivered(channel, dedupeKeys(payload.story))) ? null : payload;
-    const stories: RollUp['stories'] = [];
-    for (const story of payload.stories) if (!(await repositories.deliveries.delivered(channel, dedupeKeys(story)))) stories.push(story);
+    // One read for the whole roll-up: it can list hundreds of stories.
+    const delivered = await repositories.deliveries.deliveredEach(payload.stories.map((story) => ({ channel, dedupeKeys: dedupeKeys(story) })));
+    const stories = payload.stories.filter((_, index) => !delivered[index]);
     if (stories.length === 0) return null;
     return stories.length === payload.stories.length ? payload : { ...payload, stories };
   }

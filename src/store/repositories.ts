@@ -158,20 +158,20 @@ export function createSeenRepository(store: KeyValueStore, options: { ttlMs: num
 
 export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs: number }) {
   const key = (channel: string, dedupeKey: string) => `delivery:${channel}:${dedupeKey}`;
+  /** For each story (its channel and dedupe keys): whether any of its keys already reached the channel; one read for all. */
+  const deliveredEach = async (checks: readonly { channel: string; dedupeKeys: readonly string[] }[]): Promise<boolean[]> => {
+    const values = await store.getMany(checks.flatMap(({ channel, dedupeKeys }) => dedupeKeys.map((dedupeKey) => key(channel, dedupeKey))));
+    let next = 0;
+    return checks.map(({ dedupeKeys }) => {
+      const found = values.slice(next, next + dedupeKeys.length).some((value) => value !== undefined);
+      next += dedupeKeys.length;
+      return found;
+    });
+  };
   return {
+    deliveredEach,
     /** True when any of the story's dedupe keys already reached the channel. */
-    delivered: async (channel: string, dedupeKeys: string[]): Promise<boolean> =>
-      (await store.getMany(dedupeKeys.map((dedupeKey) => key(channel, dedupeKey)))).some((value) => value !== undefined),
-    /** `delivered` for each check, in one read of the store for all of them. */
-    deliveredEach: async (checks: readonly { channel: string; dedupeKeys: readonly string[] }[]): Promise<boolean[]> => {
-      const values = await store.getMany(checks.flatMap(({ channel, dedupeKeys }) => dedupeKeys.map((dedupeKey) => key(channel, dedupeKey))));
-      let next = 0;
-      return checks.map(({ dedupeKeys }) => {
-        const found = values.slice(next, next + dedupeKeys.length).some((value) => value !== undefined);
-        next += dedupeKeys.length;
-        return found;
-      });
-    },
+    delivered: async (channel: string, dedupeKeys: readonly string[]): Promise<boolean> => (await deliveredEach([{ channel, dedupeKeys }]))[0]!,
     record: async (channel: string, dedupeKeys: string[], record: DeliveryRecord): Promise<void> => {
       for (const dedupeKey of dedupeKeys) await store.set(key(channel, dedupeKey), record, options.ttlMs);
     },

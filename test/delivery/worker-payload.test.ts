@@ -10,7 +10,10 @@ import { openStore, createRepositories } from '../../src/store/index.js';
 import { manualClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { testStory } from '../helpers/stories.js';
-import type { Alert } from '../../src/alerts/alert.js';
+import { dedupeKeys, type Alert } from '../../src/alerts/alert.js';
+import { isRollUp, type RollUp } from '../../src/alerts/rollup.js';
+import { rollUpOf } from '../helpers/rollups.js';
+import { openRig } from './worker-fixtures.js';
 
 const T0 = Date.UTC(2026, 11, 1, 12);
 const alert = (channel: string, id: string): Alert => ({
@@ -51,4 +54,23 @@ describe('delivery worker and payloads', () => {
     }
     expect(await outbox.list()).toMatchObject([{ state: 'pending', lastError: { code: 'delivery_rate_limited' } }]);
   });
+
+  it('sends a roll-up less the stories the channel already had, read from a real SQLite store in one go', async () => {
+    const sent: RollUp[] = [];
+    const rig = await openRig({ name: 'record', deliver: async (payload) => void (isRollUp(payload) && sent.push(payload)) });
+    try {
+      const rollUp = rollUpOf('console', 300);
+      // Every third story reached the channel on its own before.
+      for (const [index, story] of rollUp.stories.entries()) {
+        if (index % 3 === 0) await rig.repositories.deliveries.record('console', dedupeKeys(story), { deliveredAt: T0, storyId: story.id, feedId: 'feed0', watchlists: ['tariffs'] });
+      }
+      await rig.outbox.enqueue([{ channel: 'console', storyId: 'rollup', order: 1, payload: rollUp, dueAt: rig.clock.now() }], rig.clock.now());
+      await rig.run();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.stories.map((story) => story.id)).toEqual(rollUp.stories.filter((_, index) => index % 3 !== 0).map((story) => story.id));
+    } finally {
+      await rig.close();
+    }
+  });
 });
+
