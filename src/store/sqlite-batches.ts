@@ -19,7 +19,6 @@ export interface RawSqliteAdapter {
   get(key: string): Promise<string | undefined>;
   getMany(keys: string[]): Promise<(string | undefined)[]>;
   set(key: string, value: string): Promise<unknown>;
-  setMany?(entries: { key: string; value: string }[]): Promise<boolean[]>;
   delete(key: string): Promise<boolean>;
   deleteMany(keys: string[]): Promise<boolean>;
   clear(): Promise<void>;
@@ -112,10 +111,6 @@ export function batchSqliteAdapter<T extends RawSqliteAdapter>(adapter: T, table
   adapter.get = async (key) => (await read([key]))[0];
   adapter.getMany = (keys) => read(keys);
   adapter.set = (key, value) => write([[key, value]]);
-  adapter.setMany = async (entries) => {
-    await write(entries.map(({ key, value }) => [key, value]));
-    return entries.map(() => true);
-  };
   adapter.delete = (key) => other(() => original.delete(key));
   adapter.deleteMany = (keys) => other(() => original.deleteMany(keys));
   adapter.clear = () => other(() => original.clear());
