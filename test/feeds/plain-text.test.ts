@@ -3,8 +3,13 @@
  * their input when there is nothing to change, htmlToText not parsing text without '<' or '&')
  * give exactly what the full path gives. The references below are the full paths, written out.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { detached, foldWhitespace, htmlToText, repairMojibake } from '../../src/feeds/text.js';
+import { parseFeedDocument } from '../../src/feeds/parse.js';
+import { normaliseFeed } from '../../src/feeds/normalise.js';
+import type { Story } from '../../src/feeds/story.js';
 import { withoutControls } from '../../src/safe-text.js';
 
 const referenceFold = (text: string) => text.replace(/[\s\u00a0\u200b\ufeff]+/g, ' ').trim();
@@ -91,3 +96,48 @@ describe('detached copies a string exactly', () => {
     expect(detached(text).length).toBe(text.length);
   });
 });
+
+describe('detached keeps nothing of the text it was cut from', () => {
+  // The collector, exposed for this test alone, so what a slice keeps alive can be weighed.
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+
+  /** Heap growth while 40 titles cut from 40 one-megabyte documents are held, `keep` applied to each. */
+  function heldBy(keep: (title: string) => string): number {
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    const titles: string[] = [];
+    for (let n = 0; n < 40; n++) {
+      const document = `<rss>${String(n).repeat(1_000_000 / String(n).length)}<title>Mexico extradites figure ${n}</title></rss>`;
+      titles.push(keep(document.slice(document.indexOf('<title>') + 7, document.indexOf('</title>'))));
+    }
+    collect();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(titles).toHaveLength(40);
+    return grown;
+  }
+
+  it('the Stories of 20 parsed half-megabyte feeds hold none of their documents', async () => {
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    const stories: Story[] = [];
+    for (let n = 0; n < 20; n++) {
+      const filler = `feed ${n} `.repeat(50_000);
+      const document =
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet ${n}</title><description>${filler}</description>` +
+        `<item><title>Mexico extradites cartel figure number ${n} to the United States</title><link>https://outlet.example/${n}</link>` +
+        `<guid>guid-of-item-number-${n}</guid><category>Security and justice</category><description>Officials said the transfer happened overnight.</description></item></channel></rss>`;
+      const parsed = await parseFeedDocument(document, { baseUrl: 'https://outlet.example/feed' });
+      stories.push(...normaliseFeed(parsed, { feedId: `f${n}`, feedName: null, feedLanguage: null, documentUrl: 'https://outlet.example/feed', now: 0 }));
+    }
+    collect();
+    expect(stories).toHaveLength(20);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(3_000_000);
+  });
+
+  it('a plain slice holds its documents (the control), a detached one does not', () => {
+    expect(heldBy((title) => title)).toBeGreaterThan(20_000_000);
+    expect(heldBy(detached)).toBeLessThan(2_000_000);
+  });
+});
+
