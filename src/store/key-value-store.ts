@@ -11,6 +11,7 @@ import { WirewatchError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { RawSqliteAdapter } from './sqlite-batches.js';
 import { systemClock, type Clock } from '../clock.js';
+import { deserializeRecord, serializeRecord } from './serialization.js';
 
 export type StoreKind = 'sqlite' | 'redis' | 'memory';
 
@@ -116,14 +117,14 @@ async function openSqlite(url: string, clock: Clock): Promise<KeyValueStore> {
   // WAL: readers never block the writer, and a commit needs no fsync of the main file.
   await sqlite.query('PRAGMA journal_mode=WAL');
   await sqlite.query('PRAGMA synchronous=NORMAL');
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true, serialize: serializeRecord, deserialize: deserializeRecord });
   return wrap('sqlite', url, keyv, sqlite, clock);
 }
 
 async function openRedis(url: string, clock: Clock): Promise<KeyValueStore> {
   const { default: KeyvRedis } = await import('@keyv/redis');
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 });
-  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
+  const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true, serialize: serializeRecord, deserialize: deserializeRecord });
   return wrap('redis', redactUrl(url), keyv, null, clock);
 }
 
