@@ -18,8 +18,8 @@ import { asWirewatchError, type WirewatchError } from '../errors.js';
 import { sha1Hex } from '../hash.js';
 import type { FeedFetcher } from '../feeds/fetch/feed-fetcher.js';
 import { decodeFeedBody } from '../feeds/decode.js';
-import { MAX_ITEMS, parseFeedDocument } from '../feeds/parse.js';
-import { identifyFeed, type IdentifiedFeed, type IdentifiedItem } from '../feeds/normalise.js';
+import { MAX_ITEMS } from '../feeds/parse.js';
+import type { IdentifiedFeed, IdentifiedItem } from '../feeds/normalise.js';
 import { earlierStoryIds } from '../feeds/identity.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
@@ -28,6 +28,7 @@ import type { AlertSink } from '../delivery/sink.js';
 import type { Outbox } from '../outbox/types.js';
 import type { FeedState, Repositories, SeenRecord, SeenTimes } from '../store/repositories.js';
 import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
+import { readDocumentItems, type KnownItem } from './document-items.js';
 
 export interface Subscriber {
   channel: string;
@@ -106,8 +107,13 @@ export type FetchedStories =
   | { kind: 'unchanged' }
   | {
       kind: 'stories';
-      /** Every item identified; `feed.stories(items)` reads the text of those that need it. */
+      /** The parsed items, identified; `feed.stories(items)` reads the text of those that need it. */
       feed: IdentifiedFeed;
+      /** Items left out of the parse: their text is that of a story the seen-record holds. */
+      known: KnownItem[];
+      segmentKeyOf: (item: IdentifiedItem) => string | undefined;
+      /** The feed's seen-record as it was before this poll (none: first poll, dry run, or no store). */
+      seen: SeenRecord | undefined;
       bodyHash: string;
       etag: string | null;
       lastModified: string | null;
@@ -124,12 +130,21 @@ export interface FailedItem {
   error: WirewatchError;
 }
 
+export interface FetchOptions {
+  signal?: AbortSignal;
+  /**
+   * The feed's seen-record, read only once the body has changed (a 304 costs no read): items it
+   * holds with the same text are not parsed again.
+   */
+  readSeen?: () => Promise<SeenRecord | undefined>;
+}
+
 /** Fetch and turn the body into Stories; a 304 or an identical body costs no parse. */
 export async function fetchStories(
   target: FeedTarget,
   state: FeedState | null,
   context: Pick<PollContext, 'fetcher' | 'clock' | 'maxBytes'>,
-  signal?: AbortSignal,
+  options: FetchOptions = {},
 ): Promise<FetchedStories> {
   const response = await context.fetcher.fetch({
     url: target.feed.url,
@@ -137,30 +152,37 @@ export async function fetchStories(
     lastModified: state?.lastModified ?? null,
     trusted: target.trusted,
     feedId: target.feed.id,
-    ...(signal ? { signal } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (response.kind === 'not-modified') return { kind: 'not-modified' };
   const bodyHash = sha1Hex(response.body);
   if (state?.bodyHash === bodyHash) return { kind: 'unchanged' };
   const decoded = decodeFeedBody(response.body, response.contentType, { maxBytes: context.maxBytes });
-  const parsed = await parseFeedDocument(decoded.text, { baseUrl: response.finalUrl });
+  const seen = await options.readSeen?.();
   const failedItems: FailedItem[] = [];
-  const feed = identifyFeed(parsed, {
-    feedId: target.feed.id,
-    feedName: target.feed.name,
-    feedLanguage: target.feed.language,
-    documentUrl: response.finalUrl,
-    now: context.clock.now(),
-    onItemError: (index, error) => failedItems.push({ index, error: asWirewatchError(error) }),
-  });
+  const document = await readDocumentItems(
+    decoded.text,
+    {
+      feedId: target.feed.id,
+      feedName: target.feed.name,
+      feedLanguage: target.feed.language,
+      documentUrl: response.finalUrl,
+      now: context.clock.now(),
+      onItemError: (index, error) => failedItems.push({ index, error: asWirewatchError(error) }),
+    },
+    seen,
+  );
   return {
     kind: 'stories',
-    feed,
+    feed: document.feed,
+    known: document.known,
+    segmentKeyOf: document.segmentKeyOf,
+    seen,
     bodyHash,
     etag: response.etag,
     lastModified: response.lastModified,
-    repairs: parsed.repairs,
-    droppedItems: parsed.droppedItems,
+    repairs: document.repairs,
+    droppedItems: document.droppedItems,
     failedItems,
   };
 }
@@ -244,13 +266,18 @@ function seenTimes(feedId: string, story: StoryIds, seen: SeenRecord | undefined
   return seen.items[story.id] ?? earlierStoryIds(feedId, story.identity).map((id) => seen.items[id]).find((times) => times !== undefined);
 }
 
-function nextSeenRecord(feedId: string, previous: SeenRecord | undefined, stories: readonly StoryIds[], now: number): SeenRecord {
+/** The record after this poll: every item of the document seen now, with the key of its text when there is one. */
+function nextSeenRecord(feedId: string, previous: SeenRecord | undefined, fetched: DocumentOfStories, now: number): SeenRecord {
   const items = { ...(previous?.items ?? {}) };
-  for (const story of stories) {
-    items[story.id] = [seenTimes(feedId, story, previous)?.[0] ?? now, now];
-  }
+  const record = (id: string, firstSeen: number, key: string | undefined) => {
+    items[id] = key === undefined ? [firstSeen, now] : [firstSeen, now, key];
+  };
+  for (const item of fetched.feed.items) record(item.id, seenTimes(feedId, item, previous)?.[0] ?? now, fetched.segmentKeyOf(item));
+  for (const item of fetched.known) record(item.id, previous?.items[item.id]?.[0] ?? now, item.segmentKey);
   return { baselineAt: previous?.baselineAt ?? now, items };
 }
+
+type DocumentOfStories = Extract<FetchedStories, { kind: 'stories' }>;
 
 /**
  * A feed's turn up to the queueing: either finished (nothing to queue: unchanged, failed, first
@@ -282,7 +309,9 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
 
   let fetched: FetchedStories;
   try {
-    fetched = await fetchStories(target, state, context, options.signal);
+    // No record is read on a dry run (it records nothing) or before a feed's first poll.
+    const readSeen = state ? () => repositories.seen.get(target.feed.id) : undefined;
+    fetched = await fetchStories(target, state, context, { ...(options.signal ? { signal: options.signal } : {}), ...(readSeen ? { readSeen } : {}) });
   } catch (error) {
     // Cancelled by shutdown: not the feed's fault, so no failure is counted against it.
     if (options.signal?.aborted) return done(outcome(target, 'failed', { error: { code: 'internal', message: 'cancelled: shutting down' } }));
@@ -305,19 +334,19 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   };
   logFailedItems();
 
-  const seen = state ? await repositories.seen.get(target.feed.id) : undefined;
+  const seen = fetched.seen;
   const current = fetched.feed.items;
   // Only new items are read further (their text turned into Stories); the rest are known by id.
   const fresh = current.filter((item) => !seenTimes(target.feed.id, item, seen));
-  const counts = { stories: current.length, newStories: options.dryRun ? current.length : fresh.length };
+  const counts = { stories: current.length + fetched.known.length, newStories: options.dryRun ? current.length : fresh.length };
   // Every story is queued or recorded by now, so the validators advance: a 304 next time hides nothing.
   const stateAfter = (s: FeedState) => recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash });
 
   if (state && !seen) {
     // First poll of this feed: remember what is already there, alert on none of it.
-    await repositories.seen.put(target.feed.id, nextSeenRecord(target.feed.id, undefined, current, now), now);
+    await repositories.seen.put(target.feed.id, nextSeenRecord(target.feed.id, undefined, fetched, now), now);
     await repositories.feedStates.put(stateAfter(state));
-    log.info({ stories: current.length }, 'first poll of this feed: recorded what is already there, no alerts');
+    log.info({ stories: counts.stories }, 'first poll of this feed: recorded what is already there, no alerts');
     return done(outcome(target, 'baseline', counts));
   }
 
@@ -340,7 +369,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   } catch (error) {
     return done(notQueued(target, counts, asWirewatchError(error), log));
   }
-  const records = state ? { seen: nextSeenRecord(target.feed.id, seen, current, now), state: stateAfter(state) } : null;
+  const records = state ? { seen: nextSeenRecord(target.feed.id, seen, fetched, now), state: stateAfter(state) } : null;
   return alertsTurn({ target, repositories, log, pending, counts, freshCount: fresh.length, records, now });
 }
 

@@ -67,8 +67,11 @@ export function emptyFeedState(url: string): FeedState {
   };
 }
 
-/** [first seen, last seen] in epoch ms. */
-export type SeenTimes = [number, number];
+/**
+ * [first seen, last seen] in epoch ms, and the key of the item's text when it was last read
+ * (feeds/item-segments.ts): an item whose text has that key again is known without a parse.
+ */
+export type SeenTimes = [number, number] | [number, number, string];
 
 export interface SeenRecord {
   /** When the feed's first poll recorded what was already there. */

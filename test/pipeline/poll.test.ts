@@ -240,6 +240,38 @@ describe('story identity across polls', () => {
     expect(h.output()).toBe('');
     await h.close();
   });
+  it('knows an item read before by its text: the record keeps a key per item; an item edited under the same guid is read again, not alerted again', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [
+      { guid: 'a', title: 'Capo extradited to Texas', published: T0 - HOUR },
+      { guid: 'b', title: 'Weather in Oaxaca', published: T0 - HOUR },
+    ];
+    serveFeed('/feed.xml', () => items);
+    const h = await harness(configWith(['/feed.xml']), clock);
+    await h.poll();
+    const keysOf = async () => Object.values((await h.runtime.repositories.seen.get('feed0'))!.items).map((times) => times[2]);
+    const firstKeys = await keysOf();
+    expect(firstKeys).toHaveLength(2);
+    for (const key of firstKeys) expect(key).toMatch(/^[A-Za-z0-9_-]{12}$/);
+
+    clock.advance(60_000);
+    items[0] = { ...items[0]!, title: 'Capo extradited to Texas, a judge says (updated)' };
+    items.unshift({ guid: 'c', title: 'Second suspect extradited', published: clock.now() });
+    const second = await h.poll();
+    expect(second.feeds[0]).toMatchObject({ status: 'polled', stories: 3, newStories: 1, alerts: 1 });
+    expect(alertsIn(h.output()).map((a) => a.story.title)).toEqual(['Second suspect extradited']);
+    // The edited item has a new key, the unchanged one keeps its own, the new item has one.
+    const secondKeys = await keysOf();
+    expect(secondKeys).toHaveLength(3);
+    expect(secondKeys).toContain(firstKeys[1]);
+    expect(secondKeys).not.toContain(firstKeys[0]);
+
+    clock.advance(60_000);
+    items.push({ guid: 'd', title: 'Another extradition today', published: clock.now() });
+    expect((await h.poll()).feeds[0]).toMatchObject({ stories: 4, newStories: 1, alerts: 1 });
+    expect(alertsIn(h.output()).map((a) => a.story.title)).toEqual(['Second suspect extradited', 'Another extradition today']);
+    await h.close();
+  });
 });
 
 describe('shared feeds', () => {

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { dedupeKeys } from '../../src/alerts/alert.js';
 import { openStore, createRepositories, emptyFeedState, type KeyValueStore } from '../../src/store/index.js';
+import type { SeenRecord } from '../../src/store/repositories.js';
 
 const HOUR = 3_600_000;
 const TTL = 6 * HOUR;
@@ -140,7 +141,7 @@ describe('seen records', () => {
     const clock = manualClock(Date.now() + HOUR);
     const store = await open(clock);
     const { seen } = createRepositories(store, { seenTtlMs: TTL, deliveryTtlMs: TTL });
-    let record = { baselineAt: clock.now(), items: {} as Record<string, [number, number]> };
+    let record: SeenRecord = { baselineAt: clock.now(), items: {} };
     for (let hour = 0; hour < 3 * (TTL / HOUR); hour++) {
       // Ten new stories an hour; the feed lists its latest 50.
       for (let i = 0; i < 10; i++) record.items[`h${hour}-${i}`] = [clock.now(), clock.now()];
