@@ -43,8 +43,26 @@ function* sentenceSegments(text: string, segmenter: Intl.Segmenter): Generator<{
   }
 }
 
+/**
+ * One segmenter per language, made once: making one loads the locale's break rules, which costs
+ * more than segmenting a whole description. A segmenter holds no state between calls.
+ */
+const segmenters = new Map<string, Intl.Segmenter>();
+const MAX_CACHED_SEGMENTERS = 32;
+
+function segmenterFor(language: string | null | undefined): Intl.Segmenter {
+  const locale = language ?? 'en';
+  let segmenter = segmenters.get(locale);
+  if (!segmenter) {
+    segmenter = new Intl.Segmenter(locale, { granularity: 'sentence' });
+    // Languages come from feeds: a bounded few are kept, any others made each time.
+    if (segmenters.size < MAX_CACHED_SEGMENTERS) segmenters.set(locale, segmenter);
+  }
+  return segmenter;
+}
+
 function splitSentences(text: string, language: string | null | undefined): Sentence[] {
-  const segmenter = new Intl.Segmenter(language ?? 'en', { granularity: 'sentence' });
+  const segmenter = segmenterFor(language);
   const sentences: Sentence[] = [];
   for (const segment of sentenceSegments(text, segmenter)) {
     const trimmed = segment.segment.trim();

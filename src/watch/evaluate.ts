@@ -81,8 +81,37 @@ function withPartner(xs: readonly Evidence[], ys: readonly Evidence[], distance:
 
 export class StoryEvaluation {
   private readonly entityMemo = new Map<string, Evidence[] | null>();
+  /** NEAR nodes met before in this story: their evidence takes sorting and searching to find. */
+  private readonly nearMemo = new Map<CompiledNode, Evidence[] | null>();
 
   constructor(private readonly hits: ReadonlyMap<number, FieldHit[]>) {}
+
+  /**
+   * Whether `node` is true: exactly `evaluate(node) !== null`, without building the evidence of
+   * terms, and stopping at the first false child of an AND or true child of an OR. Most
+   * candidate watchlists and nearly all exclusions turn out false, and their evidence would be
+   * garbage: asked first, this keeps a story's matching from allocating what it never reports.
+   */
+  holds(node: CompiledNode): boolean {
+    switch (node.kind) {
+      case 'term':
+        return this.hasHit(node.pattern, node.fields);
+      case 'entity':
+        return this.entityEvidence(node.entity, node.fields) !== null;
+      case 'not':
+        return !this.holds(node.child);
+      case 'and':
+        // Positions last: a NEAR is the one child whose truth costs evidence.
+        for (const child of node.children) if (child.kind !== 'near' && !this.holds(child)) return false;
+        for (const child of node.children) if (child.kind === 'near' && !this.holds(child)) return false;
+        return true;
+      case 'or':
+        for (const child of node.children) if (this.holds(child)) return true;
+        return false;
+      case 'near':
+        return this.holds(node.left) && this.holds(node.right) && this.nearOf(node) !== null;
+    }
+  }
 
   /** The evidence that makes `node` true, or null when it is false (NOT yields [] when true). */
   evaluate(node: CompiledNode): Evidence[] | null {
@@ -113,8 +142,17 @@ export class StoryEvaluation {
         return any;
       }
       case 'near':
-        return this.near(node.left, node.right, node.distance);
+        return this.nearOf(node);
     }
+  }
+
+  private nearOf(node: Extract<CompiledNode, { kind: 'near' }>): Evidence[] | null {
+    let evidence = this.nearMemo.get(node);
+    if (evidence === undefined) {
+      evidence = this.near(node.left, node.right, node.distance);
+      this.nearMemo.set(node, evidence);
+    }
+    return evidence;
   }
 
   private near(left: CompiledNode, right: CompiledNode, distance: number): Evidence[] | null {
@@ -131,18 +169,23 @@ export class StoryEvaluation {
 
   /** An entity is evaluated once per story and fields; each clause that names it gets the evidence relabelled. */
   private entity(entity: CompiledEntity, fields: readonly Field[], clause: string): Evidence[] | null {
-    const key = `${entity.id}|${fields.join(',')}`;
+    const result = this.entityEvidence(entity, fields);
+    return result && result.map((e) => relabelled(e, clause, e.entity, e.role));
+  }
+
+  private entityEvidence(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
+    const key = fields.length === 1 ? `${entity.id}|${fields[0]!}` : `${entity.id}|${fields.join(',')}`;
     let result = this.entityMemo.get(key);
     if (result === undefined) {
       this.entityMemo.set(key, null); // an entity whose context refers back to itself is simply false
       result = this.entityUncached(entity, fields);
       this.entityMemo.set(key, result);
     }
-    return result && result.map((e) => relabelled(e, clause, e.entity, e.role));
+    return result;
   }
 
   private entityUncached(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
-    if (entity.exclude && this.evaluate(entity.exclude) !== null) return null;
+    if (entity.exclude && this.holds(entity.exclude)) return null;
     // A loop, not flatMap: an entity has dozens of aliases and a story hits few or none of them,
     // so the common case must allocate nothing.
     const asEvidence = (aliases: CompiledAlias[]) => {
@@ -156,10 +199,17 @@ export class StoryEvaluation {
     const plain = asEvidence(entity.aliases);
     const ambiguous = asEvidence(entity.ambiguousAliases);
     if (plain.length > 0) return appendAll(plain, ambiguous);
-    if (ambiguous.length === 0 || !entity.context) return null;
+    if (ambiguous.length === 0 || !entity.context || !this.holds(entity.context)) return null;
     const context = this.evaluate(entity.context);
     if (context === null) return null;
     return appendAll(ambiguous, context.map((e) => relabelled(e, e.clause, entity.id, 'context')));
+  }
+
+  private hasHit(pattern: number, fields: readonly Field[]): boolean {
+    const hits = this.hits.get(pattern);
+    if (!hits) return false;
+    for (const hit of hits) if (fields.includes(hit.field)) return true;
+    return false;
   }
 
   private hitsOf(pattern: number, fields: readonly Field[]): readonly FieldHit[] {

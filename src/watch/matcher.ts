@@ -187,9 +187,10 @@ export class WatchlistMatcher implements Matcher {
       const watchlist = this.compiled.get(id)!;
       const languages = watchlist.definition.languages;
       if (languages && input.language && !languages.includes(input.language)) continue;
-      const evidence = evaluation.evaluate(watchlist.positive);
-      if (evidence === null) continue;
-      if (watchlist.exclude && evaluation.evaluate(watchlist.exclude) !== null) continue;
+      // Truth first, evidence only for a watchlist that fires: see StoryEvaluation.holds.
+      if (!evaluation.holds(watchlist.positive)) continue;
+      if (watchlist.exclude && evaluation.holds(watchlist.exclude)) continue;
+      const evidence = evaluation.evaluate(watchlist.positive)!;
       result.watchlists.push(id);
       for (const e of keptEvidence(evidence)) {
         result.matches.push({ watchlist: id, term: e.term, field: e.field, start: e.start, end: e.end, clause: e.clause, entity: e.entity, role: e.role });
