@@ -3,6 +3,7 @@
  * errors with Retry-After, content codings, request headers, network errors, credentials and
  * concurrency. Operator (trusted) feeds are used so the loopback server is reachable.
  */
+import { getEventListeners } from 'node:events';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/clock.js';
@@ -203,6 +204,22 @@ describe('network failures', () => {
     const controller = new AbortController();
     controller.abort(new Error('shutting down'));
     await expect(fetcher.fetch({ ...trusted(server.url('/plain')), signal: controller.signal })).rejects.toThrow('shutting down');
+  });
+
+  it('a caller abort while the server has not answered rejects promptly with the caller reason', async () => {
+    server.route('/silent', () => undefined);
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('shutting down')), 50);
+    await expect(fetcher.fetch({ ...trusted(server.url('/silent')), signal: controller.signal })).rejects.toThrow('shutting down');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a settled fetch leaves nothing registered on the caller signal', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 3; i++) await fetcher.fetch({ ...trusted(server.url('/plain')), signal: controller.signal });
+    await failure(fetcher.fetch({ ...trusted(server.url('/missing')), signal: controller.signal }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
 
