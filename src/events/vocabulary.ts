@@ -111,6 +111,24 @@ export function stemOf(word: string): string {
   return stem.length > STEM_LENGTH ? stem.slice(0, STEM_LENGTH) : stem;
 }
 
+/**
+ * The indexes of the tokens lying inside [start, end). Tokens are in text order and do not
+ * overlap, so those are one run: found by a binary search, not by a walk over every token for
+ * every entity a story names.
+ */
+function tokensWithin(tokens: readonly Token[], start: number, end: number): number[] {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (tokens[middle]!.start < start) low = middle + 1;
+    else high = middle;
+  }
+  const within: number[] = [];
+  for (let index = low; index < tokens.length && tokens[index]!.end <= end; index++) within.push(index);
+  return within;
+}
+
 /** The start of a long text, at most `limit` characters, cut at a word boundary. */
 function leadOf(text: string, limit: number): string {
   if (text.length <= limit) return text;
@@ -227,10 +245,7 @@ export class StoryVocabulary {
     }
     // Entities, unless every content word of the alias is already a concept ("a Estados Unidos").
     for (const hit of entityHits) {
-      const words: number[] = [];
-      tokens.forEach((token, index) => {
-        if (token.start >= hit.start && token.end <= hit.end) words.push(index);
-      });
+      const words = tokensWithin(tokens, hit.start, hit.end);
       const content = words.filter((index) => !STOPWORDS.has(tokens[index]!.text) && !ambiguous.has(index));
       if (content.every((index) => covered[index] === COVERED_BY_CONCEPT && !calendarWords.has(index))) continue;
       for (const index of words) {

@@ -179,8 +179,10 @@ const scratch = new FoldBuffer();
 
 function charsToString(chars: Uint16Array, start: number, end: number): string {
   let text = '';
-  // In slices: spreading a very long run of letters into one call would overflow the stack.
-  for (let i = start; i < end; i += 4096) text += String.fromCharCode(...chars.subarray(i, Math.min(end, i + 4096)));
+  // In slices: a very long run of letters passed as one call's arguments would overflow the
+  // stack. `apply` takes the typed array as it is; a spread walked it through an iterator, three
+  // times slower on the short words that are nearly all calls.
+  for (let i = start; i < end; i += 4096) text += String.fromCharCode.apply(null, chars.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
   return text;
 }
 
