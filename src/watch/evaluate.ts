@@ -80,7 +80,8 @@ function withPartner(xs: readonly Evidence[], ys: readonly Evidence[], distance:
 }
 
 export class StoryEvaluation {
-  private readonly entityMemo = new Map<string, Evidence[] | null>();
+  /** Per entity, per set of fields: asked for by every clause that names the entity, in every watchlist. */
+  private readonly entityMemo = new Map<CompiledEntity, Map<string, Evidence[] | null>>();
   /** NEAR nodes met before in this story: their evidence takes sorting and searching to find. */
   private readonly nearMemo = new Map<CompiledNode, Evidence[] | null>();
 
@@ -174,12 +175,17 @@ export class StoryEvaluation {
   }
 
   private entityEvidence(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
-    const key = fields.length === 1 ? `${entity.id}|${fields[0]!}` : `${entity.id}|${fields.join(',')}`;
-    let result = this.entityMemo.get(key);
+    let byFields = this.entityMemo.get(entity);
+    if (!byFields) {
+      byFields = new Map();
+      this.entityMemo.set(entity, byFields);
+    }
+    const key = fieldsKey(fields);
+    let result = byFields.get(key);
     if (result === undefined) {
-      this.entityMemo.set(key, null); // an entity whose context refers back to itself is simply false
+      byFields.set(key, null); // an entity whose context refers back to itself is simply false
       result = this.entityUncached(entity, fields);
-      this.entityMemo.set(key, result);
+      byFields.set(key, result);
     }
     return result;
   }
@@ -221,6 +227,21 @@ export class StoryEvaluation {
 }
 
 const NO_HITS: readonly FieldHit[] = [];
+
+/**
+ * A set of fields as a memo key, made once per array: compiled queries share their fields arrays,
+ * and joining them afresh for every entity reference of every story was a hot spot.
+ */
+const FIELDS_KEYS = new WeakMap<readonly Field[], string>();
+
+function fieldsKey(fields: readonly Field[]): string {
+  let key = FIELDS_KEYS.get(fields);
+  if (key === undefined) {
+    key = fields.join(',');
+    FIELDS_KEYS.set(fields, key);
+  }
+  return key;
+}
 
 /*
  * Evidence objects are made by these two functions only, always with the same properties in the
