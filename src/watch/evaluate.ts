@@ -80,8 +80,8 @@ function withPartner(xs: readonly Evidence[], ys: readonly Evidence[], distance:
 }
 
 export class StoryEvaluation {
-  /** Per entity, per set of fields: asked for by every clause that names the entity, in every watchlist. */
-  private readonly entityMemo = new Map<CompiledEntity, Map<string, Evidence[] | null>>();
+  /** Per entity and set of fields: asked for by every clause that names the entity, in every watchlist. */
+  private readonly entityMemo = new Map<string, Evidence[] | null>();
   /** NEAR nodes met before in this story: their evidence takes sorting and searching to find. */
   private readonly nearMemo = new Map<CompiledNode, Evidence[] | null>();
 
@@ -175,17 +175,12 @@ export class StoryEvaluation {
   }
 
   private entityEvidence(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
-    let byFields = this.entityMemo.get(entity);
-    if (!byFields) {
-      byFields = new Map();
-      this.entityMemo.set(entity, byFields);
-    }
-    const key = fieldsKey(fields);
-    let result = byFields.get(key);
+    const key = entityKey(entity, fields);
+    let result = this.entityMemo.get(key);
     if (result === undefined) {
-      byFields.set(key, null); // an entity whose context refers back to itself is simply false
+      this.entityMemo.set(key, null); // an entity whose context refers back to itself is simply false
       result = this.entityUncached(entity, fields);
-      byFields.set(key, result);
+      this.entityMemo.set(key, result);
     }
     return result;
   }
@@ -229,16 +224,28 @@ export class StoryEvaluation {
 const NO_HITS: readonly FieldHit[] = [];
 
 /**
- * A set of fields as a memo key, made once per array: compiled queries share their fields arrays,
- * and joining them afresh for every entity reference of every story was a hot spot.
+ * The memo key of an entity in a set of fields, made once and then looked up: building it for
+ * every entity reference of every story (a template string, then hashing it) was a hot spot.
+ * Compiled queries share their fields arrays, so the arrays themselves index the cache.
  */
 const FIELDS_KEYS = new WeakMap<readonly Field[], string>();
+const ENTITY_KEYS = new WeakMap<CompiledEntity, Map<string, string>>();
 
-function fieldsKey(fields: readonly Field[]): string {
-  let key = FIELDS_KEYS.get(fields);
+function entityKey(entity: CompiledEntity, fields: readonly Field[]): string {
+  let fieldsKey = FIELDS_KEYS.get(fields);
+  if (fieldsKey === undefined) {
+    fieldsKey = fields.join(',');
+    FIELDS_KEYS.set(fields, fieldsKey);
+  }
+  let keys = ENTITY_KEYS.get(entity);
+  if (!keys) {
+    keys = new Map();
+    ENTITY_KEYS.set(entity, keys);
+  }
+  let key = keys.get(fieldsKey);
   if (key === undefined) {
-    key = fields.join(',');
-    FIELDS_KEYS.set(fields, key);
+    key = `${entity.id}|${fieldsKey}`;
+    keys.set(fieldsKey, key);
   }
   return key;
 }
