@@ -215,11 +215,27 @@ describe('network failures', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it('a settled fetch leaves nothing registered on the caller signal', async () => {
-    const controller = new AbortController();
-    for (let i = 0; i < 3; i++) await fetcher.fetch({ ...trusted(server.url('/plain')), signal: controller.signal });
-    await failure(fetcher.fetch({ ...trusted(server.url('/missing')), signal: controller.signal }));
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  it('however many fetches share a caller signal, it carries one listener, and aborting it stops them all', async () => {
+    const many = createFeedFetcher(testFetcherOptions({ globalConcurrency: 32, perHostConcurrency: 32 }));
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      server.route('/silent', () => undefined);
+      const controller = new AbortController();
+      for (let i = 0; i < 3; i++) await many.fetch({ ...trusted(server.url('/plain')), signal: controller.signal });
+      const pending = Array.from({ length: 20 }, () => many.fetch({ ...trusted(server.url('/silent')), signal: controller.signal }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      controller.abort(new Error('shutting down'));
+      const outcomes = await Promise.allSettled(pending);
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'resolved'))).toEqual(Array(20).fill('shutting down'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await many.close();
+    }
   });
 });
 
