@@ -279,6 +279,14 @@ function nextSeenRecord(feedId: string, previous: SeenRecord | undefined, fetche
 
 type DocumentOfStories = Extract<FetchedStories, { kind: 'stories' }>;
 
+/** The stories a document lists, each once: parsed or known, and an item listed twice counts once. */
+function distinctStories(fetched: DocumentOfStories): number {
+  if (fetched.known.length === 0) return fetched.feed.items.length;
+  const ids = new Set(fetched.feed.items.map((item) => item.id));
+  for (const item of fetched.known) ids.add(item.id);
+  return ids.size;
+}
+
 /**
  * A feed's turn up to the queueing: either finished (nothing to queue: unchanged, failed, first
  * poll, dry run) or holding the alerts it brought, not yet delivered to their channels, with what
@@ -338,7 +346,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   const current = fetched.feed.items;
   // Only new items are read further (their text turned into Stories); the rest are known by id.
   const fresh = current.filter((item) => !seenTimes(target.feed.id, item, seen));
-  const counts = { stories: current.length + fetched.known.length, newStories: options.dryRun ? current.length : fresh.length };
+  const counts = { stories: distinctStories(fetched), newStories: options.dryRun ? current.length : fresh.length };
   // Every story is queued or recorded by now, so the validators advance: a 304 next time hides nothing.
   const stateAfter = (s: FeedState) => recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash });
 

@@ -272,6 +272,18 @@ describe('story identity across polls', () => {
     expect(alertsIn(h.output()).map((a) => a.story.title)).toEqual(['Second suspect extradited', 'Another extradition today']);
     await h.close();
   });
+  it('counts an item listed twice once, whether it was parsed or known by its text', async () => {
+    const clock = manualClock(T0);
+    const twice: TestItem = { guid: 'a', title: 'Listed twice', published: T0 - HOUR };
+    const items: TestItem[] = [twice, { guid: 'b', title: 'Weather in Oaxaca', published: T0 - HOUR }, twice];
+    serveFeed('/feed.xml', () => items);
+    const h = await harness(configWith(['/feed.xml']), clock);
+    expect((await h.poll()).feeds[0]).toMatchObject({ status: 'baseline', stories: 2 });
+    clock.advance(60_000);
+    items.unshift({ guid: 'c', title: 'Suspect extradited', published: clock.now() });
+    expect((await h.poll()).feeds[0]).toMatchObject({ status: 'polled', stories: 3, newStories: 1, alerts: 1 });
+    await h.close();
+  });
 });
 
 describe('shared feeds', () => {
