@@ -111,6 +111,7 @@ export type FetchedStories =
       feed: IdentifiedFeed;
       /** Items left out of the parse: their text is that of a story the seen-record holds. */
       known: KnownItem[];
+      /** The key of a parsed item's text, for the seen-record; none when the parse could not be matched to the text's items. */
       segmentKeyOf: (item: IdentifiedItem) => string | undefined;
       /** The feed's seen-record as it was before this poll (none: first poll, dry run, or no store). */
       seen: SeenRecord | undefined;
@@ -317,7 +318,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
 
   let fetched: FetchedStories;
   try {
-    // No record is read on a dry run (it records nothing) or before a feed's first poll.
+    // No record is read on a dry run: it records nothing, and parses every item.
     const readSeen = state ? () => repositories.seen.get(target.feed.id) : undefined;
     fetched = await fetchStories(target, state, context, { ...(options.signal ? { signal: options.signal } : {}), ...(readSeen ? { readSeen } : {}) });
   } catch (error) {

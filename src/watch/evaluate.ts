@@ -82,7 +82,10 @@ function withPartner(xs: readonly Evidence[], ys: readonly Evidence[], distance:
 export class StoryEvaluation {
   /** Per entity and set of fields: asked for by every clause that names the entity, in every watchlist. */
   private readonly entityMemo = new Map<string, Evidence[] | null>();
-  /** NEAR nodes met before in this story: their evidence takes sorting and searching to find. */
+  /**
+   * NEAR nodes met before in this story: their evidence takes sorting and searching to find. The
+   * arrays are handed out as they are, so nothing here may change an array it was given.
+   */
   private readonly nearMemo = new Map<CompiledNode, Evidence[] | null>();
 
   constructor(private readonly hits: ReadonlyMap<number, FieldHit[]>) {}
