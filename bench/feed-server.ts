@@ -2,7 +2,7 @@
  * A feed server for benchmarks, run as its own process so its CPU time is not charged to the
  * poller: N feeds of M items each at /feed/<n>.xml, with ETags (If-None-Match → 304).
  * GET /next-round adds ten new items, published just now, at the top of every feed (a cycle with
- * news); the ETags change with the round. `/next-round?at=<epoch ms>` dates the round's items at
+ * news); they keep that date in later rounds; the ETags change with the round. `/next-round?at=<epoch ms>` dates the round's items at
  * that time instead (a benchmark whose clock runs faster than the wall's). An optional third
  * argument keeps only that many items per feed, newest first, so old items drop off as they do
  * from real feeds (0, the default: every item stays). Prints its port on stdout once listening.
@@ -23,7 +23,7 @@ function paragraph(seed: number, words: number): string {
 }
 
 let round = 0;
-/** When each round's items were published (round r at index r); null: the time the document is built. */
+/** When each round's items were published (round r at index r). */
 const roundTimes: (number | null)[] = [null];
 
 /** News headlines of the kinds the shipped watchlists are for, and some they are not. */
@@ -78,7 +78,9 @@ const server = createServer((req, res) => {
   const next = /^\/next-round(?:\?at=(\d+))?$/.exec(req.url ?? '');
   if (next) {
     round++;
-    roundTimes[round] = next[1] === undefined ? null : Number(next[1]);
+    // Each round's items keep the date they were published with, as a real feed's do: re-dating
+    // them at every rebuild changed the text of every earlier round's items every round.
+    roundTimes[round] = next[1] === undefined ? Date.now() : Number(next[1]);
     bodies = Array.from({ length: feeds }, (_, n) => Buffer.from(document(n)));
     res.writeHead(200).end(String(round));
     return;
