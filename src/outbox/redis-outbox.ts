@@ -167,11 +167,13 @@ for _, m in ipairs(members) do
 end
 return #members`;
 
-// Dead entries whose last error is older than ARGV[2]. KEYS: dead. ARGV: prefix, before.
+// Dead entries whose last error is older than ARGV[2], among the ARGV[4] members from rank
+// ARGV[3]. KEYS: dead. ARGV: prefix, before, offset, count. Returns {dropped, scanned}.
 const DROP_DEAD_BEFORE = `
-local prefix, before = ARGV[1], tonumber(ARGV[2])
+local prefix, before, offset = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local members = redis.call('ZRANGE', KEYS[1], offset, offset + tonumber(ARGV[4]) - 1)
 local dropped = 0
-for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+for _, m in ipairs(members) do
   local key = prefix .. 'entry:' .. string.sub(m, ${ORDER_WIDTH + 1})
   local raw = redis.call('HGET', key, 'lastError')
   local at = 0
@@ -182,7 +184,14 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     dropped = dropped + 1
   end
 end
-return dropped`;
+return {dropped, #members}`;
+
+/**
+ * Dead members one DROP_DEAD_BEFORE call looks at. A script blocks Redis while it runs: a
+ * channel that failed for weeks can leave tens of thousands of dead alerts, and one script over
+ * all of them would stall every replica's commands for its length.
+ */
+const DEAD_SCAN_BATCH = 500;
 
 function fromHash(hash: Record<string, string>): OutboxEntry {
   const number = (field: string) => Number(hash[field]);
@@ -297,7 +306,18 @@ export async function openRedisOutbox(url: string, options: { prefix?: string } 
     revive: (now, list) =>
       writing(description, async () => Number(await script(REVIVE, [keys.pending, keys.dead], [prefix, mode(list), now, ...(list ?? [])]))),
     drop: (list) => writing(description, async () => Number(await script(DROP, [keys.pending, keys.dead], [prefix, mode(list), ...(list ?? [])]))),
-    dropDeadBefore: (before) => writing(description, async () => Number(await script(DROP_DEAD_BEFORE, [keys.dead], [prefix, before]))),
+    dropDeadBefore: (before) =>
+      writing(description, async () => {
+        // Batch after batch, the next starting past the members kept. An alert buried meanwhile
+        // can shift the ranks: then a member is looked at twice or left for the next sweep.
+        let dropped = 0;
+        for (let offset = 0; ; ) {
+          const [gone, scanned] = (await script(DROP_DEAD_BEFORE, [keys.dead], [prefix, before, offset, DEAD_SCAN_BATCH])) as [number, number];
+          dropped += gone;
+          offset += scanned - gone;
+          if (scanned < DEAD_SCAN_BATCH) return dropped;
+        }
+      }),
     stats: () =>
       reading(description, async (): Promise<OutboxStats> => {
         const [pending, claimed, dead, oldest] = (await client

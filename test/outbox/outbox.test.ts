@@ -25,6 +25,7 @@ if (!redisUrl) console.warn(`Redis outbox tests skipped: ${redisSkipReason}`);
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 let counter = 0;
 
 /** One isolated outbox store; `open` gives another handle (connection, client) onto it. */
@@ -333,6 +334,17 @@ describe.each([memoryBackend, sqliteBackend, redisBackend].map((make) => [make()
     ]);
     expect(await outbox.dropDeadBefore(T0 + 11 * MINUTE)).toBe(1);
     expect(await outbox.stats()).toMatchObject({ pending: 1, claimed: 1, dead: 0 });
+  });
+
+  test('drops the old dead entries among many more than one pass looks at, and keeps the recent ones', async () => {
+    const outbox = await fresh();
+    const entries = Array.from({ length: 1_300 }, (_, n) => alert('c', `s${n}`, n, T0));
+    await outbox.enqueue(entries, T0);
+    // Old and recent deaths interleaved, so every pass both drops and keeps.
+    for (const [n, entry] of entries.entries()) await outbox.bury(idOf(entry), failure('delivery_permanent', n % 3 === 0 ? T0 + HOUR : T0));
+    expect(await outbox.dropDeadBefore(T0 + MINUTE)).toBe(866);
+    expect((await outbox.stats()).dead).toBe(434);
+    expect((await outbox.list()).every((entry) => Number(entry.storyId.slice(1)) % 3 === 0)).toBe(true);
   });
 
   test('counts entries by state and knows the oldest pending due time', async () => {
