@@ -93,7 +93,7 @@ function completeStory(identified: IdentifiedItem, shared: FeedShared, context: 
   const { item, publishedMs } = identified;
   // Every text a Story keeps is detached from the document it was parsed from: a Story outlives
   // its feed's turn (in alerts, in events), the document must not.
-  const link = identified.link === null ? null : detached(identified.link);
+  const link = detachedOrNull(identified.link);
   const title = detached(itemTitle(item));
   const summary = detached(clip(itemSummary(item), MAX_SUMMARY_CHARS));
   if (!title && !summary && !link) return null;
@@ -110,7 +110,7 @@ function completeStory(identified: IdentifiedItem, shared: FeedShared, context: 
     publishedFrom: publishedMs === null ? 'first-seen' : 'feed',
     language: primaryLanguage(item.language) ?? shared.feedLanguage ?? detectLanguage(`${title} ${summary}`),
     categories: [...new Set(item.categories.map((c) => detached(plainLine(c))).filter(Boolean))],
-    imageUrl: item.imageUrl === null ? null : detachedOrNull(canonicalLink(item.imageUrl, shared.base)),
+    imageUrl: detachedOrNull(canonicalLink(item.imageUrl, shared.base)),
     source: (item.sourceName && detached(plainLine(item.sourceName))) || shared.feedSource,
   };
 }
