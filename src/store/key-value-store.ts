@@ -74,7 +74,9 @@ interface Stored<T> {
  * that time has passed; the clock is the system time in the service, but a benchmark or a test
  * that runs days in seconds moves it ahead. So a TTL is handed to keyv stretched by however far
  * the clock is ahead (never shortened: a test's clock fixed in the past changes nothing), reads
- * also hide what the clock has passed, and the sweep removes it.
+ * also hide what the clock has passed, and the sweep removes it. The stretch is measured just
+ * before keyv reads the system time itself, so an expiry can land a millisecond or two after the
+ * clock's (when the system clock ticks in between); TTLs here are hours.
  */
 function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQuery | null, clock: Clock): KeyValueStore {
   const live = <T>(stored: Stored<T> | undefined | null): T | undefined =>
