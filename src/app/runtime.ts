@@ -136,6 +136,7 @@ export async function openRuntime(config: Readonly<Config>, options: RuntimeOpti
     maxItemAgeMs: config.poll.maxItemAgeMs,
     maxBytes: config.fetch.maxBytes,
     fetchConcurrency: config.fetch.concurrency,
+    fetchPerHostConcurrency: config.fetch.perHostConcurrency,
     burstLimit: config.delivery.burstLimit,
     events,
   };

@@ -56,8 +56,10 @@ export interface PollContext {
   policy: BackoffPolicy;
   maxItemAgeMs: number;
   maxBytes: number;
-  /** The fetcher's global limit; the cycle keeps a few feeds per slot in flight. */
+  /** The fetcher's global limit; the cycle keeps two feeds per slot in flight. */
   fetchConcurrency: number;
+  /** The fetcher's per-host limit; the cycle has no more feeds of one host in flight. */
+  fetchPerHostConcurrency: number;
   /** BURST_LIMIT: alerts a channel gets one by one per cycle; the rest arrive as one roll-up. */
   burstLimit: number;
   /** Groups the cycle's matching stories into events (one alert per event per channel); absent: every story is its own. */

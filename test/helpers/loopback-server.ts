@@ -1,5 +1,5 @@
 /**
- * A real HTTP server on 127.0.0.1 with a free port, for tests that fetch feeds. Tests register
+ * A real HTTP server on 127.0.0.1 (or another loopback address) with a free port, for tests that fetch feeds. Tests register
  * handlers per path; every request is recorded so a test can assert on what the client sent.
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
@@ -25,7 +25,8 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export async function startLoopbackServer(): Promise<LoopbackServer> {
+/** `host`: another address of 127.0.0.0/8 is another host to the fetcher's per-host limits. */
+export async function startLoopbackServer(host = '127.0.0.1'): Promise<LoopbackServer> {
   const routes = new Map<string, Handler>();
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -41,9 +42,9 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${host}:${port}`;
   return {
     origin,
     port,

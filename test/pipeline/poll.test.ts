@@ -57,7 +57,8 @@ function serveFeed(path: string, items: () => TestItem[], headers: Record<string
 
 function configWith(feeds: string[], env: Record<string, string> = {}): Readonly<Config> {
   const path = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(path, `feeds:\n${feeds.map((p, i) => `  - id: feed${i}\n    url: ${server.url(p)}\n`).join('')}${WATCHLISTS}`);
+  const url = (p: string) => (p.startsWith('http') ? p : server.url(p));
+  writeFileSync(path, `feeds:\n${feeds.map((p, i) => `  - id: feed${i}\n    url: ${url(p)}\n`).join('')}${WATCHLISTS}`);
   return loadConfig({ env: { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ...env }, packageRoot, configFile: path });
 }
 
@@ -313,6 +314,44 @@ describe('shared feeds', () => {
     const channels = alertsIn(h.output()).map((a) => (a as unknown as { channel: string }).channel);
     expect(channels.sort()).toEqual(['discord:1:10', 'slack:T1:C1']);
     await h.close();
+  });
+});
+
+describe('feeds of one host', () => {
+  it('wait for their host without holding the cycle: a feed of another host is fetched while they are held', async () => {
+    // Two fetch slots, so four feeds in flight, one per host slot: the held host's other four
+    // feeds wait outside the cycle's limit (inside it they would fill it), and the other host's
+    // feed is fetched meanwhile.
+    const other = await startLoopbackServer('127.0.0.2');
+    const held: Array<() => void> = [];
+    try {
+      for (const n of [1, 2, 3, 4, 5]) {
+        server.route(`/slow${n}.xml`, (_req, res) => {
+          held.push(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([{ guid: `s${n}`, title: 'Weather' }])));
+        });
+      }
+      other.route('/fast.xml', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([{ guid: 'f', title: 'Weather' }]));
+      });
+      const config = configWith([1, 2, 3, 4, 5].map((n) => `/slow${n}.xml`).concat(other.url('/fast.xml')), { FETCH_CONCURRENCY: '2', FETCH_PER_HOST_CONCURRENCY: '1' });
+      const h = await harness(config, manualClock(T0));
+      try {
+        const cycle = h.poll();
+        await expect.poll(() => other.requests.length).toBe(1);
+        expect(server.requests.map((request) => request.path)).toEqual(['/slow1.xml']);
+        for (let released = 0; released < 5; released++) {
+          await expect.poll(() => held.length).toBe(1);
+          held.shift()!();
+        }
+        const report = await cycle;
+        expect(report.feeds.map((feed) => feed.status)).toEqual(Array(6).fill('baseline'));
+        expect(server.requests).toHaveLength(5);
+      } finally {
+        await h.close();
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -7,7 +7,6 @@ import { isIP } from 'node:net';
 import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, errors as undiciErrors, request as httpRequest, type buildConnector, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../../clock.js';
 import { WirewatchError } from '../../errors.js';
@@ -22,6 +21,7 @@ import {
   systemResolve,
   type ResolveHost,
 } from './address-guard.js';
+import { hostLimits } from './host-limits.js';
 
 export interface FetchRequest {
   url: string;
@@ -487,28 +487,6 @@ async function fetchWithDeadline(ctx: Context, request: FetchRequest, url: URL):
   }
 }
 
-/** A global limiter and lazily created per-host ones, dropped again when a host goes idle. */
-function createLimits(globalConcurrency: number, perHostConcurrency: number) {
-  const global = pLimit(globalConcurrency);
-  const hosts = new Map<string, { limit: LimitFunction; users: number }>();
-  return async <T>(host: string, task: () => Promise<T>): Promise<T> => {
-    let entry = hosts.get(host);
-    if (!entry) {
-      entry = { limit: pLimit(perHostConcurrency), users: 0 };
-      hosts.set(host, entry);
-    }
-    entry.users += 1;
-    try {
-      // Host slot first, then a global one: a request queued behind its own busy host holds no
-      // global slot, so a slow host never starves the others.
-      return await entry.limit(() => global(task));
-    } finally {
-      entry.users -= 1;
-      if (entry.users === 0) hosts.delete(host);
-    }
-  };
-}
-
 export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
   const agentOptions = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs };
   const guardedConnect = createGuardedConnector({
@@ -524,7 +502,7 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
     direct: new Agent({ ...agentOptions, connect: { timeout: options.connectTimeoutMs } }),
     inFlight: new WeakMap(),
   };
-  const limited = createLimits(options.globalConcurrency, options.perHostConcurrency);
+  const limited = hostLimits(options.globalConcurrency, options.perHostConcurrency);
   let closed = false;
   return {
     async fetch(request) {
