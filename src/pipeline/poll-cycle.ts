@@ -1,6 +1,7 @@
 /**
- * A poll cycle: every distinct feed URL once, concurrently (the fetcher bounds concurrency
- * globally and per host), each feed isolated from the others' failures. Three steps:
+ * A poll cycle: every distinct feed URL once, concurrently (feeds are admitted per host, then
+ * overall, decision 015; the fetcher bounds its requests the same way), each feed isolated from
+ * the others' failures. Three steps:
  *
  *   1. each feed is fetched, parsed and matched (readFeed): its new alerts are held;
  *   2. the cycle's alerts are queued in one go, per channel oldest story first, past the
