@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { escapeControlsInJson, visibleControlsInJson } from './safe-text.js';
 
 export type { Logger } from 'pino';
@@ -33,14 +34,21 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * pino-pretty is loaded only when lines go to a terminal: loading it costs more than the rest of
+ * logging, and the service, its container and every piped command log JSON.
+ */
+function prettyToStderr(): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' });
+}
+
 /** One pino logger for the process; modules take it (or a child) as a parameter. */
 export function createLogger(options: LoggerOptions): Logger {
   const usePretty = options.pretty ?? (options.destination === undefined && process.stderr.isTTY === true);
   const destination =
     options.destination ??
-    (usePretty
-      ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' })
-      : pino.destination({ fd: 2, sync: true }));
+    (usePretty ? prettyToStderr() : pino.destination({ fd: 2, sync: true }));
   return pino(
     {
       level: options.level,

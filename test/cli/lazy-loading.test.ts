@@ -79,6 +79,16 @@ describe('what each command loads', () => {
     expect(loadedOf(result.packages, REDIS_AND_CHAT)).toEqual([]);
   });
 
+  it('loads pino-pretty only for readable log lines: not when stderr is a pipe, and when LOG_FORMAT=pretty', async () => {
+    const piped = await runCliRecordingLoads(['check', '--offline'], { env, cwd: dir });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.packages).toContain('pino');
+    expect(piped.packages).not.toContain('pino-pretty');
+    const readable = await runCliRecordingLoads(['check', '--offline'], { env: { ...env, LOG_FORMAT: 'pretty' }, cwd: dir });
+    expect(readable.code, readable.stderr).toBe(0);
+    expect(readable.packages).toContain('pino-pretty');
+  });
+
   it('check --offline loads the chat SDKs when their tokens are set', async () => {
     const tokens = {
       DISCORD_TOKEN: 'token-for-a-test',
