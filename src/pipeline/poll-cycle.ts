@@ -59,7 +59,7 @@ export function buildTargets(feeds: readonly FeedSource[], subscriptions: readon
  * fetch limit keeps every request slot busy while the feeds fetched before are read; a feed
  * waiting for its host's turn is not in flight (hosts are limited first), so one busy host
  * cannot fill the cycle. In the news benchmark (1,000 feeds on one host, 16 request slots, 16
- * per host) a cycle peaked at 230–245 MB RSS this way and at 318–337 MB with 64 feeds in flight,
+ * per host) a cycle peaked at 225–239 MB RSS this way and at 311–329 MB with 64 feeds in flight,
  * as before: the longer a feed is in flight, the more of its garbage outlives a young collection.
  */
 const FEEDS_IN_FLIGHT_PER_FETCH_SLOT = 2;
