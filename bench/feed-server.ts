@@ -2,10 +2,11 @@
  * A feed server for benchmarks, run as its own process so its CPU time is not charged to the
  * poller: N feeds of M items each at /feed/<n>.xml, with ETags (If-None-Match → 304).
  * GET /next-round adds ten new items, published just now, at the top of every feed (a cycle with
- * news); they keep that date in later rounds; the ETags change with the round. `/next-round?at=<epoch ms>` dates the round's items at
- * that time instead (a benchmark whose clock runs faster than the wall's). An optional third
- * argument keeps only that many items per feed, newest first, so old items drop off as they do
- * from real feeds (0, the default: every item stays). Prints its port on stdout once listening.
+ * news); they keep that date in later rounds, and the ETags change with the round.
+ * `/next-round?at=<epoch ms>` dates the round's items at that time instead (a benchmark whose
+ * clock runs faster than the wall's). An optional third argument keeps only that many items per
+ * feed, newest first, so old items drop off as they do from real feeds (0, the default: every
+ * item stays). Prints its port on stdout once listening.
  */
 import { createServer } from 'node:http';
 
@@ -23,8 +24,8 @@ function paragraph(seed: number, words: number): string {
 }
 
 let round = 0;
-/** When each round's items were published (round r at index r). */
-const roundTimes: (number | null)[] = [null];
+/** When each round's items were published (round r at index r; rounds start at 1). */
+const roundTimes: number[] = [];
 
 /** News headlines of the kinds the shipped watchlists are for, and some they are not. */
 const NEWS_TITLES = [
@@ -50,7 +51,7 @@ function newsItems(n: number, upTo: number): string[] {
         `<item><title>${NEWS_TITLES[(n + r + j) % NEWS_TITLES.length]} (${n}-${r}-${j})</title>` +
           `<link>https://outlet${n}.example/2026/12/news-${r}-${j}</link>` +
           `<guid isPermaLink="false">feed-${n}-round-${r}-item-${j}</guid>` +
-          `<pubDate>${new Date((roundTimes[r] ?? Date.now()) - j * 60_000).toUTCString()}</pubDate>` +
+          `<pubDate>${new Date(roundTimes[r]! - j * 60_000).toUTCString()}</pubDate>` +
           `<description><![CDATA[<p>${paragraph(n * 5 + r + j, 60)}</p>]]></description></item>`,
       );
     }

@@ -3,7 +3,8 @@
  * the configuration: no network, store or chat package may load (each costs start-up time and
  * memory, and the Redis client slows the matcher by a third or more: see BENCHMARKS.md).
  * `check --offline` on SQLite opens the store but no Redis client, and no chat SDK without its
- * token. Redis code loads for redis:// URLs, chat SDKs when their tokens are set. The built CLI
+ * token. Redis code loads for redis:// URLs, chat SDKs when their tokens are set, pino-pretty only
+ * when log lines are made readable. The built CLI
  * runs with a module-loading hook that records every module the process loads.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -17,6 +17,7 @@ const VALUES: [string, unknown][] = [
   ['a seen-record', { value: { baselineAt: 1, items: { abc: [1, 2, 'k3y_-AZ09abc'], def: [3, 4] } }, expires: 99 }],
   ['a string starting with a colon', { value: ':-) a title', expires: undefined }],
   ['a nested one in an array', { value: [{ title: '::two' }, ':base64:not really'], expires: 5 }],
+  ['one first in an array', { value: [':first', 'second'], expires: 5 }],
   ['a key starting with a colon', { value: { ':key': 'plain', other: 1 }, expires: null }],
   ['colons elsewhere', { value: { title: 'Mexico: tariffs', 'a:b': 'c:d', list: ['x:', 'y'] }, expires: 1 }],
   ['quotes and escapes', { value: { title: 'say "hi": \\ "x":' }, expires: 1 }],
