@@ -170,9 +170,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       // back after its lease, and the nonce (Discord) or the delivery check stops a second post.
       const deliveredAt = clock.now();
       if (isRollUp(pending)) {
-        for (const story of pending.stories) {
-          await repositories.deliveries.record(channel, dedupeKeys(story), { storyId: story.id, feedId: story.feedId, watchlists: story.watchlists, deliveredAt });
-        }
+        await repositories.deliveries.recordEach(
+          channel,
+          pending.stories.map((story) => ({ dedupeKeys: dedupeKeys(story), record: { storyId: story.id, feedId: story.feedId, watchlists: story.watchlists, deliveredAt } })),
+        );
       } else {
         await repositories.deliveries.record(channel, dedupeKeys(pending.story), {
           storyId: pending.story.id,

@@ -171,13 +171,21 @@ export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs:
       return found;
     });
   };
+  const recordEach = async (channel: string, deliveries: readonly { dedupeKeys: readonly string[]; record: DeliveryRecord }[]): Promise<void> => {
+    await Promise.all(deliveries.flatMap(({ dedupeKeys, record }) => dedupeKeys.map((dedupeKey) => store.set(key(channel, dedupeKey), record, options.ttlMs))));
+  };
   return {
     deliveredEach,
     /** True when any of the story's dedupe keys already reached the channel. */
     delivered: async (channel: string, dedupeKeys: readonly string[]): Promise<boolean> => (await deliveredEach([{ channel, dedupeKeys }]))[0]!,
-    record: async (channel: string, dedupeKeys: string[], record: DeliveryRecord): Promise<void> => {
-      for (const dedupeKey of dedupeKeys) await store.set(key(channel, dedupeKey), record, options.ttlMs);
-    },
+    record: (channel: string, dedupeKeys: string[], record: DeliveryRecord): Promise<void> => recordEach(channel, [{ dedupeKeys, record }]),
+    /**
+     * Records several stories delivered to a channel (a roll-up's). The writes are issued
+     * together, so the store sends them together: SQLite as few multi-row statements, Redis
+     * pipelined on its connection. One awaited write after another cost a statement and a
+     * round trip each: a roll-up of 6,000 stories kept a poll's process busy for seconds.
+     */
+    recordEach,
     get: (channel: string, dedupeKey: string): Promise<DeliveryRecord | undefined> =>
       store.get<DeliveryRecord>(key(channel, dedupeKey)),
   };

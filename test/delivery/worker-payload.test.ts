@@ -68,6 +68,10 @@ describe('delivery worker and payloads', () => {
       await rig.run();
       expect(sent).toHaveLength(1);
       expect(sent[0]!.stories.map((story) => story.id)).toEqual(rollUp.stories.filter((_, index) => index % 3 !== 0).map((story) => story.id));
+      // The 200 it sent are recorded too, their writes issued together.
+      const recorded = await rig.repositories.deliveries.deliveredEach(rollUp.stories.map((story) => ({ channel: 'console', dedupeKeys: dedupeKeys(story) })));
+      expect(recorded.filter((delivered) => !delivered)).toEqual([]);
+      expect(await rig.outbox.list()).toEqual([]);
     } finally {
       await rig.close();
     }
