@@ -19,6 +19,7 @@ import type { FeedSource } from '../feeds/feed-source.js';
 import { outcome, readFeed, type FeedOutcome, type FeedTarget, type FeedTurn, type PollContext, type PollOptions, type StoryEvent, type StoryEvents } from './poll-feed.js';
 import { planEntries, type CycleAlert } from './burst.js';
 import type { NewOutboxEntry, Outbox } from '../outbox/types.js';
+import type { FeedState } from '../store/repositories.js';
 
 export interface CycleReport {
   startedAt: number;
@@ -123,6 +124,23 @@ async function assignEvents(offered: CycleAlert[], events: StoryEvents, context:
   });
 }
 
+/**
+ * Every feed's state in one read: the store answers a thousand keys in one statement or one
+ * MGET, where a read per feed cost a statement per handful of feeds (on 1,000 feeds answering
+ * 304, about a tenth of the cycle). Null on a dry run (it reads no state), or when the read
+ * fails: then each feed reads its own and fails on its own, as any store error does.
+ */
+async function cycleStates(targets: readonly FeedTarget[], context: PollContext, options: PollOptions): Promise<FeedState[] | null> {
+  if (options.dryRun || targets.length === 0) return null;
+  try {
+    return await context.repositories.feedStates.getMany(targets.map((target) => target.feed.url));
+  } catch (error) {
+    const coded = asWirewatchError(error, 'store_unavailable');
+    context.logger.warn({ feeds: targets.length, code: coded.code, err: coded }, "the feeds' states could not be read at once; each feed reads its own");
+    return null;
+  }
+}
+
 export async function runPollCycle(
   targets: readonly FeedTarget[],
   context: PollContext,
@@ -138,10 +156,11 @@ export async function runPollCycle(
     context.logger.error({ feed_id: target.feed.id, code: coded.code, err: coded }, 'feed cycle aborted');
     return outcome(target, 'failed', { error: { code: coded.code, message: coded.message } });
   };
+  const states = await cycleStates(targets, context, options);
   const turns = await Promise.all(
-    targets.map((target) => admit(hostOf(target.feed.url), async (): Promise<FeedTurn> => {
+    targets.map((target, index) => admit(hostOf(target.feed.url), async (): Promise<FeedTurn> => {
       try {
-        return await readFeed(target, context, options);
+        return await readFeed(target, context, options, states?.[index]);
       } catch (error) {
         return { kind: 'done', outcome: aborted(target, error) };
       }

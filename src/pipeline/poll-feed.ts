@@ -308,11 +308,12 @@ export type FeedTurn =
 
 const done = (result: FeedOutcome): FeedTurn => ({ kind: 'done', outcome: result });
 
-export async function readFeed(target: FeedTarget, context: PollContext, options: PollOptions): Promise<FeedTurn> {
+/** `knownState`: the feed's state as the cycle read it with the others'; read here when absent. */
+export async function readFeed(target: FeedTarget, context: PollContext, options: PollOptions, knownState?: FeedState): Promise<FeedTurn> {
   const log = context.logger.child({ feed_id: target.feed.id });
   const { repositories, clock } = context;
   const now = clock.now();
-  const state = options.dryRun ? null : await repositories.feedStates.get(target.feed.url);
+  const state = options.dryRun ? null : (knownState ?? (await repositories.feedStates.get(target.feed.url)));
   if (state && !options.ignoreBackoff && isBackingOff(state, now)) {
     log.debug({ next_attempt_at: new Date(state.nextAttemptAt ?? now).toISOString() }, 'feed is backing off; skipped');
     return done(outcome(target, 'backing-off'));

@@ -21,6 +21,7 @@ import { storyId } from '../../src/feeds/identity.js';
 import { dedupeKeys } from '../../src/alerts/alert.js';
 import { isRollUp, type OutboxPayload, type RollUp } from '../../src/alerts/rollup.js';
 import { rollUpOf } from '../helpers/rollups.js';
+import { WirewatchError } from '../../src/errors.js';
 
 const packageRoot = resolve(import.meta.dirname, '../..');
 const redisUrl = inject('redisUrl');
@@ -429,6 +430,47 @@ describe('failing feeds', () => {
     const recovered = await h.poll();
     expect(recovered.feeds[0]?.status).toBe('baseline');
     expect(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)).toMatchObject({ consecutiveFailures: 0, failing: false });
+    await h.close();
+  });
+
+  it("reads every feed's state at once; when that read fails each feed reads its own, and a store that answers nothing fails each feed, not the cycle", async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'a', title: 'Weather in Oaxaca', published: T0 }];
+    serveFeed('/one.xml', () => items);
+    serveFeed('/two.xml', () => items);
+    const config = configWith(['/one.xml', '/two.xml']);
+    const h = await harness(config, clock);
+    const context = h.runtime.pollContext;
+    const targets = buildTargets(config.feeds, [consoleSubscription(config)]);
+    const storeDown = () => Promise.reject(new WirewatchError('store_unavailable', 'the store cannot be read: disk on fire'));
+    const withStates = (states: Partial<typeof context.repositories.feedStates>) => ({
+      ...context,
+      repositories: { ...context.repositories, feedStates: { ...context.repositories.feedStates, ...states } },
+    });
+    const poll = (pollContext: typeof context) => runPollCycle(targets, pollContext, { dryRun: false, ignoreBackoff: false });
+
+    const first = await poll(withStates({ getMany: storeDown }));
+    expect(first.feeds.map((f) => f.status)).toEqual(['baseline', 'baseline']);
+    expect(await h.runtime.repositories.feedStates.get(config.feeds[1]!.url)).toMatchObject({ consecutiveFailures: 0, lastSuccessAt: T0 });
+
+    clock.advance(10 * 60_000);
+    items.push({ guid: 'b', title: 'Fresh extradition news', published: clock.now() });
+    const down = await poll(withStates({ getMany: storeDown, get: storeDown }));
+    expect(down.feeds.map((f) => [f.status, f.error?.code])).toEqual([
+      ['failed', 'store_unavailable'],
+      ['failed', 'store_unavailable'],
+    ]);
+    expect(await h.runtime.outbox.list()).toEqual([]);
+
+    // Nothing was recorded, so the story is still new when the store answers again; the states come from the one read.
+    let singleReads = 0;
+    const counted = (url: string) => (singleReads++, context.repositories.feedStates.get(url));
+    const back = await poll(withStates({ get: counted }));
+    expect(back.feeds.map((f) => [f.status, f.alerts])).toEqual([
+      ['polled', 1],
+      ['polled', 1],
+    ]);
+    expect(singleReads).toBe(0);
     await h.close();
   });
 });
