@@ -3,11 +3,13 @@
  * overall, decision 015; the fetcher bounds its requests the same way), each feed isolated from
  * the others' failures. Three steps:
  *
- *   1. each feed is fetched, parsed and matched (readFeed): its new alerts are held;
+ *   1. the feeds' states are read in one go; each feed is fetched, parsed and matched
+ *      (readFeed): its new alerts are held;
  *   2. the cycle's alerts are queued in one go, per channel oldest story first, past the
  *      channel's burst limit as one roll-up (burst.ts) — the count is across every feed of the
  *      cycle, so a burst spread over many feeds still arrives as one roll-up;
- *   3. each feed whose alerts were queued records its seen-record and state.
+ *   3. each feed whose alerts were queued records its seen-record and state; the feeds that
+ *      answered 304 or the same body record their states together.
  *
  * Holding the alerts until step 2 is what lets the cycle pick the oldest across feeds; it costs
  * the memory of one cycle's matching alerts and new seen-records.
@@ -141,6 +143,23 @@ async function cycleStates(targets: readonly FeedTarget[], context: PollContext,
   }
 }
 
+/**
+ * The states of the feeds that answered 304 or the same body, written together: the store
+ * takes them as one statement or one pipeline, where a write per feed as each answered cost a
+ * statement per handful of feeds. Answers the feeds whose state may not have been written, with
+ * the error: each is reported failed (some of the writes may have landed; a state written or not
+ * is harmless either way, since it only moves the feed's times and the next poll writes it again).
+ */
+async function recordUnchanged(turns: readonly FeedTurn[], context: Pick<PollContext, 'repositories'>): Promise<Map<number, unknown>> {
+  const unchanged = turns.flatMap((turn, feedIndex) => (turn.kind === 'done' && turn.stateAfter ? [{ feedIndex, state: turn.stateAfter }] : []));
+  try {
+    await context.repositories.feedStates.putMany(unchanged.map(({ state }) => state));
+    return new Map();
+  } catch (error) {
+    return new Map(unchanged.map(({ feedIndex }) => [feedIndex, error]));
+  }
+}
+
 export async function runPollCycle(
   targets: readonly FeedTarget[],
   context: PollContext,
@@ -182,9 +201,10 @@ export async function runPollCycle(
     }
   }
 
+  const unchangedNotRecorded = await recordUnchanged(turns, context);
   const feeds = await Promise.all(
     turns.map((turn, feedIndex) => inFlight(async (): Promise<FeedOutcome> => {
-      if (turn.kind === 'done') return turn.outcome;
+      if (turn.kind === 'done') return unchangedNotRecorded.has(feedIndex) ? aborted(targets[feedIndex]!, unchangedNotRecorded.get(feedIndex)) : turn.outcome;
       const queued = plan.queuedByFeed.get(feedIndex) ?? 0;
       // A feed none of whose alerts were to be queued records itself even when the queueing failed.
       if (queueError !== null && turn.alerts.length > 0) return turn.fail(asWirewatchError(queueError));

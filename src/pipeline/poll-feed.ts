@@ -296,7 +296,15 @@ function distinctStories(fetched: DocumentOfStories): number {
  * to do once the cycle queued them (`finish`: record the feed) or could not (`fail`).
  */
 export type FeedTurn =
-  | { kind: 'done'; outcome: FeedOutcome }
+  | {
+      kind: 'done';
+      outcome: FeedOutcome;
+      /**
+       * A feed that answered 304 or the same body: its state after this poll (times, failures
+       * reset), written by the cycle with the other such feeds' in one go.
+       */
+      stateAfter?: FeedState;
+    }
   | {
       kind: 'alerts';
       alerts: Alert[];
@@ -330,9 +338,8 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
     return done(await failed(target, state, asWirewatchError(error), context, log));
   }
   if (fetched.kind !== 'stories') {
-    if (state) await repositories.feedStates.put(recordSuccess(state, now));
     log.debug({ result: fetched.kind }, 'feed unchanged');
-    return done(outcome(target, fetched.kind));
+    return { kind: 'done', outcome: outcome(target, fetched.kind), ...(state ? { stateAfter: recordSuccess(state, now) } : {}) };
   }
   if (fetched.repairs.length > 0) log.debug({ repairs: fetched.repairs }, 'feed needed repairs to parse');
   if (fetched.droppedItems > 0) {

@@ -139,6 +139,10 @@ export function createFeedStateRepository(store: KeyValueStore, options: { ttlMs
       return urls.map((url, index) => states[index] ?? emptyFeedState(url));
     },
     put: (state: FeedState): Promise<void> => store.set(`feed:${urlKey(state.url)}`, state, options.ttlMs),
+    /** Writes issued together, so the store sends them together (SQLite: few statements; Redis: pipelined). */
+    putMany: async (states: readonly FeedState[]): Promise<void> => {
+      await Promise.all(states.map((state) => store.set(`feed:${urlKey(state.url)}`, state, options.ttlMs)));
+    },
   };
 }
 

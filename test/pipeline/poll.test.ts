@@ -433,7 +433,7 @@ describe('failing feeds', () => {
     await h.close();
   });
 
-  it("reads every feed's state at once; when that read fails each feed reads its own, and a store that answers nothing fails each feed, not the cycle", async () => {
+  it("reads every feed's state at once and writes unchanged feeds' states together; a failed read falls back to one per feed, and a store that answers nothing fails each feed, not the cycle", async () => {
     const clock = manualClock(T0);
     const items: TestItem[] = [{ guid: 'a', title: 'Weather in Oaxaca', published: T0 }];
     serveFeed('/one.xml', () => items);
@@ -471,6 +471,21 @@ describe('failing feeds', () => {
       ['polled', 1],
     ]);
     expect(singleReads).toBe(0);
+
+    // The same body again: both feeds' states are written together after the cycle's reads.
+    clock.advance(10 * 60_000);
+    const same = await poll(context);
+    expect(same.feeds.map((f) => f.status)).toEqual(['unchanged', 'unchanged']);
+    for (const feed of config.feeds) expect(await h.runtime.repositories.feedStates.get(feed.url)).toMatchObject({ lastSuccessAt: clock.now() });
+    // And when that write fails, each of them is reported failed with the store's error; the next cycle writes them.
+    clock.advance(10 * 60_000);
+    const writeDown = () => Promise.reject(new WirewatchError('store_write_failed', 'the store cannot be written: disk full'));
+    const notWritten = await poll(withStates({ putMany: writeDown }));
+    expect(notWritten.feeds.map((f) => [f.status, f.error?.code])).toEqual([
+      ['failed', 'store_write_failed'],
+      ['failed', 'store_write_failed'],
+    ]);
+    expect(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)).toMatchObject({ lastSuccessAt: clock.now() - 10 * 60_000 });
     await h.close();
   });
 });
