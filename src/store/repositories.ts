@@ -163,6 +163,9 @@ export function createSeenRepository(store: KeyValueStore, options: { ttlMs: num
   };
 }
 
+/** Deliveries whose writes are issued together: a SQLite statement's worth (sqlite-batches.ts). */
+const RECORDS_WRITTEN_TOGETHER = 1000;
+
 export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs: number }) {
   const key = (channel: string, dedupeKey: string) => `delivery:${channel}:${dedupeKey}`;
   /** For each story (its channel and dedupe keys): whether any of its keys already reached the channel; one read for all. */
@@ -176,7 +179,11 @@ export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs:
     });
   };
   const recordEach = async (channel: string, deliveries: readonly { dedupeKeys: readonly string[]; record: DeliveryRecord }[]): Promise<void> => {
-    await Promise.all(deliveries.flatMap(({ dedupeKeys, record }) => dedupeKeys.map((dedupeKey) => store.set(key(channel, dedupeKey), record, options.ttlMs))));
+    // In slices, so a roll-up of tens of thousands of stories does not hold all its writes at once.
+    for (let start = 0; start < deliveries.length; start += RECORDS_WRITTEN_TOGETHER) {
+      const slice = deliveries.slice(start, start + RECORDS_WRITTEN_TOGETHER);
+      await Promise.all(slice.flatMap(({ dedupeKeys, record }) => dedupeKeys.map((dedupeKey) => store.set(key(channel, dedupeKey), record, options.ttlMs))));
+    }
   };
   return {
     deliveredEach,
