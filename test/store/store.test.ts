@@ -87,6 +87,22 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     expect(await repos.deliveries.delivered(`${channel}-other`, ['story:a'])).toBe(false);
   });
 
+  it.skipIf(backend.skip)('writes many deliveries and feed states issued together, each readable after (more rows than one SQLite statement takes)', async () => {
+    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
+    const channel = unique('channel');
+    const stories = Array.from({ length: 2_500 }, (_, n) => ({ dedupeKeys: [`story:${n}`], record: { storyId: String(n), feedId: 'f', watchlists: ['w'], deliveredAt: n } }));
+    await repos.deliveries.recordEach(channel, stories);
+    const checks = stories.map(({ dedupeKeys }) => ({ channel, dedupeKeys }));
+    expect((await repos.deliveries.deliveredEach(checks)).every(Boolean)).toBe(true);
+    expect(await repos.deliveries.get(channel, 'story:2499')).toMatchObject({ storyId: '2499', deliveredAt: 2499 });
+    expect(await repos.deliveries.delivered(channel, ['story:2500'])).toBe(false);
+
+    const urls = Array.from({ length: 2_500 }, (_, n) => `https://example.org/${unique('feed')}/${n}.xml`);
+    await repos.feedStates.putMany(urls.map((url, n) => ({ ...emptyFeedState(url), etag: `"e${n}"`, lastSuccessAt: n })));
+    const states = await repos.feedStates.getMany(urls);
+    expect(states.map((state) => state.etag)).toEqual(urls.map((_, n) => `"e${n}"`));
+  });
+
   it.skipIf(backend.skip)('lists, updates and deletes subscriptions and a channel’s watchlists', async () => {
     const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     const channel = unique('discord:1');
