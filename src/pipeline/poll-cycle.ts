@@ -146,17 +146,18 @@ async function cycleStates(targets: readonly FeedTarget[], context: PollContext,
 /**
  * The states of the feeds that answered 304 or the same body, written together: the store
  * takes them as one statement or one pipeline, where a write per feed as each answered cost a
- * statement per handful of feeds. Answers the feeds whose state may not have been written, with
- * the error: each is reported failed (some of the writes may have landed; a state written or not
- * is harmless either way, since it only moves the feed's times and the next poll writes it again).
+ * statement per handful of feeds. Answers the error when the write failed (null when it did
+ * not): each of those feeds is then reported failed. Some of the writes may have landed; a state
+ * written or not is harmless either way, since it only moves the feed's times and the next poll
+ * writes it again.
  */
-async function recordUnchanged(turns: readonly FeedTurn[], context: Pick<PollContext, 'repositories'>): Promise<Map<number, unknown>> {
-  const unchanged = turns.flatMap((turn, feedIndex) => (turn.kind === 'done' && turn.stateAfter ? [{ feedIndex, state: turn.stateAfter }] : []));
+async function recordUnchanged(turns: readonly FeedTurn[], context: Pick<PollContext, 'repositories'>): Promise<unknown> {
+  const states = turns.flatMap((turn) => (turn.kind === 'done' && turn.stateAfter ? [turn.stateAfter] : []));
   try {
-    await context.repositories.feedStates.putMany(unchanged.map(({ state }) => state));
-    return new Map();
+    await context.repositories.feedStates.putMany(states);
+    return null;
   } catch (error) {
-    return new Map(unchanged.map(({ feedIndex }) => [feedIndex, error]));
+    return error;
   }
 }
 
@@ -201,10 +202,10 @@ export async function runPollCycle(
     }
   }
 
-  const unchangedNotRecorded = await recordUnchanged(turns, context);
+  const unchangedError = await recordUnchanged(turns, context);
   const feeds = await Promise.all(
     turns.map((turn, feedIndex) => inFlight(async (): Promise<FeedOutcome> => {
-      if (turn.kind === 'done') return unchangedNotRecorded.has(feedIndex) ? aborted(targets[feedIndex]!, unchangedNotRecorded.get(feedIndex)) : turn.outcome;
+      if (turn.kind === 'done') return turn.stateAfter && unchangedError !== null ? aborted(targets[feedIndex]!, unchangedError) : turn.outcome;
       const queued = plan.queuedByFeed.get(feedIndex) ?? 0;
       // A feed none of whose alerts were to be queued records itself even when the queueing failed.
       if (queueError !== null && turn.alerts.length > 0) return turn.fail(asWirewatchError(queueError));

@@ -23,10 +23,37 @@ export interface KeyValueStore {
   getMany<T>(keys: string[]): Promise<(T | undefined)[]>;
   /** `ttlMs` omitted: kept until deleted. */
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  /**
+   * Many writes, `atOnce` of them issued together (default WRITES_AT_ONCE), each slice awaited
+   * before the next: issued together, the SQLite layer coalesces them into multi-row statements
+   * and Redis pipelines them, where one awaited write after another costs a statement or a round
+   * trip each; sliced, a call with tens of thousands of entries never holds all their serialised
+   * values at once. Not atomic: a failure leaves the writes before it in place.
+   */
+  setMany<T>(entries: readonly StoreEntry<T>[], atOnce?: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Many deletes, issued together like setMany's writes. */
+  deleteMany(keys: readonly string[], atOnce?: number): Promise<void>;
   /** Removes expired entries the backend does not expire by itself; returns how many. */
   sweepExpired(now: number): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface StoreEntry<T> {
+  key: string;
+  value: T;
+  /** Omitted: kept until deleted. */
+  ttlMs?: number;
+}
+
+/** setMany's slice: about one coalesced SQLite statement's worth of small records. */
+const WRITES_AT_ONCE = 1000;
+
+/** Runs `each` over the items `atOnce` at a time, the calls of a slice issued together. */
+async function inSlices<T>(items: readonly T[], atOnce: number, each: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += atOnce) {
+    await Promise.all(items.slice(start, start + atOnce).map(each));
+  }
 }
 
 const NAMESPACE = 'wirewatch';
@@ -81,6 +108,9 @@ interface Stored<T> {
 function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQuery | null, clock: Clock): KeyValueStore {
   const live = <T>(stored: Stored<T> | undefined | null): T | undefined =>
     stored === undefined || stored === null || (typeof stored.expires === 'number' && stored.expires < clock.now()) ? undefined : (stored.value ?? undefined);
+  const set = <T>(key: string, value: T, ttlMs?: number) =>
+    writing(description, () => keyv.set(key, value, ttlMs === undefined ? undefined : ttlMs + Math.max(0, clock.now() - Date.now())));
+  const remove = (key: string) => writing(description, () => keyv.delete(key));
   return {
     kind,
     description,
@@ -89,9 +119,10 @@ function wrap(kind: StoreKind, description: string, keyv: Keyv, sqlite: SqliteQu
       keys.length === 0
         ? []
         : ((await reading(description, () => keyv.getMany<T>(keys, { raw: true }))) as (Stored<T> | undefined)[]).map((stored) => live(stored)),
-    set: (key, value, ttlMs) =>
-      writing(description, () => keyv.set(key, value, ttlMs === undefined ? undefined : ttlMs + Math.max(0, clock.now() - Date.now()))),
-    delete: (key) => writing(description, () => keyv.delete(key)),
+    set,
+    setMany: (entries, atOnce = WRITES_AT_ONCE) => inSlices(entries, atOnce, (entry) => set(entry.key, entry.value, entry.ttlMs)),
+    delete: remove,
+    deleteMany: (keys, atOnce = WRITES_AT_ONCE) => inSlices(keys, atOnce, remove),
     sweepExpired: async (now) => {
       if (!sqlite) return 0; // Redis expires keys itself; the memory store drops them on read.
       let rows: Record<string, unknown>[] = [];

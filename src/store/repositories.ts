@@ -139,10 +139,9 @@ export function createFeedStateRepository(store: KeyValueStore, options: { ttlMs
       return urls.map((url, index) => states[index] ?? emptyFeedState(url));
     },
     put: (state: FeedState): Promise<void> => store.set(`feed:${urlKey(state.url)}`, state, options.ttlMs),
-    /** Writes issued together, so the store sends them together (SQLite: few statements; Redis: pipelined). */
-    putMany: async (states: readonly FeedState[]): Promise<void> => {
-      await Promise.all(states.map((state) => store.set(`feed:${urlKey(state.url)}`, state, options.ttlMs)));
-    },
+    /** Written together (KeyValueStore.setMany): a cycle's unchanged feeds in a few statements. */
+    putMany: (states: readonly FeedState[]): Promise<void> =>
+      store.setMany(states.map((state) => ({ key: `feed:${urlKey(state.url)}`, value: state, ttlMs: options.ttlMs }))),
   };
 }
 
@@ -163,9 +162,6 @@ export function createSeenRepository(store: KeyValueStore, options: { ttlMs: num
   };
 }
 
-/** Deliveries whose writes are issued together: a SQLite statement's worth (sqlite-batches.ts). */
-const RECORDS_WRITTEN_TOGETHER = 1000;
-
 export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs: number }) {
   const key = (channel: string, dedupeKey: string) => `delivery:${channel}:${dedupeKey}`;
   /** For each story (its channel and dedupe keys): whether any of its keys already reached the channel; one read for all. */
@@ -178,23 +174,17 @@ export function createDeliveryRepository(store: KeyValueStore, options: { ttlMs:
       return found;
     });
   };
-  const recordEach = async (channel: string, deliveries: readonly { dedupeKeys: readonly string[]; record: DeliveryRecord }[]): Promise<void> => {
-    // In slices, so a roll-up of tens of thousands of stories does not hold all its writes at once.
-    for (let start = 0; start < deliveries.length; start += RECORDS_WRITTEN_TOGETHER) {
-      const slice = deliveries.slice(start, start + RECORDS_WRITTEN_TOGETHER);
-      await Promise.all(slice.flatMap(({ dedupeKeys, record }) => dedupeKeys.map((dedupeKey) => store.set(key(channel, dedupeKey), record, options.ttlMs))));
-    }
-  };
+  const recordEach = (channel: string, deliveries: readonly { dedupeKeys: readonly string[]; record: DeliveryRecord }[]): Promise<void> =>
+    store.setMany(deliveries.flatMap(({ dedupeKeys, record }) => dedupeKeys.map((dedupeKey) => ({ key: key(channel, dedupeKey), value: record, ttlMs: options.ttlMs }))));
   return {
     deliveredEach,
     /** True when any of the story's dedupe keys already reached the channel. */
     delivered: async (channel: string, dedupeKeys: readonly string[]): Promise<boolean> => (await deliveredEach([{ channel, dedupeKeys }]))[0]!,
     record: (channel: string, dedupeKeys: string[], record: DeliveryRecord): Promise<void> => recordEach(channel, [{ dedupeKeys, record }]),
     /**
-     * Records several stories delivered to a channel (a roll-up's). The writes are issued
-     * together, so the store sends them together: SQLite as few multi-row statements, Redis
-     * pipelined on its connection. One awaited write after another cost a statement and a
-     * round trip each: a roll-up of 6,000 stories kept a poll's process busy for seconds.
+     * Records several stories delivered to a channel (a roll-up's), written together
+     * (KeyValueStore.setMany): one awaited write after another cost a statement and a round trip
+     * each, and a roll-up of 6,000 stories kept a poll's process busy for seconds.
      */
     recordEach,
     get: (channel: string, dedupeKey: string): Promise<DeliveryRecord | undefined> =>
@@ -352,14 +342,10 @@ export function createEventRepository(store: KeyValueStore, options: { windowMs:
       return { records, version: (await store.get<string>('event-version')) ?? null };
     },
     save: async ({ changed, closed }, now) => {
-      // A chunk at a time, issued together: each write waiting for the last costs a round trip,
-      // and a cycle's thousands of events serialised at once would be held in memory together.
-      for (let start = 0; start < changed.length; start += EVENT_WRITES_AT_ONCE) {
-        await Promise.all(changed.slice(start, start + EVENT_WRITES_AT_ONCE).map((record) => store.set(`event:${record.id}`, record, eventTtl(record, now))));
-      }
-      for (let start = 0; start < closed.length; start += EVENT_WRITES_AT_ONCE) {
-        await Promise.all(closed.slice(start, start + EVENT_WRITES_AT_ONCE).map((id) => store.delete(`event:${id}`)));
-      }
+      // Events are large: fewer written together than setMany's default, so a cycle's thousands
+      // of them are not all held serialised at once.
+      await store.setMany(changed.map((record) => ({ key: `event:${record.id}`, value: record, ttlMs: eventTtl(record, now) })), EVENT_WRITES_AT_ONCE);
+      await store.deleteMany(closed.map((id) => `event:${id}`), EVENT_WRITES_AT_ONCE);
       if (changed.length > 0) {
         const key = hourKey(hourOf(now));
         const list = (await store.get<string[]>(key)) ?? [];

@@ -87,8 +87,16 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     expect(await repos.deliveries.delivered(`${channel}-other`, ['story:a'])).toBe(false);
   });
 
-  it.skipIf(backend.skip)('writes many deliveries and feed states issued together, each readable after (more rows than one SQLite statement takes)', async () => {
-    const repos = createRepositories(await open(), { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
+  it.skipIf(backend.skip)('writes and deletes many keys in slices issued together, each readable after (more rows than one SQLite statement takes)', async () => {
+    const store = await open();
+    const prefix = unique('many');
+    const keys = Array.from({ length: 2_500 }, (_, n) => `${prefix}:${n}`);
+    await store.setMany(keys.map((key, n) => ({ key, value: { n }, ...(n % 2 === 0 ? { ttlMs: DAY } : {}) })), 700);
+    expect((await store.getMany<{ n: number }>(keys)).map((value) => value?.n)).toEqual(keys.map((_, n) => n));
+    await store.deleteMany(keys.slice(0, 2_000), 700);
+    expect((await store.getMany(keys)).filter((value) => value !== undefined)).toHaveLength(500);
+
+    const repos = createRepositories(store, { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     const channel = unique('channel');
     const stories = Array.from({ length: 2_500 }, (_, n) => ({ dedupeKeys: [`story:${n}`], record: { storyId: String(n), feedId: 'f', watchlists: ['w'], deliveredAt: n } }));
     await repos.deliveries.recordEach(channel, stories);
