@@ -44,6 +44,17 @@ function byPosition(a: Evidence, b: Evidence): number {
   return FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start || a.end - b.end;
 }
 
+/** Whether y is at most `distance` words from x, in the same field. */
+function close(x: Evidence, y: Evidence, distance: number): boolean {
+  return y.field === x.field && y.firstWord <= x.lastWord + distance + 1 && y.lastWord >= x.firstWord - distance - 1;
+}
+
+/**
+ * Pairs up to this many are compared one by one: most NEAR clauses meet a handful of hits a side,
+ * and the search below costs a sort, typed arrays and a map per call.
+ */
+const PAIRWISE_LIMIT = 64;
+
 /**
  * The members of `xs` that have a partner in `ys` at most `distance` words away in the same
  * field. Two hits are that close when y.firstWord ≤ x.lastWord + distance + 1 and
@@ -52,6 +63,18 @@ function byPosition(a: Evidence, b: Evidence): number {
  * every pair took minutes on a long story repeating its terms.
  */
 function withPartner(xs: readonly Evidence[], ys: readonly Evidence[], distance: number): Evidence[] {
+  if (xs.length * ys.length <= PAIRWISE_LIMIT) {
+    const found: Evidence[] = [];
+    for (const x of xs) {
+      for (const y of ys) {
+        if (close(x, y, distance)) {
+          found.push(x);
+          break;
+        }
+      }
+    }
+    return found;
+  }
   const byField = new Map<Field, { first: Int32Array; maxLast: Int32Array }>();
   for (const field of new Set(ys.map((y) => y.field))) {
     const sorted = ys.filter((y) => y.field === field).sort((a, b) => a.firstWord - b.firstWord);
@@ -77,6 +100,13 @@ function withPartner(xs: readonly Evidence[], ys: readonly Evidence[], distance:
     }
     return low > 0 && candidates.maxLast[low - 1]! >= x.firstWord - distance - 1;
   });
+}
+
+/** An entity's context words are evidence that its alias means the entity, not positions of it: they take no part in a distance. */
+function positional(evidence: Evidence[] | null): readonly Evidence[] | null {
+  if (evidence === null) return null;
+  // Usually there is no context evidence: the array itself, no copy.
+  return evidence.some((e) => e.role === 'context') ? evidence.filter((e) => e.role !== 'context') : evidence;
 }
 
 export class StoryEvaluation {
@@ -160,15 +190,14 @@ export class StoryEvaluation {
   }
 
   private near(left: CompiledNode, right: CompiledNode, distance: number): Evidence[] | null {
-    // An entity's context words are evidence that its alias means the entity, not positions of
-    // the entity: only terms and aliases take part in the distance.
-    const positional = (evidence: Evidence[] | null) => evidence?.filter((e) => e.role !== 'context') ?? null;
     const a = positional(this.evaluate(left));
     const b = a && positional(this.evaluate(right));
     if (!a || !b) return null;
+    const both = appendAll(withPartner(a, b, distance), withPartner(b, a, distance));
+    if (both.length === 0) return null;
     // A hit on both sides (`x NEAR x`, overlapping groups) is kept once.
-    const kept = new Set(appendAll(withPartner(a, b, distance), withPartner(b, a, distance)));
-    return kept.size === 0 ? null : [...kept].sort(byPosition);
+    const kept = both.length > PAIRWISE_LIMIT ? [...new Set(both)] : both.filter((e, i) => both.indexOf(e) === i);
+    return kept.length > 1 ? kept.sort(byPosition) : kept;
   }
 
   /** An entity is evaluated once per story and fields; each clause that names it gets the evidence relabelled. */

@@ -80,6 +80,20 @@ describe('operators', () => {
     expect(fires(query, story(text))).toBe(expected);
   });
 
+  // Either side of the point (64 pairs) where the pairs stop being compared one by one and the
+  // nearest partner is searched for: the same answer, and the same evidence (the close pair only).
+  it.each([
+    [8, 4, false],
+    [8, 5, true],
+    [65, 4, false],
+    [65, 5, true],
+  ])('%i occurrences of Mexico, then "tariffs" 5 words after the last: NEAR/%i → %s', (count, distance, expected) => {
+    const result = compileWatchlists([watchlist('w', { query: `tariff* NEAR/${distance} Mexico` })]).match(story(`${far(count)} tariffs`));
+    expect(result.watchlists.includes('w')).toBe(expected);
+    const lastMexico = (count - 1) * 'Mexico filler filler filler filler filler '.length;
+    expect(result.matches.map((m) => [m.term, m.start])).toEqual(expected ? [['Mexico', lastMexico], ['tariff*', lastMexico + 42]] : []);
+  });
+
   it('NEAR holds only within one field', () => {
     expect(fires('tariff* NEAR/3 Mexico', story('New tariffs announced', 'Mexico responds'))).toBe(false);
   });
