@@ -42,14 +42,61 @@ export function dedupeKeys(story: Pick<Story, 'id' | 'link'>): string[] {
 }
 
 /**
+ * An alert before its summary is written. A poll cycle holds its alerts until it knows which go
+ * out one by one and which in a roll-up, and a roll-up lists only each story's title, link, source
+ * and time: the summary (the story's sentences split, ranked and cut, most of building an alert)
+ * is written by `completeAlert`, for the alerts sent on their own.
+ */
+export interface DraftAlert extends Omit<Alert, 'summary' | 'summaryHighlights' | 'thread'> {
+  /** The summary with the channel's matched spans highlighted; made once per story and set of spans, then kept. */
+  summarise(): Summary;
+}
+
+/** The alert of a draft, its summary written (the same alert StoryAlerts built with its summary before drafts). */
+export function completeAlert(draft: DraftAlert): Alert {
+  const summary = draft.summarise();
+  return {
+    channel: draft.channel,
+    story: draft.story,
+    watchlists: draft.watchlists,
+    matches: draft.matches,
+    summary: summary.text,
+    summaryHighlights: summary.highlights,
+    ...(draft.event ? { event: draft.event } : {}),
+  };
+}
+
+/**
+ * A story's summaries: its sentences, split once for every channel it goes to, and a summary per
+ * distinct set of highlighted spans. Holds the story only (not its match result), since a cycle
+ * holds it with the story's drafts.
+ */
+class StorySummaries {
+  private source: SummarySource | null = null;
+  private readonly made = new Map<string, Summary>();
+
+  constructor(private readonly story: Story) {}
+
+  of(spans: readonly Span[]): Summary {
+    const key = [...new Set(spans.map((span) => `${span.start}:${span.end}`))].sort().join(',');
+    let summary = this.made.get(key);
+    if (!summary) {
+      this.source ??= new SummarySource(this.story.summary, this.story.title, this.story.language);
+      summary = this.source.summarise(spans);
+      this.made.set(key, summary);
+    }
+    return summary;
+  }
+}
+
+/**
  * Builds the alerts of one story for every channel it goes to. What depends on the story alone is
- * done once — its sentences, its matches grouped by watchlist — and a summary is computed once per
- * distinct set of highlighted spans, so a story matching many watchlists for many channels costs
- * each channel only the selection of its own watchlists.
+ * done once — its matches grouped by watchlist; its sentences, when a summary is written — so a
+ * story matching many watchlists for many channels costs each channel only the selection of its
+ * own watchlists.
  */
 export class StoryAlerts {
-  private source: SummarySource | null = null;
-  private readonly summaries = new Map<string, Summary>();
+  private readonly summaries: StorySummaries;
   private readonly matchesByWatchlist = new Map<string, TermMatch[]>();
   /** Each fired watchlist's place in the result, which is definition order. */
   private readonly position = new Map<string, number>();
@@ -60,6 +107,7 @@ export class StoryAlerts {
     private readonly result: MatchResult,
     watchlistNames: ReadonlyMap<string, string>,
   ) {
+    this.summaries = new StorySummaries(story);
     result.watchlists.forEach((id, index) => this.position.set(id, index));
     this.labels = result.watchlists.map((id) => ({ id, name: watchlistNames.get(id) ?? id }));
     for (const match of result.matches) {
@@ -71,18 +119,25 @@ export class StoryAlerts {
 
   /** The alert for a channel following `wanted`, or null when none of them fired. */
   forChannel(channel: string, wanted: ReadonlySet<string>): Alert | null {
+    const draft = this.draftForChannel(channel, wanted);
+    return draft && completeAlert(draft);
+  }
+
+  /** The alert for a channel following `wanted`, its summary not yet written; null when none of them fired. */
+  draftForChannel(channel: string, wanted: ReadonlySet<string>): DraftAlert | null {
     const indexes = this.firedAmong(wanted);
     if (indexes.length === 0) return null;
     // A channel following every watchlist that fired shares the result's own list.
     const matches = indexes.length === this.labels.length ? this.result.matches : indexes.flatMap((i) => this.matchesByWatchlist.get(this.labels[i]!.id) ?? []);
-    const summary = this.summaryFor(matches);
+    // The offsets the summary highlights, not the matches: a draft keeps no more than the alert would.
+    const spans = matches.filter((m) => m.field === 'summary').map((m) => ({ start: m.start, end: m.end }));
+    const summaries = this.summaries;
     return {
       channel,
       story: this.story,
       watchlists: indexes.map((i) => this.labels[i]!),
       matches: distinctMatches(matches),
-      summary: summary.text,
-      summaryHighlights: summary.highlights,
+      summarise: () => summaries.of(spans),
     };
   }
 
@@ -97,18 +152,6 @@ export class StoryAlerts {
       return indexes.sort((a, b) => a - b);
     }
     return this.labels.flatMap((label, index) => (wanted.has(label.id) ? [index] : []));
-  }
-
-  private summaryFor(matches: readonly TermMatch[]): Summary {
-    const spans = matches.filter((m) => m.field === 'summary');
-    const key = [...new Set(spans.map((span) => `${span.start}:${span.end}`))].sort().join(',');
-    let summary = this.summaries.get(key);
-    if (!summary) {
-      this.source ??= new SummarySource(this.story.summary, this.story.title, this.story.language);
-      summary = this.source.summarise(spans);
-      this.summaries.set(key, summary);
-    }
-    return summary;
   }
 }
 

@@ -43,8 +43,8 @@ export function isRollUp(payload: OutboxPayload): payload is RollUp {
   return (payload as Partial<RollUp>).kind === 'rollup';
 }
 
-/** The roll-up of `alerts` (one channel's, oldest first). */
-export function buildRollUp(channel: string, alerts: readonly Alert[]): RollUp {
+/** The roll-up of `alerts` (one channel's, oldest first): their stories and watchlists, no summaries. */
+export function buildRollUp(channel: string, alerts: readonly Pick<Alert, 'story' | 'watchlists'>[]): RollUp {
   const watchlists = new Map<string, AlertWatchlist>();
   for (const alert of alerts) for (const w of alert.watchlists) if (!watchlists.has(w.id)) watchlists.set(w.id, w);
   return {

@@ -6,15 +6,18 @@
  * seen-records advanced) keeps one entry; its `order` is after the channel's last individual
  * alert of the cycle.
  *
+ * Only the alerts queued one by one get a summary written; a roll-up lists no summaries.
+ *
  * One `BurstPlan` per cycle, made by runPollCycle: the count is the cycle's, never a module's.
  */
-import { dedupeKeys, type Alert } from '../alerts/alert.js';
+import { completeAlert, dedupeKeys, type DraftAlert } from '../alerts/alert.js';
 import { buildRollUp } from '../alerts/rollup.js';
 import type { NewOutboxEntry } from '../outbox/types.js';
 
 /** One alert offered to the plan, and which feed of the cycle brought it. */
 export interface CycleAlert {
-  alert: Alert;
+  /** Its summary is written only if it is queued on its own. */
+  alert: DraftAlert;
   feedIndex: number;
 }
 
@@ -26,7 +29,7 @@ export interface PlannedEntries {
   rollUps: number;
 }
 
-function published(alert: Alert): number {
+function published(alert: DraftAlert): number {
   return Date.parse(alert.story.published);
 }
 
@@ -59,7 +62,7 @@ export function planEntries(alerts: readonly CycleAlert[], limit: number, now: n
     const individual = unique.slice(0, limit);
     const rest = unique.slice(limit);
     for (const { alert } of individual) {
-      entries.push({ channel, storyId: alert.story.id, order: published(alert), payload: alert, dueAt: now });
+      entries.push({ channel, storyId: alert.story.id, order: published(alert), payload: completeAlert(alert), dueAt: now });
     }
     if (rest.length > 0) {
       const rollup = buildRollUp(channel, rest.map((item) => item.alert));

@@ -23,7 +23,7 @@ import type { IdentifiedFeed, IdentifiedItem } from '../feeds/normalise.js';
 import { earlierStoryIds } from '../feeds/identity.js';
 import type { Story } from '../feeds/story.js';
 import type { Matcher } from '../watch/matcher.js';
-import { StoryAlerts, dedupeKeys, type Alert } from '../alerts/alert.js';
+import { StoryAlerts, completeAlert, dedupeKeys, type DraftAlert } from '../alerts/alert.js';
 import type { AlertSink } from '../delivery/sink.js';
 import type { Outbox } from '../outbox/types.js';
 import type { FeedState, Repositories, SeenRecord, SeenTimes } from '../store/repositories.js';
@@ -205,21 +205,21 @@ export function outcome(target: FeedTarget, status: FeedStatus, extra: Partial<F
 
 /**
  * Alerts for the stories, one per (story, subscribed channel whose watchlists matched), oldest
- * story first. Built story by story as they are consumed, so a feed's alerts are never all held
- * at once, and each story's shared work (summary sentences, grouped matches) is done once for all
- * its channels.
+ * story first, their summaries not yet written (completeAlert writes one). Built story by story as
+ * they are consumed, so a feed's alerts are never all held at once, and each story's shared work
+ * (grouped matches, summary sentences) is done once for all its channels.
  */
 export function* alertsFor(
   stories: readonly Story[],
   target: FeedTarget,
   context: Pick<PollContext, 'matcher' | 'watchlistNames'>,
   onStoryError: (story: Story, error: WirewatchError) => void = () => undefined,
-): Generator<Alert> {
+): Generator<DraftAlert> {
   const subscribers = target.subscribers.map((subscriber) => ({ channel: subscriber.channel, wanted: new Set(subscriber.watchlists) }));
   const oldestFirst = [...stories].sort((a, b) => a.published.localeCompare(b.published));
   for (const story of oldestFirst) {
     // A story that cannot be matched or summarised costs that story, not the feed's others.
-    let alerts: Alert[];
+    let alerts: DraftAlert[];
     try {
       alerts = storyAlerts(story, subscribers, context);
     } catch (error) {
@@ -234,24 +234,24 @@ function storyAlerts(
   story: Story,
   subscribers: readonly { channel: string; wanted: ReadonlySet<string> }[],
   context: Pick<PollContext, 'matcher' | 'watchlistNames'>,
-): Alert[] {
+): DraftAlert[] {
   const result = context.matcher.match(story);
   if (result.watchlists.length === 0) return [];
   const builder = new StoryAlerts(story, result, context.watchlistNames);
-  const alerts: Alert[] = [];
+  const alerts: DraftAlert[] = [];
   for (const { channel, wanted } of subscribers) {
-    const alert = builder.forChannel(channel, wanted);
+    const alert = builder.draftForChannel(channel, wanted);
     if (alert) alerts.push(alert);
   }
   return alerts;
 }
 
 /** Dry runs show every alert at once through the sink; nothing is queued or recorded. */
-async function showAll(alerts: Iterable<Alert>, context: PollContext, log: Logger): Promise<number> {
+async function showAll(alerts: Iterable<DraftAlert>, context: PollContext, log: Logger): Promise<number> {
   let shown = 0;
   for (const alert of alerts) {
     try {
-      await context.sink.deliver(alert);
+      await context.sink.deliver(completeAlert(alert));
       shown++;
     } catch (error) {
       const coded = asWirewatchError(error);
@@ -307,7 +307,8 @@ export type FeedTurn =
     }
   | {
       kind: 'alerts';
-      alerts: Alert[];
+      /** Their summaries are written when the cycle queues them one by one (none for a roll-up). */
+      alerts: DraftAlert[];
       /** The cycle queued this feed's alerts (`queued` of them, individually or rolled up): record the feed. */
       finish: (queued: number) => Promise<FeedOutcome>;
       /** The cycle could not queue them: nothing is recorded. */
@@ -379,7 +380,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
     return done(outcome(target, 'polled', { ...counts, alerts: await showAll(alerts, context, log) }));
   }
   // An alert the channel already received (the same article from another feed) is not queued.
-  let pending: Alert[];
+  let pending: DraftAlert[];
   try {
     // One read for the feed's alerts: one each cost a store round trip per alert.
     const built = [...alerts];
@@ -401,7 +402,7 @@ function alertsTurn(turn: {
   target: FeedTarget;
   repositories: Repositories;
   log: Logger;
-  pending: Alert[];
+  pending: DraftAlert[];
   counts: Partial<FeedOutcome>;
   freshCount: number;
   records: { seen: SeenRecord; state: FeedState } | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import type { Alert } from '../../src/alerts/alert.js';
+import { completeAlert, type DraftAlert } from '../../src/alerts/alert.js';
 import { buildRollUp, isRollUp, rollUpHeading } from '../../src/alerts/rollup.js';
 import { createConsoleSink, renderRollUpText } from '../../src/delivery/console-sink.js';
 import { planEntries } from '../../src/pipeline/burst.js';
@@ -9,14 +9,19 @@ import { HOSTILE_TITLES, rollUpOf } from '../helpers/rollups.js';
 
 const T0 = Date.UTC(2026, 10, 28, 12);
 
-function alertAt(channel: string, i: number, minutes: number, watchlist = { id: 'tariffs', name: 'Tariffs' }, link: string | null = `https://o.example/${i}`): Alert {
+/** Stories whose summary was written, by id. */
+let summarised: string[] = [];
+
+function alertAt(channel: string, i: number, minutes: number, watchlist = { id: 'tariffs', name: 'Tariffs' }, link: string | null = `https://o.example/${i}`): DraftAlert {
   return {
     channel,
     story: testStory({ id: `id${i}`, title: `Story ${i}`, link, published: new Date(T0 + minutes * 60_000).toISOString() }),
     watchlists: [watchlist],
     matches: [],
-    summary: '',
-    summaryHighlights: [],
+    summarise: () => {
+      summarised.push(`id${i}`);
+      return { text: `Summary ${i}`, highlights: [] };
+    },
   };
 }
 
@@ -31,7 +36,7 @@ describe('roll-ups', () => {
       ['id3', 'Story 3', 'insightcrime', ['tariffs']],
     ]);
     expect(isRollUp(rollup)).toBe(true);
-    expect(isRollUp(alerts[0]!)).toBe(false);
+    expect(isRollUp(completeAlert(alerts[0]!))).toBe(false);
     expect(rollUpHeading(rollup)).toBe('3 more stories matched Tariffs, Extraditions');
     expect(rollUpHeading(rollup, 'ids')).toBe('3 more stories matched tariffs, extradition');
     expect(rollUpHeading(buildRollUp('console', alerts.slice(0, 1)))).toBe('1 more story matched Tariffs');
@@ -47,8 +52,12 @@ describe('planEntries', () => {
   ])('%s: the oldest go one by one, the rest in one roll-up after them', (_name, count, limit, singles, rolled) => {
     // Offered newest first, as feeds list them.
     const alerts = Array.from({ length: count }, (_, i) => ({ alert: alertAt('c', i, i), feedIndex: i % 2 })).reverse();
+    summarised = [];
     const { entries, rollUps, queuedByFeed } = planEntries(alerts, limit, T0);
     expect(entries.slice(0, singles).map((e) => e.storyId)).toEqual(Array.from({ length: singles }, (_, i) => `id${i}`));
+    // Only the alerts queued one by one have their summary written; a roll-up shows none.
+    expect(entries.slice(0, singles).map((e) => (e.payload as { summary: string }).summary)).toEqual(Array.from({ length: singles }, (_, i) => `Summary ${i}`));
+    expect(summarised.sort()).toEqual(Array.from({ length: singles }, (_, i) => `id${i}`).sort());
     expect(rollUps).toBe(rolled ? 1 : 0);
     expect(entries).toHaveLength(singles + (rolled ? 1 : 0));
     expect((queuedByFeed.get(0) ?? 0) + (queuedByFeed.get(1) ?? 0)).toBe(count);
