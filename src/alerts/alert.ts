@@ -67,21 +67,49 @@ export function completeAlert(draft: DraftAlert): Alert {
 }
 
 /**
+ * The summary-field spans of `matches`, each once, by start then end, packed as [start, end,
+ * start, end, …]. A cycle holds one per alert until it knows which alerts are sent on their own:
+ * on a text dense in watched words that is dozens of hits, which as objects cost the cycle more
+ * than the summary they stand for.
+ */
+function packedSummarySpans(matches: readonly TermMatch[]): Int32Array {
+  const spans = matches.filter((m) => m.field === 'summary').sort((a, b) => a.start - b.start || a.end - b.end);
+  const packed: number[] = [];
+  for (const { start, end } of spans) {
+    if (packed.length > 0 && packed[packed.length - 2] === start && packed[packed.length - 1] === end) continue;
+    packed.push(start, end);
+  }
+  return Int32Array.from(packed);
+}
+
+/**
+ * Made outside any method: V8 gives the closures of one function one shared context, so a closure
+ * made beside others that use `this` would keep the whole builder (the story's match result with
+ * it) alive as long as the draft.
+ */
+function summariser(summaries: StorySummaries, spans: Int32Array): () => Summary {
+  return () => summaries.of(spans);
+}
+
+/**
  * A story's summaries: its sentences, split once for every channel it goes to, and a summary per
  * distinct set of highlighted spans. Holds the story only (not its match result), since a cycle
  * holds it with the story's drafts.
  */
 class StorySummaries {
   private source: SummarySource | null = null;
-  private readonly made = new Map<string, Summary>();
+  private made: Map<string, Summary> | null = null;
 
   constructor(private readonly story: Story) {}
 
-  of(spans: readonly Span[]): Summary {
-    const key = [...new Set(spans.map((span) => `${span.start}:${span.end}`))].sort().join(',');
+  of(packed: Int32Array): Summary {
+    const key = packed.join(',');
+    this.made ??= new Map();
     let summary = this.made.get(key);
     if (!summary) {
       this.source ??= new SummarySource(this.story.summary, this.story.title, this.story.language);
+      const spans: Span[] = [];
+      for (let i = 0; i < packed.length; i += 2) spans.push({ start: packed[i]!, end: packed[i + 1]! });
       summary = this.source.summarise(spans);
       this.made.set(key, summary);
     }
@@ -129,15 +157,12 @@ export class StoryAlerts {
     if (indexes.length === 0) return null;
     // A channel following every watchlist that fired shares the result's own list.
     const matches = indexes.length === this.labels.length ? this.result.matches : indexes.flatMap((i) => this.matchesByWatchlist.get(this.labels[i]!.id) ?? []);
-    // The offsets the summary highlights, not the matches: a draft keeps no more than the alert would.
-    const spans = matches.filter((m) => m.field === 'summary').map((m) => ({ start: m.start, end: m.end }));
-    const summaries = this.summaries;
     return {
       channel,
       story: this.story,
       watchlists: indexes.map((i) => this.labels[i]!),
       matches: distinctMatches(matches),
-      summarise: () => summaries.of(spans),
+      summarise: summariser(this.summaries, packedSummarySpans(matches)),
     };
   }
 
