@@ -8,7 +8,8 @@
  * 10,000 stories of ~600 characters, and the process's peak RSS.
  *
  * `benchAlerts`: 500 stories (title + three-sentence summary, each naming Mexico and tariffs),
- * 1,000 watchlists that all match every story, and `alertsFor` building the alerts: with one
+ * 1,000 watchlists that all match every story, and `alertsFor` building the alerts, each
+ * summary written (`completeAlert`): with one
  * channel subscribing to all 1,000 watchlists (what `poll --dry-run` does), or 1,000 channels
  * subscribing to one watchlist each (a busy multi-server bot). Alerts built per second and peak
  * RSS; each layout runs in its own process.
