@@ -50,10 +50,26 @@ export function canonicalLink(link: string | null | undefined, base: string | nu
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (isRedirectLink(url)) return url.href;
-  url.hash = '';
-  for (const name of [...url.searchParams.keys()]) {
-    if (TRACKING_PARAMETER.test(name)) url.searchParams.delete(name);
+  // Each change of a URL re-serialises it: only those that change something are made.
+  // '#' in a parsed URL can only start its fragment ("…/a#" has an empty one, and no `hash`).
+  if (url.href.includes('#')) url.hash = '';
+  if (url.search && mayHoldTrackingParameter(url.search)) {
+    // URLSearchParams re-encodes the query when touched; keep the original when nothing is removed.
+    const kept = [...url.searchParams].filter(([name]) => !TRACKING_PARAMETER.test(name));
+    if (kept.length < url.searchParams.size) url.search = new URLSearchParams(kept).toString();
   }
-  // URLSearchParams re-encodes the query when touched; keep the original when nothing was removed.
   return url.href.replace(/\?$/, '');
+}
+
+/**
+ * Whether a query ("?a=1&b=2") may name a tracking parameter, read without parsing it: a name
+ * with no '%' or '+' is the name URLSearchParams decodes, and one with them is assumed to.
+ */
+function mayHoldTrackingParameter(search: string): boolean {
+  for (const pair of search.slice(1).split('&')) {
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    if (name.includes('%') || name.includes('+') || TRACKING_PARAMETER.test(name)) return true;
+  }
+  return false;
 }

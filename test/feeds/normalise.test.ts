@@ -18,6 +18,13 @@ describe('canonicalLink', () => {
     ['http://feeds.feedburner.com/~r/reuters/x/~3/abc/story.htm?utm_source=feedburner', null, 'http://feeds.feedburner.com/~r/reuters/x/~3/abc/story.htm?utm_source=feedburner'],
     ['https://www.google.com/url?rct=j&sa=t&url=https://x.org/a&utm_source=y', null, 'https://www.google.com/url?rct=j&sa=t&url=https://x.org/a&utm_source=y'],
     ['https://www.google.com/search?q=x&utm_source=y', null, 'https://www.google.com/search?q=x'],
+    // Read without parsing the query unless a name may be a tracking one: the same links either way.
+    ['https://example.com/a?utm%5Fsource=x&id=2', null, 'https://example.com/a?id=2'],
+    ['https://example.com/a?utm+source=1', null, 'https://example.com/a?utm+source=1'],
+    ['https://example.com/a?q=a%20b', null, 'https://example.com/a?q=a%20b'],
+    ['https://example.com/a?q=a%20b&utm_source=x', null, 'https://example.com/a?q=a+b'],
+    ['https://example.com/a#', null, 'https://example.com/a'],
+    ['https://example.com/a?', null, 'https://example.com/a'],
     ['javascript:alert(1)', null, null],
     ['mailto:a@b.c', null, null],
     ['', null, null],
