@@ -129,6 +129,23 @@ describe('total deadline', () => {
   });
 });
 
+describe('total deadline, with a body that never stops', () => {
+  it('aborts a body that keeps arriving a byte at a time, which no idle timeout stops', async () => {
+    server.route('/drip', (_req, res) => {
+      res.writeHead(200);
+      res.write('<rss>');
+      const drip = setInterval(() => res.write(' '), 30);
+      res.on('close', () => clearInterval(drip));
+    });
+    const started = performance.now();
+    const error = await failure(fetcher.fetch(trusted(server.url('/drip'))));
+    const elapsed = performance.now() - started;
+    expect(error.code).toBe('feed_timeout');
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+    expect(elapsed).toBeLessThan(2000);
+  });
+});
+
 describe('redirects', () => {
   it('follows a relative Location and reports the final URL and hop count', async () => {
     server.route('/old', (_req, res) => {
