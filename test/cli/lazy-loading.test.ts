@@ -80,6 +80,15 @@ describe('what each command loads', () => {
     expect(loadedOf(result.packages, REDIS_AND_CHAT)).toEqual([]);
   });
 
+  it('poll loads only the parts of undici the fetcher uses: not its index, fetch, WebSocket, caches or mocks', async () => {
+    const result = await runCliRecordingLoads(['poll', '--once'], { env: { ...env, LOG_LEVEL: 'error' }, cwd: dir });
+    const undiciFiles = result.modules.filter((url) => url.includes('/node_modules/undici/')).map((url) => url.slice(url.indexOf('/node_modules/undici/') + '/node_modules/undici/'.length));
+    // The fetcher ran: its dispatcher and request code loaded.
+    expect(undiciFiles).toContain('lib/dispatcher/agent.js');
+    expect(undiciFiles).toContain('lib/api/api-request.js');
+    expect(undiciFiles.filter((file) => file === 'index.js' || /^lib\/(web|mock|cache)\//.test(file))).toEqual([]);
+  });
+
   it('loads pino-pretty only for readable log lines: not when stderr is a pipe, and when LOG_FORMAT=pretty', async () => {
     const piped = await runCliRecordingLoads(['check', '--offline'], { env, cwd: dir });
     expect(piped.code, piped.stderr).toBe(0);

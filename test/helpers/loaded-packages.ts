@@ -16,7 +16,7 @@ export function packageOf(url: string): string | null {
   return match ? match[1]! : null;
 }
 
-export async function runCliRecordingLoads(args: string[], options: CliOptions = {}): Promise<CliResult & { packages: Set<string> }> {
+export async function runCliRecordingLoads(args: string[], options: CliOptions = {}): Promise<CliResult & { packages: Set<string>; modules: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'wirewatch-loads-'));
   try {
     const out = join(dir, 'loaded.txt');
@@ -24,7 +24,7 @@ export async function runCliRecordingLoads(args: string[], options: CliOptions =
     recorder.searchParams.set('out', out);
     const result = await runCli(args, { ...options, nodeArgs: [...(options.nodeArgs ?? []), '--import', recorder.href] });
     const urls = readFileSync(out, 'utf8').split('\n').filter(Boolean);
-    return { ...result, packages: new Set(urls.map(packageOf).filter((name): name is string => name !== null)) };
+    return { ...result, modules: urls, packages: new Set(urls.map(packageOf).filter((name): name is string => name !== null)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { buildConnector as tcpConnectorOf } from './undici.js';
 import { WirewatchError } from '../../errors.js';
 
 export type AddressClass =
@@ -311,7 +312,7 @@ function dialInOrder(
  * address it checked.
  */
 export function createGuardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
-  const tcpConnect = options.tcpConnect ?? buildConnector({ timeout: options.connectTimeoutMs });
+  const tcpConnect = options.tcpConnect ?? tcpConnectorOf({ timeout: options.connectTimeoutMs });
   return (connectOptions, callback) => {
     verifiedAddresses(connectOptions.hostname, options).then(
       (addresses) => dialInOrder(tcpConnect, connectOptions, addresses, callback),

@@ -8,7 +8,8 @@ import { isIP } from 'node:net';
 import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
-import { Agent, errors as undiciErrors, request as httpRequest, type buildConnector, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, buildConnector, Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, request as httpRequest } from './undici.js';
 import { systemClock, type Clock } from '../../clock.js';
 import { WirewatchError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
@@ -424,8 +425,8 @@ function nextHop(location: string, from: URL, seen: Set<string>, redirects: numb
 interface Context {
   options: FeedFetcherOptions;
   clock: Clock;
-  guarded: Agent;
-  direct: Agent;
+  guarded: UndiciAgent;
+  direct: UndiciAgent;
   inFlight: InFlight;
 }
 
