@@ -87,6 +87,8 @@ describe('what each command loads', () => {
     expect(undiciFiles).toContain('lib/dispatcher/agent.js');
     expect(undiciFiles).toContain('lib/api/api-request.js');
     expect(undiciFiles.filter((file) => file === 'index.js' || /^lib\/(web|mock|cache)\//.test(file))).toEqual([]);
+    // The feed answered nothing (nothing listens on port 9): no document, so no feed parser.
+    expect(result.packages).not.toContain('rss-parser');
   });
 
   it('loads pino-pretty only for readable log lines: not when stderr is a pipe, and when LOG_FORMAT=pretty', async () => {
