@@ -52,9 +52,22 @@ export interface DraftAlert extends Omit<Alert, 'summary' | 'summaryHighlights' 
   summarise(): Summary;
 }
 
-/** The alert of a draft, its summary written (the same alert StoryAlerts built with its summary before drafts). */
-export function completeAlert(draft: DraftAlert): Alert {
-  const summary = draft.summarise();
+const NO_SUMMARY: Summary = { text: '', highlights: [] };
+
+/**
+ * The alert of a draft, its summary written (the same alert StoryAlerts built with its summary
+ * before drafts). With `onSummaryError`, a summary that cannot be written costs the alert its
+ * summary, reported there, not the alert: without it, the error is thrown.
+ */
+export function completeAlert(draft: DraftAlert, onSummaryError?: (error: unknown) => void): Alert {
+  let summary: Summary;
+  try {
+    summary = draft.summarise();
+  } catch (error) {
+    if (!onSummaryError) throw error;
+    onSummaryError(error);
+    summary = NO_SUMMARY;
+  }
   return {
     channel: draft.channel,
     story: draft.story,

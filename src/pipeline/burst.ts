@@ -35,9 +35,16 @@ function published(alert: DraftAlert): number {
 
 /**
  * The cycle's entries. `alerts` are those not yet delivered to their channel. Within a channel an
- * article that arrived through two feeds (same link) is queued once, the oldest copy.
+ * article that arrived through two feeds (same link) is queued once, the oldest copy. Given
+ * `onSummaryError`, an alert whose summary cannot be written is queued without one and reported
+ * there: one story's text must not stop the cycle's queueing (without it, the error is thrown).
  */
-export function planEntries(alerts: readonly CycleAlert[], limit: number, now: number): PlannedEntries {
+export function planEntries(
+  alerts: readonly CycleAlert[],
+  limit: number,
+  now: number,
+  onSummaryError?: (alert: DraftAlert, error: unknown) => void,
+): PlannedEntries {
   const byChannel = new Map<string, CycleAlert[]>();
   for (const item of alerts) {
     const list = byChannel.get(item.alert.channel);
@@ -62,7 +69,7 @@ export function planEntries(alerts: readonly CycleAlert[], limit: number, now: n
     const individual = unique.slice(0, limit);
     const rest = unique.slice(limit);
     for (const { alert } of individual) {
-      entries.push({ channel, storyId: alert.story.id, order: published(alert), payload: completeAlert(alert), dueAt: now });
+      entries.push({ channel, storyId: alert.story.id, order: published(alert), payload: completeAlert(alert, onSummaryError && ((error) => onSummaryError(alert, error))), dueAt: now });
     }
     if (rest.length > 0) {
       const rollup = buildRollUp(channel, rest.map((item) => item.alert));

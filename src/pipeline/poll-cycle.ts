@@ -192,7 +192,10 @@ export async function runPollCycle(
     if (turn.kind === 'alerts') for (const alert of turn.alerts) offered.push({ alert, feedIndex });
   });
   if (context.events && offered.length > 0) await assignEvents(offered, context.events, context);
-  const plan = planEntries(offered, context.burstLimit, context.clock.now());
+  const plan = planEntries(offered, context.burstLimit, context.clock.now(), (alert, error) => {
+    const coded = asWirewatchError(error);
+    context.logger.error({ story_id: alert.story.id, channel_id: alert.channel, code: coded.code, err: coded }, 'summary could not be written; the alert is queued without one');
+  });
   let queueError: unknown = null;
   if (plan.entries.length > 0) {
     try {

@@ -218,7 +218,8 @@ export function* alertsFor(
   const subscribers = target.subscribers.map((subscriber) => ({ channel: subscriber.channel, wanted: new Set(subscriber.watchlists) }));
   const oldestFirst = [...stories].sort((a, b) => a.published.localeCompare(b.published));
   for (const story of oldestFirst) {
-    // A story that cannot be matched or summarised costs that story, not the feed's others.
+    // A story that cannot be matched costs that story, not the feed's others (a summary that
+    // cannot be written costs only the summary: see completeAlert).
     let alerts: DraftAlert[];
     try {
       alerts = storyAlerts(story, subscribers, context);
@@ -251,7 +252,11 @@ async function showAll(alerts: Iterable<DraftAlert>, context: PollContext, log: 
   let shown = 0;
   for (const alert of alerts) {
     try {
-      await context.sink.deliver(completeAlert(alert));
+      const complete = completeAlert(alert, (error) => {
+        const coded = asWirewatchError(error);
+        log.error({ story_id: alert.story.id, channel_id: alert.channel, code: coded.code, err: coded }, 'summary could not be written; the alert is shown without one');
+      });
+      await context.sink.deliver(complete);
       shown++;
     } catch (error) {
       const coded = asWirewatchError(error);

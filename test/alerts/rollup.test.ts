@@ -84,6 +84,24 @@ describe('planEntries', () => {
     expect(fewer.entries.find((e) => e.channel === 'a' && e.storyId.startsWith('rollup:'))!.storyId).not.toBe(first.entries.find((e) => e.channel === 'a' && e.storyId.startsWith('rollup:'))!.storyId);
   });
 
+  it('queues an alert whose summary cannot be written without a summary, reports it, and summarises the others', () => {
+    const broken: DraftAlert = {
+      ...alertAt('c', 1, 1),
+      summarise: () => {
+        throw new RangeError('segmenter gave up');
+      },
+    };
+    const failed: string[] = [];
+    const { entries } = planEntries([{ alert: broken, feedIndex: 0 }, { alert: alertAt('c', 2, 2), feedIndex: 0 }], 10, T0, (alert, error) =>
+      failed.push(`${alert.story.id}: ${(error as Error).message}`),
+    );
+    expect(entries.map((e) => [e.storyId, (e.payload as { summary: string }).summary])).toEqual([
+      ['id1', ''],
+      ['id2', 'Summary 2'],
+    ]);
+    expect(failed).toEqual(['id1: segmenter gave up']);
+  });
+
   it('queues an article that came through two feeds once per channel, the oldest copy', () => {
     const older = { alert: alertAt('c', 1, 1, undefined, 'https://o.example/same'), feedIndex: 0 };
     const newer = { alert: alertAt('c', 2, 2, undefined, 'https://o.example/same'), feedIndex: 1 };
