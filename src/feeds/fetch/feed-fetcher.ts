@@ -311,17 +311,19 @@ interface Deadline {
 type InFlight = WeakMap<AbortSignal, Set<RequestAbort>>;
 
 function followCaller(inFlight: InFlight, callerSignal: AbortSignal, abort: RequestAbort): () => void {
-  let following = inFlight.get(callerSignal);
-  if (!following) {
-    const fetches = new Set<RequestAbort>();
-    following = fetches;
-    inFlight.set(callerSignal, fetches);
-    callerSignal.addEventListener('abort', () => {
-      for (const each of fetches) each.abort(callerSignal.reason);
-    }, { once: true });
-  }
+  const following = inFlight.get(callerSignal) ?? watchCaller(inFlight, callerSignal);
   following.add(abort);
   return () => following.delete(abort);
+}
+
+/** The one listener on a caller's signal: it aborts every fetch following it. */
+function watchCaller(inFlight: InFlight, callerSignal: AbortSignal): Set<RequestAbort> {
+  const following = new Set<RequestAbort>();
+  inFlight.set(callerSignal, following);
+  callerSignal.addEventListener('abort', () => {
+    for (const each of following) each.abort(callerSignal.reason);
+  }, { once: true });
+  return following;
 }
 
 /**
