@@ -5,7 +5,7 @@
 import type { Story } from '../feeds/story.js';
 import type { MatchResult, TermMatch } from '../watch/matcher.js';
 import { listMatches } from '../watch/explain.js';
-import { SummarySource, type Span, type Summary } from './summary.js';
+import { SummarySource, orderedSpans, type Span, type Summary } from './summary.js';
 import { sha1Hex } from '../hash.js';
 import type { AlertEvent, ThreadTarget } from './event-thread.js';
 
@@ -86,13 +86,13 @@ export function completeAlert(draft: DraftAlert, onSummaryError?: (error: unknow
  * than the summary they stand for.
  */
 function packedSummarySpans(matches: readonly TermMatch[]): Int32Array {
-  const spans = matches.filter((m) => m.field === 'summary').sort((a, b) => a.start - b.start || a.end - b.end);
-  const packed: number[] = [];
-  for (const { start, end } of spans) {
-    if (packed.length > 0 && packed[packed.length - 2] === start && packed[packed.length - 1] === end) continue;
-    packed.push(start, end);
-  }
-  return Int32Array.from(packed);
+  const spans = orderedSpans(matches.filter((m) => m.field === 'summary'));
+  const packed = new Int32Array(2 * spans.length);
+  spans.forEach((span, i) => {
+    packed[2 * i] = span.start;
+    packed[2 * i + 1] = span.end;
+  });
+  return packed;
 }
 
 /**

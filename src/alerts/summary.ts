@@ -91,7 +91,7 @@ export interface Summary {
 }
 
 /** The spans once each, in order of start: many watchlists matching the same words give the same span. */
-function orderedSpans(spans: readonly Span[]): Span[] {
+export function orderedSpans(spans: readonly Span[]): Span[] {
   const unique = new Map<string, Span>();
   for (const span of spans) unique.set(`${span.start}:${span.end}`, span);
   return [...unique.values()].sort((a, b) => a.start - b.start || a.end - b.end);
