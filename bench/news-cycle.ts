@@ -50,7 +50,8 @@ export interface CycleRow {
   wirewatch: Timed;
   /** Named baselines measured for this cycle, same process, same responses. */
   baselines: Record<string, Timed>;
-  maxRssMb?: number;
+  /** Whole-process rows: peak RSS of the wirewatch process, and of the baseline process on the same responses. */
+  maxRssMb?: { wirewatch: number; baseline: number };
 }
 
 /** The feed server (bench/feed-server.ts) in a child process, so its CPU is not counted here. */
@@ -191,17 +192,17 @@ export async function benchNewsWholeProcess(feeds: number): Promise<CycleRow[]> 
     const rows: CycleRow[] = [];
     const first = baseline('record', 0);
     const ours = wirewatch();
-    rows.push({ cycle: 'first fetch', wirewatch: ours, baselines: { 'undici + rss-parser': first }, maxRssMb: ours.maxRssMb });
+    rows.push({ cycle: 'first fetch', wirewatch: ours, baselines: { 'undici + rss-parser': first }, maxRssMb: { wirewatch: ours.maxRssMb, baseline: first.maxRssMb } });
     for (const label of ['all-304', 'all-304 again']) {
       const bare = baseline('not-modified', 0);
       const again = wirewatch();
-      rows.push({ cycle: label, wirewatch: again, baselines: { undici: bare }, maxRssMb: again.maxRssMb });
+      rows.push({ cycle: label, wirewatch: again, baselines: { undici: bare }, maxRssMb: { wirewatch: again.maxRssMb, baseline: bare.maxRssMb } });
     }
     for (let round = 1; round <= ROUNDS; round++) {
       await nextRound(server.port);
       const floor = baseline('match', round);
       const news = wirewatch();
-      rows.push({ cycle: `news ${round}`, wirewatch: news, baselines: { 'undici + rss-parser + RegExp': floor }, maxRssMb: news.maxRssMb });
+      rows.push({ cycle: `news ${round}`, wirewatch: news, baselines: { 'undici + rss-parser + RegExp': floor }, maxRssMb: { wirewatch: news.maxRssMb, baseline: floor.maxRssMb } });
     }
     return rows;
   } finally {
@@ -216,7 +217,7 @@ const sum = (times: Timed[]): Timed => ({ cpuMs: times.reduce((s, t) => s + t.cp
 /** The ratios the performance aims are stated in. */
 export function formatNewsRows(rows: CycleRow[], feeds: number, whole: boolean): string {
   const lines = [
-    `| cycle | wirewatch CPU ms/feed | baselines CPU ms/feed | wirewatch ÷ baseline |${whole ? ' peak RSS |' : ''}`,
+    `| cycle | wirewatch CPU ms/feed | baselines CPU ms/feed | wirewatch ÷ baseline |${whole ? ' peak RSS: wirewatch / baseline |' : ''}`,
     `|---|---:|---|---|${whole ? '---:|' : ''}`,
   ];
   for (const row of rows) {
@@ -234,7 +235,8 @@ export function formatNewsRows(rows: CycleRow[], feeds: number, whole: boolean):
     } else {
       ratios.push(`${(ours / perFeed(row.baselines['undici']!, feeds)).toFixed(2)}× undici`);
     }
-    lines.push(`| ${row.cycle} | ${ours.toFixed(3)} | ${base} | ${ratios.join(', ')} |${whole ? ` ${row.maxRssMb?.toFixed(0)} MB |` : ''}`);
+    const rss = row.maxRssMb ? ` ${row.maxRssMb.wirewatch.toFixed(0)} / ${row.maxRssMb.baseline.toFixed(0)} MB (${(row.maxRssMb.wirewatch / row.maxRssMb.baseline).toFixed(2)}×) |` : ' — |';
+    lines.push(`| ${row.cycle} | ${ours.toFixed(3)} | ${base} | ${ratios.join(', ')} |${whole ? rss : ''}`);
   }
   return lines.join('\n');
 }

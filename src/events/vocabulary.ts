@@ -74,6 +74,8 @@ interface ConceptEntry {
 }
 
 type Field = 'title' | 'summary';
+/** Adds a term found at [start, end) of the field's text. */
+type AddTerm = (term: string, prior: number, start: number, end: number) => void;
 
 interface EntityHit {
   term: string;
@@ -223,10 +225,11 @@ export class StoryVocabulary {
     const covered = new Uint8Array(tokens.length);
     /** The term each word went into, for the names in quotes. */
     const termOf: (string | undefined)[] = [];
-    const add = (term: string, prior: number, surface: string) => {
+    /** The term, from the words at [start, end) of the text (sliced only for the term's first words). */
+    const add: AddTerm = (term, prior, start, end) => {
       const weight = prior * factor;
       if ((into.weights.get(term) ?? 0) < weight) into.weights.set(term, weight);
-      if (!into.surface.has(term)) into.surface.set(term, surface);
+      if (!into.surface.has(term)) into.surface.set(term, text.slice(start, end));
     };
     // Concepts: the longest match wins where matches overlap ("pena de muerte" is the death
     // penalty, not a killing; "se entrega" is a surrender, not a handover).
@@ -239,9 +242,9 @@ export class StoryVocabulary {
         termOf[w] = entry.concept;
         if (entry.weight === WEIGHTS.calendar) calendarWords.add(w);
       }
-      add(entry.concept, entry.weight, text.slice(hit.start, hit.end));
+      add(entry.concept, entry.weight, hit.start, hit.end);
       this.noteFacets(entry, field, into);
-      if (entry.concept.startsWith('month:')) this.readDate(entry.concept.slice(6), hit, tokens, text, field, covered, add, into);
+      if (entry.concept.startsWith('month:')) this.readDate(entry.concept.slice(6), hit, tokens, field, covered, add, into);
     }
     // Entities, unless every content word of the alias is already a concept ("a Estados Unidos").
     for (const hit of entityHits) {
@@ -252,11 +255,11 @@ export class StoryVocabulary {
         covered[index] = COVERED_BY_ENTITY;
         termOf[index] = hit.term;
       }
-      add(hit.term, hit.weight, text.slice(hit.start, hit.end));
+      add(hit.term, hit.weight, hit.start, hit.end);
       if (field === 'title' && hit.protagonist) into.titleProtagonists.add(hit.term);
     }
     tokens.forEach((token, index) => {
-      if (!covered[index]) termOf[index] = this.readWord(token, tokens[index + 1]?.text, text, field, language, add, into);
+      if (!covered[index]) termOf[index] = this.readWord(token, tokens[index + 1]?.text, field, language, add, into);
     });
     if (field === 'title') this.readQuotedNames(text, tokens, termOf, into);
   }
@@ -295,10 +298,9 @@ export class StoryVocabulary {
     month: string,
     hit: PatternHit,
     tokens: readonly Token[],
-    text: string,
     field: Field,
     covered: Uint8Array,
-    add: (term: string, prior: number, surface: string) => void,
+    add: AddTerm,
     into: StoryTerms,
   ): void {
     const isDay = (index: number) => index >= 0 && index < tokens.length && /^\d{1,2}$/.test(tokens[index]!.text) && Number(tokens[index]!.text) <= 31;
@@ -307,40 +309,38 @@ export class StoryVocabulary {
     if (day < 0 || covered[day]) return;
     covered[day] = COVERED_BY_CONCEPT;
     const date = `${month}-${Number(tokens[day]!.text)}`;
-    add(`date:${date}`, WEIGHTS.date, text.slice(Math.min(tokens[day]!.start, hit.start), Math.max(tokens[day]!.end, hit.end)));
+    add(`date:${date}`, WEIGHTS.date, Math.min(tokens[day]!.start, hit.start), Math.max(tokens[day]!.end, hit.end));
     if (field === 'title') into.titleDates.add(date);
   }
 
   private readWord(
     token: Token,
     nextWord: string | undefined,
-    text: string,
     field: Field,
     language: string | null,
-    add: (term: string, prior: number, surface: string) => void,
+    add: AddTerm,
     into: StoryTerms,
   ): string | undefined {
     const word = token.text;
-    const surface = text.slice(token.start, token.end);
     const numberWord = language ? NUMBER_WORDS[language as 'en' | 'es'][word] : undefined;
     const digits = numberWord ?? word.match(DIGITS)?.[1];
     if (digits !== undefined) {
       const value = String(Number(digits));
       if (YEAR.test(value)) {
-        add(`year:${value}`, WEIGHTS.year, surface);
+        add(`year:${value}`, WEIGHTS.year, token.start, token.end);
         return `year:${value}`;
       }
       // "29 years" is a sentence, "29 narcos" a count: a duration keeps its unit.
       const unit = nextWord === undefined ? undefined : DURATION_UNITS[nextWord];
       const number = unit ? `${value}-${unit}` : value;
-      add(`#${number}`, Number(value) < SMALL_NUMBER ? WEIGHTS.smallNumber : WEIGHTS.number, surface);
+      add(`#${number}`, Number(value) < SMALL_NUMBER ? WEIGHTS.smallNumber : WEIGHTS.number, token.start, token.end);
       if (field === 'title') into.titleNumbers.add(number);
       return `#${number}`;
     }
     if (word.length < 3 || STOPWORDS.has(word)) return undefined;
     const stem = stemOf(word);
     if (STOPWORDS.has(stem)) return undefined;
-    add(stem, WEIGHTS.word, surface);
+    add(stem, WEIGHTS.word, token.start, token.end);
     return stem;
   }
 
