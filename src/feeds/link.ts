@@ -54,11 +54,38 @@ export function canonicalLink(link: string | null | undefined, base: string | nu
   // '#' in a parsed URL can only start its fragment ("…/a#" has an empty one, and no `hash`).
   if (url.href.includes('#')) url.hash = '';
   if (url.search && mayHoldTrackingParameter(url.search)) {
+    const href = url.href;
+    const kept = keptPlainPairs(url.search);
+    // The query's own text, less the tracking pairs, when that is what URLSearchParams would write.
+    if (kept !== null) return href.slice(0, href.length - url.search.length) + (kept.length > 0 ? `?${kept.join('&')}` : '');
     // URLSearchParams re-encodes the query when touched; keep the original when nothing is removed.
-    const kept = [...url.searchParams].filter(([name]) => !TRACKING_PARAMETER.test(name));
-    if (kept.length < url.searchParams.size) url.search = new URLSearchParams(kept).toString();
+    const decoded = [...url.searchParams].filter(([name]) => !TRACKING_PARAMETER.test(name));
+    if (decoded.length < url.searchParams.size) url.search = new URLSearchParams(decoded).toString();
   }
   return url.href.replace(/\?$/, '');
+}
+
+/** A name=value pair that URLSearchParams reads and writes back unchanged: nothing it decodes or encodes. */
+const PLAIN_PAIR = /^[A-Za-z0-9*._-]*=[A-Za-z0-9*._-]*$/;
+/** A pair whose name, undecoded, is a tracking parameter (its value is dropped with it, whatever it holds). */
+const PLAIN_TRACKING_NAME = /^[A-Za-z0-9*._-]+(?==|$)/;
+
+/**
+ * The query's pairs less its tracking ones, as written, when removing them textually gives what
+ * rewriting the query through URLSearchParams gives (the path taken by every link of the shipped
+ * feeds): each kept pair plain, each dropped pair named plainly. Null otherwise, or when no pair
+ * is dropped.
+ */
+function keptPlainPairs(search: string): string[] | null {
+  const kept: string[] = [];
+  let dropped = false;
+  for (const pair of search.slice(1).split('&')) {
+    const name = PLAIN_TRACKING_NAME.exec(pair)?.[0];
+    if (name !== undefined && TRACKING_PARAMETER.test(name)) dropped = true;
+    else if (PLAIN_PAIR.test(pair)) kept.push(pair);
+    else return null;
+  }
+  return dropped ? kept : null;
 }
 
 /**

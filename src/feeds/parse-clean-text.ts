@@ -104,16 +104,33 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
  * is escaped. CDATA sections and comments are left alone: their text is literal.
  */
 function fixEntities(text: string, repairs: string[]): string {
-  return text.replace(MARKUP_OR_AMPERSAND, (match: string, reference: string | undefined) => {
-    if (match.startsWith('<')) return match;
-    if (reference === undefined) return ampersand(repairs);
-    if (reference.startsWith('#')) return fixNumericReference(match, reference, repairs);
-    if (XML_ENTITIES.has(reference)) return match;
-    const decoded = decodeHTMLStrict(match);
-    if (decoded === match) return `${ampersand(repairs)}${reference};`;
-    addRepair(repairs, 'html-entities');
-    return numericReferences(decoded);
-  });
+  // A document with no '&' has nothing to fix; one whose references are all valid XML is
+  // returned as it is, not rebuilt piece by piece around every CDATA section it holds.
+  if (!text.includes('&')) return text;
+  const pieces: string[] = [];
+  let copied = 0;
+  MARKUP_OR_AMPERSAND.lastIndex = 0;
+  for (let match = MARKUP_OR_AMPERSAND.exec(text); match !== null; match = MARKUP_OR_AMPERSAND.exec(text)) {
+    const fixed = fixedReference(match[0], match[1], repairs);
+    if (fixed === match[0]) continue;
+    pieces.push(text.slice(copied, match.index), fixed);
+    copied = match.index + match[0].length;
+  }
+  if (pieces.length === 0) return text;
+  pieces.push(text.slice(copied));
+  return pieces.join('');
+}
+
+/** What one match of MARKUP_OR_AMPERSAND becomes: itself when it is markup or a valid XML reference. */
+function fixedReference(match: string, reference: string | undefined, repairs: string[]): string {
+  if (match.startsWith('<')) return match;
+  if (reference === undefined) return ampersand(repairs);
+  if (reference.startsWith('#')) return fixNumericReference(match, reference, repairs);
+  if (XML_ENTITIES.has(reference)) return match;
+  const decoded = decodeHTMLStrict(match);
+  if (decoded === match) return `${ampersand(repairs)}${reference};`;
+  addRepair(repairs, 'html-entities');
+  return numericReferences(decoded);
 }
 
 function ampersand(repairs: string[]): string {

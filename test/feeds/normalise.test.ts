@@ -23,6 +23,14 @@ describe('canonicalLink', () => {
     ['https://example.com/a?utm+source=1', null, 'https://example.com/a?utm+source=1'],
     ['https://example.com/a?q=a%20b', null, 'https://example.com/a?q=a%20b'],
     ['https://example.com/a?q=a%20b&utm_source=x', null, 'https://example.com/a?q=a+b'],
+    // Tracking pairs dropped from the query's text where URLSearchParams would write the rest back
+    // unchanged; rewritten through it where it would not (a pair with no '=', an empty pair, '%').
+    ['https://example.com/a?utm_source=a%20b&id=5&x.y=1-2', null, 'https://example.com/a?id=5&x.y=1-2'],
+    ['https://example.com/a?id&utm_source=x', null, 'https://example.com/a?id='],
+    ['https://example.com/a?id=1&&utm_source=x', null, 'https://example.com/a?id=1'],
+    ['https://example.com/a?id=a%2fb&utm_source=x', null, 'https://example.com/a?id=a%2Fb'],
+    ['https://example.com/a?q=x=y&utm_source=x', null, 'https://example.com/a?q=x%3Dy'],
+    ['https://example.com/a?utm_source&UTM_Medium=x', null, 'https://example.com/a'],
     ['https://example.com/a#', null, 'https://example.com/a'],
     ['https://example.com/a?', null, 'https://example.com/a'],
     ['javascript:alert(1)', null, null],

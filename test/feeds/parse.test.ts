@@ -139,6 +139,12 @@ describe('parseFeedDocument: clean documents', () => {
     expect(feed.items.map((item) => item.imageUrl)).toEqual(['https://i.example/a.jpg', 'https://i.example/b.png', null]);
   });
 
+  it('leaves valid XML references, and CDATA holding HTML entities, as they are: no repairs', async () => {
+    const feed = await parse(rss2('<item><title>Tom &amp; Jerry &lt;3 &#8217;&#x2019;</title><description><![CDATA[a&nbsp;b]]></description></item>'));
+    expect(feed.repairs).toEqual([]);
+    expect(feed.items[0]).toMatchObject({ title: 'Tom & Jerry <3 ’’', summaryHtml: 'a&nbsp;b' });
+  });
+
   it('returns an empty feed as empty, without repairs', async () => {
     const feed = await parse(rss2(''));
     expect(feed).toMatchObject({ format: 'rss2', title: 'Wire', items: [], repairs: [] });
