@@ -79,19 +79,22 @@ function categoriesOf(raw: Raw): string[] {
 
 const IMAGE_EXTENSION = /\.(?:jpe?g|png|gif|webp|avif|bmp)(?:[?#]|$)/i;
 
-/** The first image the item names: an image enclosure, then Media RSS content/thumbnails, then itunes:image. */
+/**
+ * The first image the item names: an image enclosure, then Media RSS content/thumbnails, then
+ * itunes:image. Each source is read only when those before it name none (most items name none).
+ */
 function imageOf(raw: Raw): string | null {
   const enclosure = recordOf(raw['enclosure']);
-  const candidates: Array<string | null> = [
-    isImage(enclosure['type'], undefined, enclosure['url']) ? textOf(enclosure['url']) : null,
-    ...arrayOf(raw['wwLinks']).map((link) => {
-      const attrs = attrsOf(link);
-      return attrs['rel'] === 'enclosure' && isImage(attrs['type'], undefined, attrs['href']) ? textOf(attrs['href']) : null;
-    }),
-    ...mediaImages(raw),
-    textOf(attrsOf(raw['wwItunesImage'])['href']) ?? textOf(raw['wwItunesImage']),
-  ];
-  return candidates.find((url) => url !== null) ?? null;
+  const enclosed = isImage(enclosure['type'], undefined, enclosure['url']) ? textOf(enclosure['url']) : null;
+  if (enclosed !== null) return enclosed;
+  for (const link of arrayOf(raw['wwLinks'])) {
+    const attrs = attrsOf(link);
+    const url = attrs['rel'] === 'enclosure' && isImage(attrs['type'], undefined, attrs['href']) ? textOf(attrs['href']) : null;
+    if (url !== null) return url;
+  }
+  const media = mediaImages(raw).find((url) => url !== null);
+  if (media !== undefined) return media;
+  return textOf(attrsOf(raw['wwItunesImage'])['href']) ?? textOf(raw['wwItunesImage']);
 }
 
 function mediaImages(raw: Raw): Array<string | null> {
@@ -140,7 +143,9 @@ function arrayOf(value: unknown): unknown[] {
 
 /** The trimmed text of a value (nested element text joined), or null when there is none. */
 function textOf(value: unknown): string | null {
-  const text = collectText(value).trim();
+  // Most values are a string or absent: no walk, no list of parts.
+  if (value === undefined) return null;
+  const text = (typeof value === 'string' ? value : collectText(value)).trim();
   return text === '' ? null : text;
 }
 
