@@ -72,8 +72,8 @@ const PLAIN_TRACKING_NAME = /^[A-Za-z0-9*._-]+(?==|$)/;
 
 /**
  * The query's pairs less its tracking ones, as written, when removing them textually gives what
- * rewriting the query through URLSearchParams gives (the path taken by every link of the shipped
- * feeds): each kept pair plain, each dropped pair named plainly. Null otherwise, or when no pair
+ * rewriting the query through URLSearchParams gives (the common case: utm_ names and plain
+ * values): each kept pair plain, each dropped pair named plainly. Null otherwise, or when no pair
  * is dropped.
  */
 function keptPlainPairs(search: string): string[] | null {
