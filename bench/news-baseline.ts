@@ -121,18 +121,42 @@ export function matchNew(feeds: readonly BaselineItem[][], seen: Set<string>, wa
 }
 
 /**
- * As a script: `news-baseline.js PORT FEEDS CONCURRENCY STATE_FILE WATCHLISTS_JSON MODE`, one round.
- * MODE record: fetch and parse, remember the guids (a first poll); match: also try the new items
- * against the watchlists; not-modified: the requests carry the ETags in the state file.
+ * The same round with each body parsed and its new items matched as the body arrives, as
+ * wirewatch reads feeds, so no more than the requests in flight hold a body: the libraries'
+ * memory floor for the cycle's shape (BENCHMARKS.md, the sixth round).
+ */
+export async function fetchParseAndMatch(port: number, feeds: number, concurrency: number, agent: Agent, seen: Set<string>, watchlists: readonly BaselineWatchlist[]): Promise<number> {
+  const limit = pLimit(concurrency);
+  let matches = 0;
+  await Promise.all(
+    Array.from({ length: feeds }, (_, n) =>
+      limit(async () => {
+        const response = await request(`http://127.0.0.1:${port}/feed/${n}.xml`, { dispatcher: agent });
+        matches += matchNew(await parseBodies([await response.body.text()]), seen, watchlists);
+      }),
+    ),
+  );
+  return matches;
+}
+
+/**
+ * As a script: `news-baseline.js PORT FEEDS CONCURRENCY STATE_FILE WATCHLISTS_JSON MODE [as-they-arrive]`,
+ * one round. MODE record: fetch and parse, remember the guids (a first poll); match: also try the
+ * new items against the watchlists; not-modified: the requests carry the ETags in the state file.
+ * With `as-they-arrive` (record and match only), each body is parsed and matched as it arrives
+ * instead of after every body has been fetched.
  */
 async function runAsProcess(args: string[]): Promise<void> {
-  const [port, feeds, concurrency, stateFile, watchlistsFile, mode] = args;
+  const [port, feeds, concurrency, stateFile, watchlistsFile, mode, shape] = args;
   const { watchlists, entities } = JSON.parse(readFileSync(watchlistsFile!, 'utf8')) as { watchlists: WatchlistLike[]; entities: EntityLike[] };
   const state = existsSync(stateFile!) ? (JSON.parse(readFileSync(stateFile!, 'utf8')) as { guids: string[]; etags: string[] | null }) : { guids: [], etags: null };
   const agent = new Agent({ connections: Number(concurrency) });
-  const bodies = await fetchBodies(Number(port), Number(feeds), Number(concurrency), agent, state.etags ?? undefined);
   const seen = new Set(state.guids);
-  const matches = matchNew(await parseBodies(bodies), seen, mode === 'match' ? alternationWatchlists(watchlists, entities) : []);
+  const compiled = mode === 'match' ? alternationWatchlists(watchlists, entities) : [];
+  const matches =
+    shape === 'as-they-arrive' && mode !== 'not-modified'
+      ? await fetchParseAndMatch(Number(port), Number(feeds), Number(concurrency), agent, seen, compiled)
+      : matchNew(await parseBodies(await fetchBodies(Number(port), Number(feeds), Number(concurrency), agent, state.etags ?? undefined)), seen, compiled);
   await agent.close();
   writeFileSync(stateFile!, JSON.stringify({ guids: [...seen], etags: state.etags }));
   process.stdout.write(`${matches}\n`);
