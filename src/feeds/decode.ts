@@ -7,6 +7,7 @@
  * unambiguous, and a header or declaration that contradicts it is always the thing that is wrong.
  * Declared labels are distrusted when the bytes disprove them (see `checkDeclared`).
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { analyse } from 'chardet';
 import { WirewatchError } from '../errors.js';
@@ -71,8 +72,10 @@ function byteFacts(bytes: Uint8Array): ByteFacts {
   let nonAscii: boolean | undefined;
   return {
     bytes,
-    validUtf8: () => (valid ??= isValidUtf8(bytes)),
-    nonAscii: () => (nonAscii ??= hasNonAscii(bytes)),
+    // Node's validators read the bytes without decoding them: a fatal TextDecoder built the whole
+    // text only to say whether it could.
+    validUtf8: () => (valid ??= isUtf8(bytes)),
+    nonAscii: () => (nonAscii ??= !isAscii(bytes)),
   };
 }
 
@@ -169,21 +172,6 @@ function sniff(facts: ByteFacts): Choice {
 }
 
 const SNIFF_SAMPLE_BYTES = 256 * 1024;
-const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-function isValidUtf8(bytes: Uint8Array): boolean {
-  try {
-    FATAL_UTF8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function hasNonAscii(bytes: Uint8Array): boolean {
-  for (const byte of bytes) if (byte >= 0x80) return true;
-  return false;
-}
 
 /**
  * UTF-8 with a few corrupt bytes (a truncated character, one pasted Latin-1 quote) is still UTF-8:
