@@ -67,11 +67,21 @@ export function flattenDeepNesting(text: string, limit: number, mode: 'xml' | 'h
   return { text: pieces.join(''), droppedTags };
 }
 
-/** Nesting deeper than `limit` needs more than `limit` start tags, so more than `limit` '<'. */
+/**
+ * Nesting deeper than `limit` needs more than `limit` start tags, so more than `limit` '<' followed
+ * by a letter or '_' (end tags, comments, declarations and a '<' in text do not count; one inside
+ * CDATA does, which only makes the bound safer). A 50-item feed has a few hundred start tags and
+ * about as many end tags: counting every '<' sent it through the full pass.
+ */
 function mayNestDeeperThan(text: string, limit: number): boolean {
   let count = 0;
   for (let index = text.indexOf('<'); index !== -1; index = text.indexOf('<', index + 1)) {
-    if (++count > limit) return true;
+    if (startsName(text.charCodeAt(index + 1)) && ++count > limit) return true;
   }
   return false;
+}
+
+/** The first character of a tag name as TAG_TOKEN reads one: A–Z, a–z or '_'. */
+function startsName(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
 }
