@@ -53,50 +53,49 @@ export function canonicalLink(link: string | null | undefined, base: string | nu
   // Each change of a URL re-serialises it: only those that change something are made.
   // '#' in a parsed URL can only start its fragment ("…/a#" has an empty one, and no `hash`).
   if (url.href.includes('#')) url.hash = '';
-  if (url.search && mayHoldTrackingParameter(url.search)) {
-    const href = url.href;
-    const kept = keptPlainPairs(url.search);
-    // The query's own text, less the tracking pairs, when that is what URLSearchParams would write.
-    if (kept !== null) return href.slice(0, href.length - url.search.length) + (kept.length > 0 ? `?${kept.join('&')}` : '');
-    // URLSearchParams re-encodes the query when touched; keep the original when nothing is removed.
-    const decoded = [...url.searchParams].filter(([name]) => !TRACKING_PARAMETER.test(name));
-    if (decoded.length < url.searchParams.size) url.search = new URLSearchParams(decoded).toString();
+  if (url.search) {
+    const plan = withoutTracking(url.search);
+    if (plan.kind === 'pairs') {
+      const href = url.href;
+      return href.slice(0, href.length - url.search.length) + (plan.kept.length > 0 ? `?${plan.kept.join('&')}` : '');
+    }
+    if (plan.kind === 'rewrite') {
+      // URLSearchParams re-encodes the query when touched; keep the original when nothing is removed.
+      const decoded = [...url.searchParams].filter(([name]) => !TRACKING_PARAMETER.test(name));
+      if (decoded.length < url.searchParams.size) url.search = new URLSearchParams(decoded).toString();
+    }
   }
   return url.href.replace(/\?$/, '');
 }
 
 /** A name=value pair that URLSearchParams reads and writes back unchanged: nothing it decodes or encodes. */
 const PLAIN_PAIR = /^[A-Za-z0-9*._-]*=[A-Za-z0-9*._-]*$/;
-/** A pair whose name, undecoded, is a tracking parameter (its value is dropped with it, whatever it holds). */
-const PLAIN_TRACKING_NAME = /^[A-Za-z0-9*._-]+(?==|$)/;
+
+type QueryPlan = { kind: 'unchanged' } | { kind: 'pairs'; kept: string[] } | { kind: 'rewrite' };
 
 /**
- * The query's pairs less its tracking ones, as written, when removing them textually gives what
- * rewriting the query through URLSearchParams gives (the common case: utm_ names and plain
- * values): each kept pair plain, each dropped pair named plainly. Null otherwise, or when no pair
- * is dropped.
+ * What removing tracking parameters does to a query ("?a=1&b=2"), read without parsing it:
+ * - unchanged: no name is a tracking parameter, or may be one (a name with no '%' or '+' is the
+ *   name URLSearchParams decodes; one with them is assumed to be one);
+ * - pairs: some are, and every other pair is plain, so the query's own text less the tracking
+ *   pairs is what rewriting it through URLSearchParams gives (the common case: utm_ names);
+ * - rewrite: otherwise, through URLSearchParams.
  */
-function keptPlainPairs(search: string): string[] | null {
-  const kept: string[] = [];
+function withoutTracking(search: string): QueryPlan {
+  const pairs = search.slice(1).split('&');
   let dropped = false;
-  for (const pair of search.slice(1).split('&')) {
-    const name = PLAIN_TRACKING_NAME.exec(pair)?.[0];
-    if (name !== undefined && TRACKING_PARAMETER.test(name)) dropped = true;
-    else if (PLAIN_PAIR.test(pair)) kept.push(pair);
-    else return null;
+  for (const pair of pairs) {
+    const name = nameOf(pair);
+    if (name.includes('%') || name.includes('+')) return { kind: 'rewrite' };
+    if (TRACKING_PARAMETER.test(name)) dropped = true;
   }
-  return dropped ? kept : null;
+  if (!dropped) return { kind: 'unchanged' };
+  const kept = pairs.filter((pair) => !TRACKING_PARAMETER.test(nameOf(pair)));
+  return kept.every((pair) => PLAIN_PAIR.test(pair)) ? { kind: 'pairs', kept } : { kind: 'rewrite' };
 }
 
-/**
- * Whether a query ("?a=1&b=2") may name a tracking parameter, read without parsing it: a name
- * with no '%' or '+' is the name URLSearchParams decodes, and one with them is assumed to.
- */
-function mayHoldTrackingParameter(search: string): boolean {
-  for (const pair of search.slice(1).split('&')) {
-    const equals = pair.indexOf('=');
-    const name = equals < 0 ? pair : pair.slice(0, equals);
-    if (name.includes('%') || name.includes('+') || TRACKING_PARAMETER.test(name)) return true;
-  }
-  return false;
+/** A query pair's name as written: up to its first '=', or the whole pair. */
+function nameOf(pair: string): string {
+  const equals = pair.indexOf('=');
+  return equals < 0 ? pair : pair.slice(0, equals);
 }
