@@ -73,24 +73,23 @@ export interface BaselineItem {
   text: string;
 }
 
+/** Feed `n`'s body as text, or null when it answered 304 to `etag`. */
+async function fetchBody(port: number, n: number, agent: Agent, etag?: string): Promise<string | null> {
+  const response = await request(`http://127.0.0.1:${port}/feed/${n}.xml`, {
+    dispatcher: agent,
+    ...(etag !== undefined ? { headers: { 'if-none-match': etag } } : {}),
+  });
+  if (response.statusCode === 304) {
+    await response.body.dump();
+    return null;
+  }
+  return response.body.text();
+}
+
 /** undici alone: every feed fetched, bodies kept as text; `etags` makes the requests conditional. */
 export async function fetchBodies(port: number, feeds: number, concurrency: number, agent: Agent, etags?: readonly string[]): Promise<(string | null)[]> {
   const limit = pLimit(concurrency);
-  return Promise.all(
-    Array.from({ length: feeds }, (_, n) =>
-      limit(async () => {
-        const response = await request(`http://127.0.0.1:${port}/feed/${n}.xml`, {
-          dispatcher: agent,
-          ...(etags ? { headers: { 'if-none-match': etags[n]! } } : {}),
-        });
-        if (response.statusCode === 304) {
-          await response.body.dump();
-          return null;
-        }
-        return response.body.text();
-      }),
-    ),
-  );
+  return Promise.all(Array.from({ length: feeds }, (_, n) => limit(() => fetchBody(port, n, agent, etags?.[n]))));
 }
 
 /** rss-parser alone on the bodies: each item's guid and the text a matcher would read. */
@@ -131,8 +130,7 @@ export async function fetchParseAndMatch(port: number, feeds: number, concurrenc
   await Promise.all(
     Array.from({ length: feeds }, (_, n) =>
       limit(async () => {
-        const response = await request(`http://127.0.0.1:${port}/feed/${n}.xml`, { dispatcher: agent });
-        matches += matchNew(await parseBodies([await response.body.text()]), seen, watchlists);
+        matches += matchNew(await parseBodies([await fetchBody(port, n, agent)]), seen, watchlists);
       }),
     ),
   );
