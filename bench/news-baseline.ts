@@ -130,7 +130,9 @@ export async function fetchParseAndMatch(port: number, feeds: number, concurrenc
   await Promise.all(
     Array.from({ length: feeds }, (_, n) =>
       limit(async () => {
-        matches += matchNew(await parseBodies([await fetchBody(port, n, agent)]), seen, watchlists);
+        // Read after the awaits: `matches += …await…` would add to the total as it was before them.
+        const items = await parseBodies([await fetchBody(port, n, agent)]);
+        matches += matchNew(items, seen, watchlists);
       }),
     ),
   );
