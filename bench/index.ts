@@ -18,7 +18,8 @@
  *   npm run bench -- outbox   deliveries through the outbox (memory, SQLite, Redis) to a sink that answers at once
  *   npm run bench -- events   story grouping: one assignment with 10,000 stories in the window
  *   npm run bench -- service  `wirewatch run` at rest on 1,000 feeds a minute: one replica, then two on one Redis
- *                             (about four minutes a layout; BENCH_SERVICE_WINDOW=seconds sets the window, default 180)
+ *                             (about four minutes a layout; BENCH_SERVICE_WINDOW=seconds sets the window, default 180;
+ *                             each replica gets the image's NODE_OPTIONS, or BENCH_SERVICE_NODE_OPTIONS when set, '' for none)
  *   npm run bench -- store    the SQLite store's size over 48 simulated hours of news on 200 feeds, delivered,
  *                             with TTLs of hours: how much each alert adds, and that growth stops once they turn over
  *
@@ -114,9 +115,9 @@ if (only === 'match') {
   console.log(`${windowStories.toLocaleString('en-US')} stories in the window before the timed ones; index and baseline put ${(agreement * 100).toFixed(1)}% of the timed stories in the same event`);
   console.log(`B3-F1 of the timed stories against the generator's events: index ${f1.index.toFixed(3)}, baseline ${f1.baseline.toFixed(3)}`);
 } else if (only === 'service') {
-  const { benchService, formatServiceRows } = await import('./service.js');
+  const { benchService, formatServiceRows, REPLICA_NODE_OPTIONS } = await import('./service.js');
   const windowS = Number(process.env['BENCH_SERVICE_WINDOW'] ?? 180);
-  console.log(`\n## The service at rest: 1,000 feeds polled every minute, all 304 after the first cycle (node ${process.version})\n`);
+  console.log(`\n## The service at rest: 1,000 feeds polled every minute, all 304 after the first cycle (node ${process.version}, NODE_OPTIONS=${REPLICA_NODE_OPTIONS || '(none)'})\n`);
   const { rows, skipped } = await benchService(windowS);
   console.log(formatServiceRows(rows));
   for (const line of skipped) console.log(line);

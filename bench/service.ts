@@ -1,5 +1,6 @@
 /**
- * The service at rest: `wirewatch run` (the built CLI, as the container runs it) following 1,000
+ * The service at rest: `wirewatch run` (the built CLI, as the container runs it: with the
+ * NODE_OPTIONS of the Dockerfile's runtime stage, or BENCH_SERVICE_NODE_OPTIONS when set) following 1,000
  * loopback feeds on a one-minute schedule. After the start-up cycle (every feed answers 200 and is
  * recorded) every tick is answered 304. Measured from /proc every second over a steady window
  * that starts at the second scheduled tick (the start-up cycle and one 304 cycle are behind it): each process's CPU time (user + system) as a share of
@@ -14,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { startThrowawayRedis } from '../test/helpers/throwaway-redis.js';
 
 const FEEDS = 1000;
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const ITEMS = 50;
 /** Clock ticks per second for /proc/<pid>/stat (USER_HZ; 100 on Linux). */
 const HZ = 100;
@@ -59,9 +61,21 @@ interface Replica {
   stopping?: boolean;
 }
 
+/**
+ * The NODE_OPTIONS the image's runtime stage sets (its young-generation cap, decision 019), so
+ * each replica runs as the container runs it; empty when the Dockerfile sets none.
+ */
+export function imageNodeOptions(dockerfile: string): string {
+  const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  return /^\s*(?:ENV\s+)?NODE_OPTIONS=(\S+)/m.exec(runtimeStage)?.[1] ?? '';
+}
+
+/** What each replica is given: the image's, unless BENCH_SERVICE_NODE_OPTIONS says otherwise ('' for none, to compare). */
+export const REPLICA_NODE_OPTIONS = process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? imageNodeOptions(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'));
+
 function startReplica(cli: string, env: Record<string, string>): Replica {
   const child = spawn(process.execPath, [cli, 'run'], {
-    env: { PATH: process.env['PATH'] ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'info', HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env['PATH'] ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'info', HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', NODE_OPTIONS: REPLICA_NODE_OPTIONS, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const replica: Replica = { child, cycles: 0 };
