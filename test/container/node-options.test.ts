@@ -46,6 +46,7 @@ describe('the young-generation cap', () => {
     const run = spawnSync(process.execPath, [...imageOptions!.split(' '), '-e', YOUNG_GENERATION_PEAK], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(Number(run.stdout.trim())).toBeLessThanOrEqual(32);
+    // 32 MB and V8's bookkeeping (32.75 in the image on Node 24); Node 24 without the cap grows it to 128.
+    expect(Number(run.stdout.trim())).toBeLessThanOrEqual(40);
   });
 });
