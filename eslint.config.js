@@ -30,6 +30,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
-  // Plain JavaScript that Node loads untranspiled (the module-loading recorder of the CLI tests).
-  { files: ['eslint.config.js', 'test/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // Plain JavaScript that Node loads untranspiled (the module-loading recorder of the CLI tests,
+  // the young-generation probe that CI also runs inside the image).
+  { files: ['eslint.config.js', 'test/**/*.mjs', 'test/**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['test/**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', console: 'readonly' } } },
 );

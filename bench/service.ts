@@ -12,10 +12,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { imageNodeOptions } from '../test/helpers/image-settings.js';
 import { startThrowawayRedis } from '../test/helpers/throwaway-redis.js';
 
-const FEEDS = 1000;
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+const FEEDS = 1000;
 const ITEMS = 50;
 /** Clock ticks per second for /proc/<pid>/stat (USER_HZ; 100 on Linux). */
 const HZ = 100;
@@ -61,16 +62,7 @@ interface Replica {
   stopping?: boolean;
 }
 
-/**
- * The NODE_OPTIONS the image's runtime stage sets (its young-generation cap, decision 019), so
- * each replica runs as the container runs it; empty when the Dockerfile sets none.
- */
-export function imageNodeOptions(dockerfile: string): string {
-  const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-  return /^\s*(?:ENV\s+)?NODE_OPTIONS=(\S+)/m.exec(runtimeStage)?.[1] ?? '';
-}
-
-/** What each replica is given: the image's, unless BENCH_SERVICE_NODE_OPTIONS says otherwise ('' for none, to compare). */
+/** What each replica is given: the image's NODE_OPTIONS (decision 019), unless BENCH_SERVICE_NODE_OPTIONS says otherwise ('' for none, to compare). */
 export const REPLICA_NODE_OPTIONS = process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? imageNodeOptions(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'));
 
 function startReplica(cli: string, env: Record<string, string>): Replica {
@@ -139,7 +131,7 @@ async function measureLayout(layout: string, replicas: number, storeUrl: (dir: s
 }
 
 export async function benchService(windowS: number): Promise<{ rows: ServiceRow[]; skipped: string[] }> {
-  const cli = resolve(import.meta.dirname, '../../dist/cli.js');
+  const cli = join(PROJECT_ROOT, 'dist/cli.js');
   const server = await startFeedServer();
   const dir = mkdtempSync(join(tmpdir(), 'wirewatch-bench-service-'));
   const feeds = Array.from({ length: FEEDS }, (_, n) => `  - id: f${n}\n    url: ${server.url}/feed/${n}.xml\n`).join('');

@@ -82,15 +82,15 @@ type QueryPlan = { kind: 'unchanged' } | { kind: 'pairs'; kept: string[] } | { k
  * - rewrite: otherwise, through URLSearchParams.
  */
 function withoutTracking(search: string): QueryPlan {
-  const pairs = search.slice(1).split('&');
+  const kept: string[] = [];
   let dropped = false;
-  for (const pair of pairs) {
+  for (const pair of search.slice(1).split('&')) {
     const name = nameOf(pair);
     if (name.includes('%') || name.includes('+')) return { kind: 'rewrite' };
     if (TRACKING_PARAMETER.test(name)) dropped = true;
+    else kept.push(pair);
   }
   if (!dropped) return { kind: 'unchanged' };
-  const kept = pairs.filter((pair) => !TRACKING_PARAMETER.test(nameOf(pair)));
   return kept.every((pair) => PLAIN_PAIR.test(pair)) ? { kind: 'pairs', kept } : { kind: 'rewrite' };
 }
 
