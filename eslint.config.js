@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   // Plain JavaScript that Node loads untranspiled (the module-loading recorder of the CLI tests,
-  // the young-generation probe that CI also runs inside the image).
+  // the young-generation and memory-reducer probes that CI also runs inside the image).
   { files: ['eslint.config.js', 'test/**/*.mjs', 'test/**/*.cjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['test/**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['test/**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } } },
 );

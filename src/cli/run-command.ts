@@ -14,6 +14,7 @@ import { startDeliveryLoop } from '../delivery/loop.js';
 import { startPollScheduler, type PollScheduler } from '../pipeline/scheduler.js';
 import { healthRoutes, type ReadinessCheck } from '../http/health-routes.js';
 import { runWithLease } from '../coordination/index.js';
+import { startMemoryReducerAid } from '../app/memory-reducer-aid.js';
 import { EXIT } from './io.js';
 import type { CommandContext } from './context.js';
 
@@ -219,6 +220,9 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
     });
   });
   void scheduler.runNow();
+  // Between cycles the process is idle; on Node 24 V8 gives the cycles' memory back only with this (decision 020).
+  const memoryReducerAid = startMemoryReducerAid({ v8Version: process.versions.v8 });
+  logger.debug({ v8: process.versions.v8, active: memoryReducerAid.active }, 'memory reducer aid');
 
   const signal = await stopped;
   logger.info({ signal, deadline_ms: config.shutdownTimeoutMs }, 'shutting down: no new polls or sends, finishing those in flight');
@@ -226,6 +230,7 @@ export async function runCommand({ io, loadConfig, createLogger }: CommandContex
   const [poll, sends] = await Promise.all([scheduler.stop(config.shutdownTimeoutMs), delivery.stop(config.shutdownTimeoutMs)]);
   if (!poll.finishedInTime) logger.warn('the poll in flight did not finish in time and was aborted; it resumes next start');
   if (!sends.finishedInTime) logger.warn('a send in flight did not finish in time; its alert is sent again once its claim lapses (the delivery record stops a repeat)');
+  memoryReducerAid.stop();
   for (const platform of runtime.platforms) await platform.stop();
   await http.stop();
   await runtime.close();
