@@ -1,10 +1,10 @@
 // Whether V8's memory reducer gives an idle process's heap back after a burst of allocation, and
 // how soon. `node memory-reducer-probe.cjs AID MAX_S`: AID is the path of the built
-// memory-reducer-aid module, started after the burst, or `none`. Allocates about 200 MB of
-// short-lived objects (some 60 MB live at a time), drops them, then idles, reading V8's committed
+// memory-reducer-aid module, started after the burst, or `none`. Allocates 3 million small
+// objects, up to 900,000 of them live at a time, drops them, then idles, reading V8's committed
 // heap every half second; prints how long it took to fall below a third of its size after the
 // burst and exits 0, or exits 1, saying so, if it has not after MAX_S seconds. On Node 24 the aid
-// makes it about 10-20 s; without it the reducer waits for its 100 s watchdog (decision 020).
+// makes it about 10-20 s; without it the reducer does not run within 40 s (decision 020).
 // CI runs this file's text inside the image: process.getBuiltinModule rather than require, and
 // import() of the module, so the text runs as a file or as the argument of `node -e`.
 const v8 = process.getBuiltinModule('node:v8');
