@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
 import { rss, type TestItem } from '../helpers/feeds.js';
+import { readsZeroEmbedderRateAsHigh } from '../../src/app/memory-reducer-aid.js';
 
 let server: LoopbackServer;
 let dir: string;
@@ -228,5 +229,23 @@ describe('wirewatch run', () => {
     expect(stderr).toContain('"msg":"stopped"');
     expect(stdout.match(/Breaking: extradition of a capo/g)).toHaveLength(1);
     expect(stdout).not.toContain('Already there');
+  });
+
+  it('starts the memory reducer aid where this V8 needs it (decision 020), and says so in its debug log', async () => {
+    const path = writeConfig('aid.yaml', `feeds: []\nwatchlists: []\n`);
+    const run = startCli(['run'], {
+      env: { WIREWATCH_CONFIG: path, STORE_URL: `sqlite://${join(dir, 'aid.sqlite')}`, HTTP_PORT: '0', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+    });
+    let stderr = '';
+    run.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 15_000;
+    while (!stderr.includes('"msg":"memory reducer aid"')) {
+      if (Date.now() > deadline) throw new Error(`no memory reducer aid line; stderr so far:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+    const line = JSON.parse(stderr.split('\n').find((l) => l.includes('"msg":"memory reducer aid"'))!) as { v8: string; active: boolean };
+    expect(line).toMatchObject({ v8: process.versions.v8, active: readsZeroEmbedderRateAsHigh(process.versions.v8) });
   });
 });
