@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readsZeroEmbedderRateAsHigh, startMemoryReducerAid } from '../../src/app/memory-reducer-aid.js';
 
@@ -29,13 +30,18 @@ describe('which V8s need the aid', () => {
     expect(readsZeroEmbedderRateAsHigh(version)).toBe(expected);
   });
 
-  it('starts nothing where it is not needed, and a timer that can be stopped where it is', () => {
+  it('starts nothing where it is not needed', () => {
     const idle = startMemoryReducerAid({ v8Version: '11.3.244.8-node.38' });
     expect(idle.active).toBe(false);
     idle.stop();
-    const running = startMemoryReducerAid({ v8Version: '13.6.233.17-node.63', intervalMs: 10 });
-    expect(running.active).toBe(true);
-    running.stop();
+  });
+
+  it('never keeps a process alive: one that starts it and does nothing else exits at once', () => {
+    const script = `import(${JSON.stringify(pathToFileURL(BUILT_AID).href)}).then((m) => console.log(m.startMemoryReducerAid({ v8Version: '13.6.233.17-node.63' }).active))`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('true\n');
   });
 });
 
