@@ -207,17 +207,20 @@ export async function runPollCycle(
 
   const unchangedError = await recordUnchanged(turns, context);
   const feeds = await Promise.all(
-    turns.map((turn, feedIndex) => inFlight(async (): Promise<FeedOutcome> => {
-      if (turn.kind === 'done') return turn.stateAfter && unchangedError !== null ? aborted(targets[feedIndex]!, unchangedError) : turn.outcome;
-      const queued = plan.queuedByFeed.get(feedIndex) ?? 0;
-      // A feed none of whose alerts were to be queued records itself even when the queueing failed.
-      if (queueError !== null && turn.alerts.length > 0) return turn.fail(asWirewatchError(queueError));
-      try {
-        return await turn.finish(queued);
-      } catch (error) {
-        return aborted(targets[feedIndex]!, error);
-      }
-    })),
+    turns.map((turn, feedIndex): Promise<FeedOutcome> => {
+      // A finished turn has nothing left to write: it takes no slot.
+      if (turn.kind === 'done') return Promise.resolve(turn.stateAfter && unchangedError !== null ? aborted(targets[feedIndex]!, unchangedError) : turn.outcome);
+      return inFlight(async (): Promise<FeedOutcome> => {
+        const queued = plan.queuedByFeed.get(feedIndex) ?? 0;
+        // A feed none of whose alerts were to be queued records itself even when the queueing failed.
+        if (queueError !== null && turn.alerts.length > 0) return turn.fail(asWirewatchError(queueError));
+        try {
+          return await turn.finish(queued);
+        } catch (error) {
+          return aborted(targets[feedIndex]!, error);
+        }
+      });
+    }),
   );
   const rollUps = queueError === null ? plan.rollUps : 0;
   const report: CycleReport = {

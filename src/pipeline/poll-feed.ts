@@ -324,12 +324,13 @@ const done = (result: FeedOutcome): FeedTurn => ({ kind: 'done', outcome: result
 
 /** `knownState`: the feed's state as the cycle read it with the others'; read here when absent. */
 export async function readFeed(target: FeedTarget, context: PollContext, options: PollOptions, knownState?: FeedState): Promise<FeedTurn> {
-  const log = context.logger.child({ feed_id: target.feed.id });
-  const { repositories, clock } = context;
+  // The feed's child logger is made once the feed has something to say beyond debug: most feeds
+  // of most cycles answer 304, and a child logger per feed per cycle was a share of that path.
+  const { logger, repositories, clock } = context;
   const now = clock.now();
   const state = options.dryRun ? null : (knownState ?? (await repositories.feedStates.get(target.feed.url)));
   if (state && !options.ignoreBackoff && isBackingOff(state, now)) {
-    log.debug({ next_attempt_at: new Date(state.nextAttemptAt ?? now).toISOString() }, 'feed is backing off; skipped');
+    logger.debug({ feed_id: target.feed.id, next_attempt_at: new Date(state.nextAttemptAt ?? now).toISOString() }, 'feed is backing off; skipped');
     return done(outcome(target, 'backing-off'));
   }
 
@@ -341,12 +342,13 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   } catch (error) {
     // Cancelled by shutdown: not the feed's fault, so no failure is counted against it.
     if (options.signal?.aborted) return done(outcome(target, 'failed', { error: { code: 'internal', message: 'cancelled: shutting down' } }));
-    return done(await failed(target, state, asWirewatchError(error), context, log));
+    return done(await failed(target, state, asWirewatchError(error), context, logger.child({ feed_id: target.feed.id })));
   }
   if (fetched.kind !== 'stories') {
-    log.debug({ result: fetched.kind }, 'feed unchanged');
+    logger.debug({ feed_id: target.feed.id, result: fetched.kind }, 'feed unchanged');
     return { kind: 'done', outcome: outcome(target, fetched.kind), ...(state ? { stateAfter: recordSuccess(state, now) } : {}) };
   }
+  const log = logger.child({ feed_id: target.feed.id });
   if (fetched.repairs.length > 0) log.debug({ repairs: fetched.repairs }, 'feed needed repairs to parse');
   if (fetched.droppedItems > 0) {
     log.warn({ dropped_items: fetched.droppedItems, kept_items: MAX_ITEMS }, 'feed lists more items than are read; the rest were dropped');
