@@ -26,7 +26,12 @@ const FOLDED_WHITESPACE = /[\s\u00a0\u200b\ufeff]+/g;
 export function foldWhitespace(text: string): string {
   // Most feed text is already folded; checking costs one pass and no new string.
   if (isFoldedLine(text)) return text;
-  return text.replace(FOLDED_WHITESPACE, ' ').trim();
+  // Text read out of HTML is often folded but for the spaces its block elements add at its ends
+  // ("<p>…</p>" → " … "): trimmed, it needs no replacement. trim() removes only characters the
+  // replacement folds, so the result is the same.
+  const trimmed = text.trim();
+  if (isFoldedLine(trimmed)) return trimmed;
+  return trimmed.replace(FOLDED_WHITESPACE, ' ').trim();
 }
 
 /**

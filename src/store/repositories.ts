@@ -145,6 +145,25 @@ export function createFeedStateRepository(store: KeyValueStore, options: { ttlMs
   };
 }
 
+/**
+ * The entries last seen at or after the cutoff. Usually none has expired (an item leaves the
+ * record a TTL after it left the feed): then the items are written as they are, with no copy of
+ * a record of a hundred entries per changed feed.
+ */
+function unexpired(items: Record<string, SeenTimes>, cutoff: number): Record<string, SeenTimes> {
+  let expired = false;
+  for (const id in items) {
+    if (items[id]![1] < cutoff) {
+      expired = true;
+      break;
+    }
+  }
+  if (!expired) return items;
+  const kept: Record<string, SeenTimes> = {};
+  for (const id in items) if (items[id]![1] >= cutoff) kept[id] = items[id]!;
+  return kept;
+}
+
 export function createSeenRepository(store: KeyValueStore, options: { ttlMs: number }) {
   return {
     get: (feedId: string): Promise<SeenRecord | undefined> => store.get<SeenRecord>(`seen:${feedId}`),
@@ -155,9 +174,7 @@ export function createSeenRepository(store: KeyValueStore, options: { ttlMs: num
      */
     put: async (feedId: string, record: SeenRecord, now: number): Promise<void> => {
       const cutoff = now - options.ttlMs;
-      const items: Record<string, SeenTimes> = {};
-      for (const [id, times] of Object.entries(record.items)) if (times[1] >= cutoff) items[id] = times;
-      await store.set(`seen:${feedId}`, { baselineAt: record.baselineAt, items }, options.ttlMs);
+      await store.set(`seen:${feedId}`, { baselineAt: record.baselineAt, items: unexpired(record.items, cutoff) }, options.ttlMs);
     },
   };
 }

@@ -57,7 +57,7 @@ describe('plain text shortcuts', () => {
 
   it('foldWhitespace agrees with the full replacement around every code unit', () => {
     for (const char of EVERY_CODE_UNIT) {
-      for (const text of [char, `a${char}b`, `${char}a`, `a${char}`, `a ${char}b`, `a${char} b`, `${char}${char}`]) {
+      for (const text of [char, `a${char}b`, `${char}a`, `a${char}`, `a ${char}b`, `a${char} b`, `${char}${char}`, ` a${char}b `, ` ${char}a `, `${char} a b ${char}`]) {
         if (foldWhitespace(text) !== referenceFold(text)) expect(foldWhitespace(text), JSON.stringify(text)).toBe(referenceFold(text));
       }
     }
