@@ -7,16 +7,18 @@
  * passes two of these limiters, and each p-limit call costs about six promises and three
  * closures, where a free slot here costs none and a wait one promise (BENCHMARKS.md, the all-304
  * cycle). Waiters are served first come, first served, and a freed slot passes straight to the
- * next waiter, so a burst of arrivals cannot overtake them.
+ * next waiter, so a burst of arrivals cannot overtake them. The waiters wait in yocto-queue, the
+ * queue p-limit itself uses: a linked list, so a host that always has someone waiting never
+ * grows an array.
  */
+import Queue from 'yocto-queue';
 
 export type HostLimited = <T>(host: string, task: () => Promise<T>) => Promise<T>;
 
 /** Slots in use and the tasks waiting for one, in arrival order. */
 class Slots {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  private head = 0;
+  private readonly waiting = new Queue<() => void>();
 
   constructor(private readonly limit: number) {}
 
@@ -32,30 +34,20 @@ class Slots {
 
   /** Resolves once a released slot has been handed over to this waiter. */
   queued(): Promise<void> {
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => this.waiting.enqueue(resolve));
   }
 
   release(): void {
-    if (this.head < this.waiting.length) {
-      // The slot goes to the next waiter as it is: `active` does not change.
-      const next = this.waiting[this.head]!;
-      this.waiting[this.head++] = noop;
-      if (this.head === this.waiting.length) {
-        this.waiting.length = 0;
-        this.head = 0;
-      }
-      next();
-      return;
-    }
-    this.active -= 1;
+    const next = this.waiting.dequeue();
+    // The slot goes to the next waiter as it is: `active` does not change.
+    if (next) next();
+    else this.active -= 1;
   }
 
   get idle(): boolean {
-    return this.active === 0 && this.head === this.waiting.length;
+    return this.active === 0 && this.waiting.size === 0;
   }
 }
-
-const noop = () => undefined;
 
 export function hostLimits(globalConcurrency: number, perHostConcurrency: number): HostLimited {
   if (!(globalConcurrency >= 1) || !(perHostConcurrency >= 1)) throw new RangeError('concurrency limits must be at least 1');
