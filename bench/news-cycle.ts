@@ -42,7 +42,7 @@ export const ROUNDS = 3;
 
 /** In-process only: this many more 304 pairs after the two recorded one by one, reported as medians. */
 const MORE_304_PAIRS = 7;
-export const MORE_304_LABEL = `all-304, median of ${MORE_304_PAIRS} more`;
+const MORE_304_LABEL = `all-304, median of ${MORE_304_PAIRS} more`;
 
 /** The median of each time on its own (CPU and wall), of an odd number of runs. */
 function median(times: readonly Timed[]): Timed {
