@@ -327,6 +327,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   // The feed's child logger is made once the feed has something to say beyond debug: most feeds
   // of most cycles answer 304, and a child logger per feed per cycle was a share of that path.
   const { logger, repositories, clock } = context;
+  const feedLogger = () => logger.child({ feed_id: target.feed.id });
   const now = clock.now();
   const state = options.dryRun ? null : (knownState ?? (await repositories.feedStates.get(target.feed.url)));
   if (state && !options.ignoreBackoff && isBackingOff(state, now)) {
@@ -342,13 +343,13 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   } catch (error) {
     // Cancelled by shutdown: not the feed's fault, so no failure is counted against it.
     if (options.signal?.aborted) return done(outcome(target, 'failed', { error: { code: 'internal', message: 'cancelled: shutting down' } }));
-    return done(await failed(target, state, asWirewatchError(error), context, logger.child({ feed_id: target.feed.id })));
+    return done(await failed(target, state, asWirewatchError(error), context, feedLogger()));
   }
   if (fetched.kind !== 'stories') {
     logger.debug({ feed_id: target.feed.id, result: fetched.kind }, 'feed unchanged');
     return { kind: 'done', outcome: outcome(target, fetched.kind), ...(state ? { stateAfter: recordSuccess(state, now) } : {}) };
   }
-  const log = logger.child({ feed_id: target.feed.id });
+  const log = feedLogger();
   if (fetched.repairs.length > 0) log.debug({ repairs: fetched.repairs }, 'feed needed repairs to parse');
   if (fetched.droppedItems > 0) {
     log.warn({ dropped_items: fetched.droppedItems, kept_items: MAX_ITEMS }, 'feed lists more items than are read; the rest were dropped');
