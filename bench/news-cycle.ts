@@ -12,6 +12,9 @@
  *                 store, match the new items, group the alerting ones into events, build alerts,
  *                 check them against delivery records, queue them (past BURST_LIMIT as one
  *                 roll-up), record the feeds
+ *   news N, no watchlists   (in-process only) the same round on a second store whose config has no
+ *                 watchlists: the spine alone. Stories are fetched, parsed, identified, deduped,
+ *                 scanned and recorded; no watchlist is evaluated, so nothing is grouped or queued
  *
  * Baselines, made in the same process just before each wirewatch cycle, on the same responses
  * (bench/news-baseline.ts): undici alone; rss-parser alone on the same bodies; and the floor of
@@ -83,11 +86,13 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; time: Timed 
   return { value, time: { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started } };
 }
 
-function writeBenchConfig(dir: string, feeds: number, port: number): { configPath: string; watchlistsPath: string } {
+/** The bench's config file: every feed, the shipped entities, and the shipped watchlists or (`watching` false) none. */
+function writeBenchConfig(dir: string, feeds: number, port: number, watching = true): { configPath: string; watchlistsPath: string } {
   const defaults = loadConfig({ env: {}, packageRoot: PROJECT_ROOT });
-  const configPath = join(dir, 'bench.yaml');
+  const configPath = join(dir, watching ? 'bench.yaml' : 'bench-unwatched.yaml');
   const feedLines = Array.from({ length: feeds }, (_, n) => `  - id: bench${n}\n    url: http://127.0.0.1:${port}/feed/${n}.xml\n`);
-  writeFileSync(configPath, `feeds:\n${feedLines.join('')}entities: ${JSON.stringify(defaults.entities)}\nwatchlists: ${JSON.stringify(defaults.watchlists)}\n`);
+  const watchlists = watching ? defaults.watchlists : [];
+  writeFileSync(configPath, `feeds:\n${feedLines.join('')}entities: ${JSON.stringify(defaults.entities)}\nwatchlists: ${JSON.stringify(watchlists)}\n`);
   const watchlistsPath = join(dir, 'watchlists.json');
   writeFileSync(watchlistsPath, JSON.stringify({ watchlists: defaults.watchlists, entities: defaults.entities }));
   return { configPath, watchlistsPath };
@@ -109,15 +114,20 @@ export async function benchNewsInProcess(feeds: number): Promise<CycleRow[]> {
   const server = await startServer(feeds, 50);
   const dir = mkdtempSync(join(tmpdir(), 'wirewatch-news-'));
   try {
-    const { configPath } = writeBenchConfig(dir, feeds, server.port);
-    const config = loadConfig({
-      env: { STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`, FETCH_CONCURRENCY: String(CONCURRENCY), FETCH_PER_HOST_CONCURRENCY: String(CONCURRENCY) },
-      packageRoot: PROJECT_ROOT,
-      configFile: configPath,
-    });
-    const runtime = await openRuntime(config, { logger: silentLogger(), stdout: new PassThrough().resume(), outputFormat: 'json' });
-    const targets = buildTargets(config.feeds, [consoleSubscription(config)]);
-    const cycle = () => runPollCycle(targets, runtime.pollContext, { dryRun: false, ignoreBackoff: true });
+    const open = async (configFile: string, store: string) => {
+      const config = loadConfig({
+        env: { STORE_URL: `sqlite://${join(dir, store)}`, FETCH_CONCURRENCY: String(CONCURRENCY), FETCH_PER_HOST_CONCURRENCY: String(CONCURRENCY) },
+        packageRoot: PROJECT_ROOT,
+        configFile,
+      });
+      const runtime = await openRuntime(config, { logger: silentLogger(), stdout: new PassThrough().resume(), outputFormat: 'json' });
+      const targets = buildTargets(config.feeds, [consoleSubscription(config)]);
+      return { config, runtime, cycle: () => runPollCycle(targets, runtime.pollContext, { dryRun: false, ignoreBackoff: true }) };
+    };
+    const { config, runtime, cycle } = await open(writeBenchConfig(dir, feeds, server.port).configPath, 'bench.sqlite');
+    // The same cycle with no watchlists, on a store of its own: the spine alone (fetch, parse,
+    // identify, dedupe, record), without matching, grouping or alerts.
+    const unwatched = await open(writeBenchConfig(dir, feeds, server.port, false).configPath, 'unwatched.sqlite');
     const watchlists = alternationWatchlists(config.watchlists, config.entities);
     const agent = new Agent({ connections: CONCURRENCY });
     const seen = new Set<string>();
@@ -130,6 +140,7 @@ export async function benchNewsInProcess(feeds: number): Promise<CycleRow[]> {
       matchNew(parsed.value, seen, []); // the baseline remembers what is there, as wirewatch does
       const ours = await timed(cycle);
       rows.push({ cycle: 'first fetch', wirewatch: ours.time, baselines: { undici: fetched.time, 'rss-parser': parsed.time } });
+      await unwatched.cycle();
     }
     // All 304, twice; the bare exchange warmed once first, as the poller's connections are.
     const etags = etagsOf(feeds, 0);
@@ -155,10 +166,14 @@ export async function benchNewsInProcess(feeds: number): Promise<CycleRow[]> {
       const parsed = await timed(() => parseBodies(fetched.value));
       const matched = await timed(() => Promise.resolve(matchNew(parsed.value, seen, watchlists)));
       const ours = await timed(cycle);
-      rows.push({ cycle: `news ${round}`, wirewatch: ours.time, baselines: { undici: fetched.time, 'rss-parser': parsed.time, 'alternation RegExp': matched.time } });
+      const baselines = { undici: fetched.time, 'rss-parser': parsed.time, 'alternation RegExp': matched.time };
+      rows.push({ cycle: `news ${round}`, wirewatch: ours.time, baselines });
+      const spine = await timed(unwatched.cycle);
+      rows.push({ cycle: `news ${round}, no watchlists`, wirewatch: spine.time, baselines });
     }
     await agent.close();
     await runtime.close();
+    await unwatched.runtime.close();
     return rows;
   } finally {
     server.stop();

@@ -274,13 +274,16 @@ function seenTimes(feedId: string, story: StoryIds, seen: SeenRecord | undefined
   return seen.items[story.id] ?? earlierStoryIds(feedId, story.identity).map((id) => seen.items[id]).find((times) => times !== undefined);
 }
 
-/** The record after this poll: every item of the document seen now, with the key of its text when there is one. */
-function nextSeenRecord(feedId: string, previous: SeenRecord | undefined, fetched: DocumentOfStories, now: number): SeenRecord {
+/**
+ * The record after this poll: every item of the document seen now, with the key of its text when
+ * there is one. `seenBefore[i]`: what `previous` held for the i-th parsed item (see seenTimes).
+ */
+function nextSeenRecord(previous: SeenRecord | undefined, fetched: DocumentOfStories, seenBefore: readonly (SeenTimes | undefined)[], now: number): SeenRecord {
   const items = { ...(previous?.items ?? {}) };
   const record = (id: string, firstSeen: number, key: string | undefined) => {
     items[id] = key === undefined ? [firstSeen, now] : [firstSeen, now, key];
   };
-  for (const item of fetched.feed.items) record(item.id, seenTimes(feedId, item, previous)?.[0] ?? now, fetched.segmentKeyOf(item));
+  fetched.feed.items.forEach((item, index) => record(item.id, seenBefore[index]?.[0] ?? now, fetched.segmentKeyOf(item)));
   for (const item of fetched.known) record(item.id, previous?.items[item.id]?.[0] ?? now, item.segmentKey);
   return { baselineAt: previous?.baselineAt ?? now, items };
 }
@@ -365,14 +368,16 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   const seen = fetched.seen;
   const current = fetched.feed.items;
   // Only new items are read further (their text turned into Stories); the rest are known by id.
-  const fresh = current.filter((item) => !seenTimes(target.feed.id, item, seen));
+  // Looked up once: a new item's earlier ids cost a hash each, and the record below needs them too.
+  const seenBefore = current.map((item) => seenTimes(target.feed.id, item, seen));
+  const fresh = current.filter((_, index) => !seenBefore[index]);
   const counts = { stories: distinctStories(fetched), newStories: options.dryRun ? current.length : fresh.length };
   // Every story is queued or recorded by now, so the validators advance: a 304 next time hides nothing.
   const stateAfter = (s: FeedState) => recordSuccess(s, now, { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash });
 
   if (state && !seen) {
     // First poll of this feed: remember what is already there, alert on none of it.
-    await repositories.seen.put(target.feed.id, nextSeenRecord(target.feed.id, undefined, fetched, now), now);
+    await repositories.seen.put(target.feed.id, nextSeenRecord(undefined, fetched, seenBefore, now), now);
     await repositories.feedStates.put(stateAfter(state));
     log.info({ stories: counts.stories }, 'first poll of this feed: recorded what is already there, no alerts');
     return done(outcome(target, 'baseline', counts));
@@ -397,7 +402,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   } catch (error) {
     return done(notQueued(target, counts, asWirewatchError(error), log));
   }
-  const records = state ? { seen: nextSeenRecord(target.feed.id, seen, fetched, now), state: stateAfter(state) } : null;
+  const records = state ? { seen: nextSeenRecord(seen, fetched, seenBefore, now), state: stateAfter(state) } : null;
   return alertsTurn({ target, repositories, log, pending, counts, freshCount: fresh.length, records, now });
 }
 

@@ -14,13 +14,18 @@
  */
 import { FoldBuffer, WORD_BREAK } from './fold.js';
 
-/** Where a pattern matched: offsets into the original text, and the indexes of its first and last word. */
-export interface PatternHit {
+/**
+ * Where a pattern matched: offsets into the original text, the indexes of its first and last
+ * word, and the field the caller scanned the text as, so a caller that needs to know which text a
+ * hit came from does not copy every hit to say so.
+ */
+export interface PatternHit<F extends string = string> {
   pattern: number;
   start: number;
   end: number;
   firstWord: number;
   lastWord: number;
+  field: F;
 }
 
 const NONE = -1;
@@ -49,6 +54,8 @@ export class PatternAutomaton {
   private readonly ids = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly buffer = new FoldBuffer();
+  /** The field of the scan under way. */
+  private field = '';
 
   /** Number of distinct patterns. */
   get size(): number {
@@ -146,9 +153,10 @@ export class PatternAutomaton {
     return target;
   }
 
-  /** Every whole-word occurrence of every pattern in `text`, in order of start. */
-  scan(text: string): PatternHit[] {
-    const hits: PatternHit[] = [];
+  /** Every whole-word occurrence of every pattern in `text`, in order of start, each marked with `field`. */
+  scan<F extends string = ''>(text: string, field: F = '' as F): PatternHit<F>[] {
+    const hits: PatternHit<F>[] = [];
+    this.field = field;
     const buffer = this.buffer.fill(text);
     const { chars, length } = buffer;
     const root = this.root;
@@ -156,7 +164,7 @@ export class PatternAutomaton {
       if (start > 0 && chars[start - 1] !== WORD_BREAK) continue;
       const first = chars[start]!;
       const node = first < ROOT_DENSE ? root[first]! : (this.rootBeyond.get(first) ?? NONE);
-      if (node !== NONE) this.walk(node, start, start + 1, hits);
+      if (node !== NONE) this.walk(node, start, start + 1, hits as PatternHit[]);
     }
     return hits;
   }
@@ -177,6 +185,7 @@ export class PatternAutomaton {
         end: buffer.originEnd(end - 1),
         firstWord: buffer.wordAt(start),
         lastWord: buffer.wordAt(end - 1),
+        field: this.field,
       });
     }
   }

@@ -4,15 +4,10 @@
  */
 import type { Field } from './query/ast.js';
 import type { CompiledAlias, CompiledEntity, CompiledNode } from './compile.js';
+import type { PatternHit } from './automaton.js';
 
-export interface FieldHit {
-  pattern: number;
-  field: Field;
-  start: number;
-  end: number;
-  firstWord: number;
-  lastWord: number;
-}
+/** A pattern's hit in one field of the story. */
+export type FieldHit = PatternHit<Field>;
 
 export interface Evidence {
   /** The term or alias as written in the watchlist. */
@@ -109,9 +104,29 @@ function positional(evidence: Evidence[] | null): readonly Evidence[] | null {
   return evidence.some((e) => e.role === 'context') ? evidence.filter((e) => e.role !== 'context') : evidence;
 }
 
+/** Each field as a bit, so a set of fields is a number. */
+const FIELD_BITS: Record<Field, number> = { title: 1, summary: 2, source: 4, link: 8 };
+
+function fieldMask(fields: readonly Field[]): number {
+  let mask = 0;
+  for (const field of fields) mask |= FIELD_BITS[field];
+  return mask;
+}
+
+/** An entity's evidence in one set of fields; the entity's other sets follow in `next`. */
+interface EntityMemo {
+  mask: number;
+  evidence: Evidence[] | null;
+  next: EntityMemo | null;
+}
+
 export class StoryEvaluation {
-  /** Per entity and set of fields: asked for by every clause that names the entity, in every watchlist. */
-  private readonly entityMemo = new Map<string, Evidence[] | null>();
+  /**
+   * Per entity and set of fields: asked for by every clause that names the entity, in every
+   * watchlist. Keyed by the compiled entity itself, not its id: two watchlists may each define an
+   * inline entity of the same id with different aliases, and neither may answer for the other.
+   */
+  private readonly entityMemo = new Map<CompiledEntity, EntityMemo>();
   /**
    * NEAR nodes met before in this story: their evidence takes sorting and searching to find. The
    * arrays are handed out as they are, so nothing here may change an array it was given.
@@ -207,14 +222,14 @@ export class StoryEvaluation {
   }
 
   private entityEvidence(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
-    const key = entityKey(entity, fields);
-    let result = this.entityMemo.get(key);
-    if (result === undefined) {
-      this.entityMemo.set(key, null); // an entity whose context refers back to itself is simply false
-      result = this.entityUncached(entity, fields);
-      this.entityMemo.set(key, result);
-    }
-    return result;
+    const mask = fieldMask(fields);
+    const first = this.entityMemo.get(entity);
+    for (let memo: EntityMemo | null | undefined = first; memo; memo = memo.next) if (memo.mask === mask) return memo.evidence;
+    // Null until worked out: an entity whose context refers back to itself is simply false.
+    const memo: EntityMemo = { mask, evidence: null, next: first ?? null };
+    this.entityMemo.set(entity, memo);
+    memo.evidence = this.entityUncached(entity, fields);
+    return memo.evidence;
   }
 
   private entityUncached(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
@@ -254,33 +269,6 @@ export class StoryEvaluation {
 }
 
 const NO_HITS: readonly FieldHit[] = [];
-
-/**
- * The memo key of an entity in a set of fields, made once and then looked up: building it for
- * every entity reference of every story (a template string, then hashing it) was a hot spot.
- * Compiled queries share their fields arrays, so the arrays themselves index the cache.
- */
-const FIELDS_KEYS = new WeakMap<readonly Field[], string>();
-const ENTITY_KEYS = new WeakMap<CompiledEntity, Map<string, string>>();
-
-function entityKey(entity: CompiledEntity, fields: readonly Field[]): string {
-  let fieldsKey = FIELDS_KEYS.get(fields);
-  if (fieldsKey === undefined) {
-    fieldsKey = fields.join(',');
-    FIELDS_KEYS.set(fields, fieldsKey);
-  }
-  let keys = ENTITY_KEYS.get(entity);
-  if (!keys) {
-    keys = new Map();
-    ENTITY_KEYS.set(entity, keys);
-  }
-  let key = keys.get(fieldsKey);
-  if (key === undefined) {
-    key = `${entity.id}|${fieldsKey}`;
-    keys.set(fieldsKey, key);
-  }
-  return key;
-}
 
 /*
  * Evidence objects are made by these two functions only, always with the same properties in the

@@ -120,9 +120,12 @@ export class WatchlistMatcher implements Matcher {
   private library = new Map<string, CompiledEntity>();
   private readonly definitions = new Map<string, WatchlistDefinition>();
   private compiled = new Map<string, CompiledWatchlist>();
-  private triggerIndex = new Map<number, string[]>();
-  /** Each watchlist's position in definition order, for ordering results. */
-  private order = new Map<string, number>();
+  /** Pattern → the positions (in `inOrder`) of the watchlists its hit makes worth evaluating. */
+  private triggerIndex = new Map<number, number[]>();
+  /** The compiled watchlists in definition order. */
+  private inOrder: CompiledWatchlist[] = [];
+  /** Per position in `inOrder`: nominated by the story being matched (cleared before `match` returns). */
+  private nominated = new Uint8Array(0);
   private fields: Field[] = ['title', 'summary'];
 
   constructor(options: { watchlists?: readonly WatchlistDefinition[]; entities?: readonly EntityDefinition[] } = {}) {
@@ -157,40 +160,45 @@ export class WatchlistMatcher implements Matcher {
 
   match(input: MatchInput): MatchResult {
     let hits: Map<number, FieldHit[]> | null = null;
-    let candidates: Set<string> | null = null;
+    const candidates: number[] = [];
     for (const field of this.fields) {
       const text = input[field];
       if (!text) continue;
-      const found = this.automaton.scan(text);
-      // Occurrences beyond the cap are not looked at, so a story repeating a term costs a bounded amount.
-      const occurrences = new Map<number, number>();
+      const found = this.automaton.scan(text, field);
       for (let k = 0; k < found.length; k++) {
         const hit = found[k]!;
-        const seen = occurrences.get(hit.pattern) ?? 0;
-        if (seen >= LIMITS.occurrencesPerTerm) continue;
-        occurrences.set(hit.pattern, seen + 1);
-        const fieldHit: FieldHit = { pattern: hit.pattern, field, start: hit.start, end: hit.end, firstWord: hit.firstWord, lastWord: hit.lastWord };
         hits ??= new Map();
         const list = hits.get(hit.pattern);
-        if (list) list.push(fieldHit);
-        else hits.set(hit.pattern, [fieldHit]);
+        if (!list) hits.set(hit.pattern, [hit]);
+        // Occurrences beyond the cap are not looked at, so a story repeating a term costs a bounded
+        // amount. A pattern's hits are listed field by field, so this field's are the list's last.
+        else if (list.length < LIMITS.occurrencesPerTerm || list[list.length - LIMITS.occurrencesPerTerm]!.field !== field) list.push(hit);
+        else continue;
         const triggered = this.triggerIndex.get(hit.pattern);
-        if (triggered) for (const id of triggered) (candidates ??= new Set()).add(id);
+        if (triggered) {
+          for (const position of triggered) {
+            if (this.nominated[position]) continue;
+            this.nominated[position] = 1;
+            candidates.push(position);
+          }
+        }
       }
     }
+    for (const position of candidates) this.nominated[position] = 0;
     const result: MatchResult = { watchlists: [], matches: [] };
-    if (!candidates || !hits) return result;
+    if (candidates.length === 0 || !hits) return result;
     // Only the nominated watchlists, in definition order: never a walk over all of them.
-    const ordered = [...candidates].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    candidates.sort((a, b) => a - b);
     const evaluation = new StoryEvaluation(hits);
-    for (const id of ordered) {
-      const watchlist = this.compiled.get(id)!;
+    for (const position of candidates) {
+      const watchlist = this.inOrder[position]!;
       const languages = watchlist.definition.languages;
       if (languages && input.language && !languages.includes(input.language)) continue;
       // Truth first, evidence only for a watchlist that fires: see StoryEvaluation.holds.
       if (!evaluation.holds(watchlist.positive)) continue;
       if (watchlist.exclude && evaluation.holds(watchlist.exclude)) continue;
       const evidence = evaluation.evaluate(watchlist.positive)!;
+      const id = watchlist.definition.id;
       result.watchlists.push(id);
       for (const e of keptEvidence(evidence)) {
         result.matches.push({ watchlist: id, term: e.term, field: e.field, start: e.start, end: e.end, clause: e.clause, entity: e.entity, role: e.role });
@@ -213,20 +221,25 @@ export class WatchlistMatcher implements Matcher {
 
   /** Rebuilds the pattern → watchlists index and the set of fields worth scanning. */
   private reindex(allowRebuild = true): void {
-    const index = new Map<number, string[]>();
+    const index = new Map<number, number[]>();
     const fields = new Set<Field>(['title', 'summary']);
-    for (const [id, watchlist] of this.compiled) {
+    const inOrder: CompiledWatchlist[] = [];
+    for (const id of this.definitions.keys()) {
+      const watchlist = this.compiled.get(id);
+      if (!watchlist) continue;
+      const position = inOrder.push(watchlist) - 1;
       for (const pattern of watchlist.triggers) {
-        const ids = index.get(pattern);
-        if (ids) ids.push(id);
-        else index.set(pattern, [id]);
+        const positions = index.get(pattern);
+        if (positions) positions.push(position);
+        else index.set(pattern, [position]);
       }
       fieldsOf(watchlist.positive, fields);
       if (watchlist.exclude) fieldsOf(watchlist.exclude, fields);
     }
     this.triggerIndex = index;
     this.fields = [...fields];
-    this.order = new Map([...this.definitions.keys()].map((id, position) => [id, position]));
+    this.inOrder = inOrder;
+    this.nominated = new Uint8Array(inOrder.length);
     // Replaced watchlists leave patterns nobody uses in the automaton; start afresh when they dominate.
     if (allowRebuild && this.automaton.size > 1000 && this.automaton.size > 2 * this.livePatterns()) this.rebuild();
   }

@@ -94,6 +94,16 @@ describe('operators', () => {
     expect(result.matches.map((m) => [m.term, m.start])).toEqual(expected ? [['Mexico', lastMexico], ['tariff*', lastMexico + 42]] : []);
   });
 
+  // Occurrences of a term past LIMITS.occurrencesPerTerm in one field are not looked at; the
+  // count starts again in the next field.
+  it.each([
+    ['the title', story(`${'Mexico '.repeat(LIMITS.occurrencesPerTerm)}and Mexico tariffs`), false],
+    ['the title, one fewer', story(`${'Mexico '.repeat(LIMITS.occurrencesPerTerm - 1)}and Mexico tariffs`), true],
+    ['the title, then the summary', story('Mexico '.repeat(LIMITS.occurrencesPerTerm), 'Mexico tariffs'), true],
+  ])('the occurrence past the limit in %s', (_label, input, expected) => {
+    expect(fires('Mexico NEAR/0 tariffs', input)).toBe(expected);
+  });
+
   it('NEAR holds only within one field', () => {
     expect(fires('tariff* NEAR/3 Mexico', story('New tariffs announced', 'Mexico responds'))).toBe(false);
   });
@@ -230,6 +240,26 @@ describe('watchlist options', () => {
     expect(matcher.match(story('Tariffs on Mexico')).watchlists).toEqual(['a', 'b']);
     expect(matcher.match(story('Tariffs on China')).watchlists).toEqual([]);
     expect(matcher.match(story('Tariffs on Canadian steel')).watchlists).toEqual(['a']);
+  });
+
+  it('keeps two watchlists’ inline entities of the same id apart', () => {
+    // One story's evaluation is shared by every watchlist it nominates; an entity that answered
+    // for another watchlist's entity of the same id would make one watchlist's result depend on
+    // another's (on a shared bot: on another tenant's).
+    const boss = (alias: string) => ({ id: 'boss', name: `Boss ${alias}`, aliases: [alias] });
+    const matcher = compileWatchlists([
+      watchlist('first', { query: 'arrested AND @boss', entities: [boss('alpha man')] }),
+      watchlist('second', { entities: [boss('beta man')] }),
+      watchlist('library', { query: '@boss' }),
+    ], [entityDefinitionSchema.parse(boss('gamma man'))]);
+    expect(matcher.match(story('Beta man arrested')).watchlists).toEqual(['second']);
+    expect(matcher.match(story('Alpha man arrested')).watchlists).toEqual(['first']);
+    expect(matcher.match(story('Gamma man arrested')).watchlists).toEqual(['library']);
+    const both = matcher.match(story('Alpha man and beta man arrested'));
+    expect(both.matches.filter((m) => m.entity === 'boss').map((m) => [m.watchlist, m.term])).toEqual([
+      ['first', 'alpha man'],
+      ['second', 'beta man'],
+    ]);
   });
 
   it('reports watchlists in definition order and each piece of evidence once', () => {
