@@ -10,7 +10,8 @@
  *                             runs of each, default 5; BENCH_MATCH_CLI_OTHER=another build's dist/cli.js adds
  *                             its `match` as a row, for before/after figures)
  *   npm run bench -- news     the poll cycle with news against undici, rss-parser and alternation RegExps alone, in-process (with
- *                             seven more 304 pairs there, reported as medians) and
+ *                             seven more 304 pairs there, reported as medians, and each news round again with no
+ *                             watchlists: the spine alone) and
  *                             whole-process, for 100, 1,000 and 3,000 feeds (BENCH_NEWS_FEEDS=100,1000 sets the counts)
  *   npm run bench -- hostile  only the cost of the nesting bound on feed text
  *   npm run bench -- long     one very long repetitive story, doubling in size
