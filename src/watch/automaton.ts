@@ -164,7 +164,7 @@ export class PatternAutomaton {
       if (start > 0 && chars[start - 1] !== WORD_BREAK) continue;
       const first = chars[start]!;
       const node = first < ROOT_DENSE ? root[first]! : (this.rootBeyond.get(first) ?? NONE);
-      if (node !== NONE) this.walk(node, start, start + 1, hits as PatternHit[]);
+      if (node !== NONE) this.walk(node, start, start + 1, hits);
     }
     return hits;
   }
