@@ -13,7 +13,7 @@
  *               so cognates meet ("presidente", "president" → "presid")
  */
 import { PatternAutomaton, type PatternHit } from '../watch/automaton.js';
-import { tokenize, type Token } from '../watch/fold.js';
+import { FoldBuffer, tokenize, tokensOf, type Token } from '../watch/fold.js';
 import { aliasTerm, type EntityDefinition, type WatchlistDefinition } from '../watch/definition.js';
 import { compileWatchlists, type WatchlistMatcher } from '../watch/matcher.js';
 import { CONCEPTS, NUMBER_WORDS, STOPWORDS, WEIGHTS } from './lexicon.js';
@@ -147,6 +147,9 @@ export class StoryVocabulary {
   private readonly vocabularyLike = new Set<string>();
   /** Concept → whether it says what a story is about (ConceptDefinition.anchor). */
   private readonly anchorConcepts = new Map<string, boolean>();
+  /** A story's title and description lead, folded; reused from story to story (`terms` is synchronous). */
+  private readonly foldedTitle = new FoldBuffer();
+  private readonly foldedSummary = new FoldBuffer();
 
   constructor(entities: readonly EntityDefinition[]) {
     for (const definition of CONCEPTS) {
@@ -195,16 +198,18 @@ export class StoryVocabulary {
     const title = leadOf(story.title, TITLE_CHARS);
     const summary = leadOf(story.description ?? '', DESCRIPTION_CHARS);
     const result: StoryTerms = { weights: new Map(), surface: new Map(), titleStages: new Set(), stages: new Set(), titleNumbers: new Set(), titleDates: new Set(), titleCountries: new Set(), countries: new Set(), titleGoods: new Set(), goods: new Set(), titleProtagonists: new Set() };
-    const entityHits = this.entityHits({ title, summary });
-    this.readField(title, 'title', language, entityHits.title, result);
-    if (summary) this.readField(summary, 'summary', language, entityHits.summary, result);
+    // Each field folded once, for the entities' automaton, the lexicon's and the words.
+    const folded = { title: this.foldedTitle.fill(title), summary: this.foldedSummary.fill(summary) };
+    const entityHits = this.entityHits({ title, summary }, folded);
+    this.readField(title, folded.title, 'title', language, entityHits.title, result);
+    if (summary) this.readField(summary, folded.summary, 'summary', language, entityHits.summary, result);
     return result;
   }
 
   /** Where the configured entities are named, per field. */
-  private entityHits(input: { title: string; summary: string }): Record<Field, EntityHit[]> {
+  private entityHits(input: { title: string; summary: string }, folded: Record<Field, FoldBuffer>): Record<Field, EntityHit[]> {
     const hits: Record<Field, EntityHit[]> = { title: [], summary: [] };
-    for (const match of this.entityMatcher.match(input).matches) {
+    for (const match of this.entityMatcher.match(input, folded).matches) {
       // The entity's own aliases: not the words of its context, nor another entity's aliases.
       if (match.role !== 'alias' || match.entity !== match.watchlist) continue;
       if (match.field !== 'title' && match.field !== 'summary') continue;
@@ -219,8 +224,9 @@ export class StoryVocabulary {
     return hits;
   }
 
-  private readField(text: string, field: Field, language: string | null, entityHits: readonly EntityHit[], into: StoryTerms): void {
-    const tokens = tokenize(text);
+  /** Reads one field: `text`, folded into `folded`. */
+  private readField(text: string, folded: FoldBuffer, field: Field, language: string | null, entityHits: readonly EntityHit[], into: StoryTerms): void {
+    const tokens = tokensOf(folded);
     const factor = field === 'title' ? 1 : DESCRIPTION_FACTOR;
     const covered = new Uint8Array(tokens.length);
     /** The term each word went into, for the names in quotes. */
@@ -233,7 +239,7 @@ export class StoryVocabulary {
     };
     // Concepts: the longest match wins where matches overlap ("pena de muerte" is the death
     // penalty, not a killing; "se entrega" is a surrender, not a handover).
-    const { kept, ambiguous } = this.conceptHits(text, language);
+    const { kept, ambiguous } = this.conceptHits(text, language, folded);
     // A month or weekday does not hide a name made of it ("El Mayo").
     const calendarWords = new Set<number>();
     for (const { hit, entry } of kept) {
@@ -365,10 +371,14 @@ export class StoryVocabulary {
    * Concept matches of the text, in this language, the longest kept where they overlap; and the
    * words of matches refused for their case (a lower-case "us"), which say nothing either way.
    */
-  private conceptHits(text: string, language: string | null): { kept: { hit: PatternHit; entry: ConceptEntry }[]; ambiguous: Set<number> } {
+  private conceptHits(
+    text: string,
+    language: string | null,
+    folded?: FoldBuffer,
+  ): { kept: { hit: PatternHit; entry: ConceptEntry }[]; ambiguous: Set<number> } {
     const candidates: { hit: PatternHit; entry: ConceptEntry }[] = [];
     const ambiguous = new Set<number>();
-    for (const hit of this.lexicon.scan(text)) {
+    for (const hit of folded ? this.lexicon.scanFolded(folded) : this.lexicon.scan(text)) {
       for (const entry of this.entries[hit.pattern] ?? []) {
         // A word whose meaning depends on the language ("EU", "son") is skipped when the language is unknown.
         if (entry.language && entry.language !== language) continue;

@@ -54,8 +54,10 @@ export class PatternAutomaton {
   private readonly ids = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly buffer = new FoldBuffer();
-  /** The field of the scan under way. */
+  /** The scan under way: its folded text, its field, and the index of the word a match starts at. */
+  private current = this.buffer;
   private field = '';
+  private firstWord = 0;
 
   /** Number of distinct patterns. */
   get size(): number {
@@ -155,35 +157,46 @@ export class PatternAutomaton {
 
   /** Every whole-word occurrence of every pattern in `text`, in order of start, each marked with `field`. */
   scan<F extends string = ''>(text: string, field: F = '' as F): PatternHit<F>[] {
+    return this.scanFolded(this.buffer.fill(text), field);
+  }
+
+  /**
+   * `scan` of a text already folded into `folded`, for a caller that scans one text with several
+   * automata (story grouping: the entities' and the lexicon's). Offsets are into that text.
+   */
+  scanFolded<F extends string = ''>(folded: FoldBuffer, field: F = '' as F): PatternHit<F>[] {
     const hits: PatternHit<F>[] = [];
+    this.current = folded;
     this.field = field;
-    const buffer = this.buffer.fill(text);
-    const { chars, length } = buffer;
+    const { chars, wordStarts, words } = folded;
     const root = this.root;
-    for (let start = 0; start < length; start++) {
-      if (start > 0 && chars[start - 1] !== WORD_BREAK) continue;
+    // Every match begins at a word start: the buffer lists them, so no other offset is looked at.
+    for (let word = 0; word < words; word++) {
+      const start = wordStarts[word]!;
       const first = chars[start]!;
       const node = first < ROOT_DENSE ? root[first]! : (this.rootBeyond.get(first) ?? NONE);
-      if (node !== NONE) this.walk(node, start, start + 1, hits);
+      if (node === NONE) continue;
+      this.firstWord = word;
+      this.walk(node, start, start + 1, hits);
     }
     return hits;
   }
 
   private wordEnd(from: number): number {
-    const { chars, length } = this.buffer;
+    const { chars, length } = this.current;
     let end = from;
     while (end < length && chars[end] !== WORD_BREAK) end++;
     return end;
   }
 
   private emit(patterns: number[], start: number, end: number, hits: PatternHit[]): void {
-    const buffer = this.buffer;
+    const buffer = this.current;
     for (const pattern of patterns) {
       hits.push({
         pattern,
         start: buffer.origin[start]!,
         end: buffer.originEnd(end - 1),
-        firstWord: buffer.wordAt(start),
+        firstWord: this.firstWord,
         lastWord: buffer.wordAt(end - 1),
         field: this.field,
       });
@@ -192,7 +205,7 @@ export class PatternAutomaton {
 
   /** Follows the trie from `node`, having matched chars [start, at); reports every pattern completed on a word end. */
   private walk(node: number, start: number, at: number, hits: PatternHit[]): void {
-    const { chars, length } = this.buffer;
+    const { chars, length } = this.current;
     const { childChar, childNode, flags } = this;
     for (let i = at; ; i++) {
       const flag = flags[node]!;
@@ -210,7 +223,7 @@ export class PatternAutomaton {
   }
 
   private completions(node: number, flag: number, start: number, at: number, hits: PatternHit[]): void {
-    const { chars, length } = this.buffer;
+    const { chars, length } = this.current;
     if (flag & ENDS && (at === length || chars[at] === WORD_BREAK)) this.emit(this.ends[node]!, start, at, hits);
     if (flag & PREFIX_ENDS) this.emit(this.prefixEnds[node]!, start, this.wordEnd(at), hits);
     if (flag & AFTER_PREFIX) this.walk(this.afterPrefix[node]!, start, this.wordEnd(at), hits);

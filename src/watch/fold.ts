@@ -188,7 +188,11 @@ function charsToString(chars: Uint16Array, start: number, end: number): string {
 
 /** Splits text into folded words, keeping each word's span in the original. */
 export function tokenize(text: string): Token[] {
-  const buffer = scratch.fill(text);
+  return tokensOf(scratch.fill(text));
+}
+
+/** The words of a text already folded into `buffer` (see `tokenize`). */
+export function tokensOf(buffer: FoldBuffer): Token[] {
   // One string for the whole folded text, a slice per word: a string built per word from the
   // buffer cost a typed-array view and an argument list each, and tokenizing 35% more time.
   const folded = charsToString(buffer.chars, 0, buffer.length);

@@ -5,6 +5,7 @@
  * changing one watchlist recompiles that one only).
  */
 import { PatternAutomaton } from './automaton.js';
+import type { FoldBuffer } from './fold.js';
 import { compileEntities, compiledLeaves, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
 import { StoryEvaluation, type Evidence, type FieldHit } from './evaluate.js';
 import type { EntityDefinition, WatchlistDefinition } from './definition.js';
@@ -158,13 +159,18 @@ export class WatchlistMatcher implements Matcher {
     return removed;
   }
 
-  match(input: MatchInput): MatchResult {
+  /**
+   * `folded`: fields of `input` already folded (story grouping folds a story once for its
+   * several automata); the others are folded here.
+   */
+  match(input: MatchInput, folded?: Partial<Record<MatchField, FoldBuffer>>): MatchResult {
     let hits: Map<number, FieldHit[]> | null = null;
     const candidates: number[] = [];
     for (const field of this.fields) {
       const text = input[field];
       if (!text) continue;
-      const found = this.automaton.scan(text, field);
+      const buffer = folded?.[field];
+      const found = buffer ? this.automaton.scanFolded(buffer, field) : this.automaton.scan(text, field);
       for (let k = 0; k < found.length; k++) {
         const hit = found[k]!;
         hits ??= new Map();
