@@ -51,7 +51,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${packageVersion(io.packageRoot)}\n`);
     return EXIT.ok;
   }
-  const options = COMMAND_OPTIONS[command];
+  // Own keys only: "constructor" or "toString" are not commands, whatever Object.prototype holds.
+  const options = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
   if (!options) return usageError(io, `unknown command "${command}"`);
 
   let values: ParsedValues;

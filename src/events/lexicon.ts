@@ -417,17 +417,19 @@ const CALENDAR: ConceptDefinition[] = [
 
 export const CONCEPTS: readonly ConceptDefinition[] = [...STAGES, ...COUNTRIES, ...THINGS, ...CALENDAR];
 
-/** Number words that stand for digits, per language (Spanish "once" is 11; English "once" is not). */
-
-export const NUMBER_WORDS: Readonly<Record<'en' | 'es', Readonly<Record<string, string>>>> = {
-  en: {
+/**
+ * Number words that stand for digits, per language (Spanish "once" is 11; English "once" is not).
+ * Maps, since they are looked up with a story's words: "constructor" is a key of every object.
+ */
+export const NUMBER_WORDS: Readonly<Record<'en' | 'es', ReadonlyMap<string, string>>> = {
+  en: new Map(Object.entries({
     two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11',
     twelve: '12', fifteen: '15', twenty: '20', thirty: '30', forty: '40', fifty: '50', hundred: '100',
-  },
-  es: {
+  })),
+  es: new Map(Object.entries({
     dos: '2', tres: '3', cuatro: '4', cinco: '5', seis: '6', siete: '7', ocho: '8', nueve: '9', diez: '10', once: '11',
     doce: '12', quince: '15', veinte: '20', treinta: '30', cuarenta: '40', cincuenta: '50', cien: '100',
-  },
+  })),
 };
 
 /**

@@ -96,11 +96,11 @@ export const PROTAGONIST_JOINER = '+';
 const COVERED_BY_CONCEPT = 1;
 const COVERED_BY_ENTITY = 2;
 const DIGITS = /^(\d+)/;
-/** Words after a number that make it a duration. */
-const DURATION_UNITS: Readonly<Record<string, string>> = {
+/** Words after a number that make it a duration (a Map: a story's word is never a key of Object.prototype). */
+const DURATION_UNITS: ReadonlyMap<string, string> = new Map(Object.entries({
   day: 'days', days: 'days', dia: 'days', dias: 'days', week: 'weeks', weeks: 'weeks', semana: 'weeks', semanas: 'weeks',
   month: 'months', months: 'months', mes: 'months', meses: 'months', year: 'years', years: 'years', ano: 'years', anos: 'years',
-};
+}));
 
 function capitalsOnly(text: string): boolean {
   return /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
@@ -328,7 +328,7 @@ export class StoryVocabulary {
     into: StoryTerms,
   ): string | undefined {
     const word = token.text;
-    const numberWord = language ? NUMBER_WORDS[language as 'en' | 'es'][word] : undefined;
+    const numberWord = language ? NUMBER_WORDS[language as 'en' | 'es'].get(word) : undefined;
     const digits = numberWord ?? word.match(DIGITS)?.[1];
     if (digits !== undefined) {
       const value = String(Number(digits));
@@ -337,7 +337,7 @@ export class StoryVocabulary {
         return `year:${value}`;
       }
       // "29 years" is a sentence, "29 narcos" a count: a duration keeps its unit.
-      const unit = nextWord === undefined ? undefined : DURATION_UNITS[nextWord];
+      const unit = nextWord === undefined ? undefined : DURATION_UNITS.get(nextWord);
       const number = unit ? `${value}-${unit}` : value;
       add(`#${number}`, Number(value) < SMALL_NUMBER ? WEIGHTS.smallNumber : WEIGHTS.number, token.start, token.end);
       if (field === 'title') into.titleNumbers.add(number);

@@ -66,6 +66,10 @@ describe('usage errors exit 2 with one line of usage on stderr', () => {
   it.each([
     [[], /^wirewatch: no command given\. Usage: wirewatch run \| poll \| match \| cluster \| check/],
     [['frobnicate'], /^wirewatch: unknown command "frobnicate"\. Usage:/],
+    // Names every object has, from Object.prototype: not commands either.
+    [['constructor'], /^wirewatch: unknown command "constructor"\. Usage:/],
+    [['toString'], /^wirewatch: unknown command "toString"\. Usage:/],
+    [['__proto__'], /^wirewatch: unknown command "__proto__"\. Usage:/],
     [['poll', '--bogus'], /^wirewatch: Unknown option '--bogus'.*Usage: wirewatch poll --once \[--feed URL\]\.\.\. \[--dry-run\] \[--json\]$/],
     [['match', '--config'], /^wirewatch: Option '--config <value>' argument missing.*Usage: wirewatch match/],
     [['poll', '--once', '--feed', 'ftp://example.org/feed'], /--feed "ftp:\/\/example.org\/feed": only http and https feeds are supported, got ftp:\. Usage:/],

@@ -167,6 +167,12 @@ describe('the vocabulary', () => {
     expect(huge.weights.size).toBeLessThan(300);
   });
 
+  it('takes no word for a number or a unit because every object has a property of that name', () => {
+    const story = new StoryVocabulary(entities).terms({ title: 'Building constructor fined 5 constructor fees', language: 'en' });
+    expect([...story.weights.keys()].filter((term) => term.startsWith('#'))).toEqual(['#5']);
+    expect([...story.titleNumbers]).toEqual(['5']);
+  });
+
   it('maps both languages to one concept, and keeps numbers, dates and durations apart', () => {
     expect(terms('Mexico extradites 29 capos to the US')).toEqual(expect.arrayContaining(['mexico', 'handover', 'trafficker', 'united-states', '#29']));
     expect(terms('México extradita a 29 narcos a EU', 'es')).toEqual(expect.arrayContaining(['mexico', 'handover', 'trafficker', 'united-states', '#29']));

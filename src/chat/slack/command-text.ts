@@ -159,7 +159,8 @@ export function parseCommandText(raw: string): ParsedCommand {
   if (first === undefined) return { ok: true, command: 'help', options: {} };
   let command: CommandName;
   let consumed: number;
-  const group = GROUPS[first];
+  // Own keys only: "/wirewatch constructor" names no group, whatever Object.prototype holds.
+  const group = Object.hasOwn(GROUPS, first) ? GROUPS[first] : undefined;
   if (group) {
     const second = tokens[1]?.value.toLowerCase();
     const name = `${first} ${second ?? ''}`;

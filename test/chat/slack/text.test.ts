@@ -49,6 +49,8 @@ describe('parseCommandText', () => {
 
   it.each([
     ['frobnicate', 'Unknown subcommand "frobnicate"; /wirewatch help lists them.', '/wirewatch <subscribe | unsubscribe | watch | feeds | status | help> …'],
+    ['constructor', 'Unknown subcommand "constructor"; /wirewatch help lists them.', '/wirewatch <subscribe | unsubscribe | watch | feeds | status | help> …'],
+    ['__proto__ list', 'Unknown subcommand "__proto__"; /wirewatch help lists them.', '/wirewatch <subscribe | unsubscribe | watch | feeds | status | help> …'],
     ['subscribe', 'subscribe needs one or more watchlists.', '/wirewatch subscribe <watchlist ids…> [feeds:<feed ids>] [followups:on|off]'],
     ['subscribe tariffs feeds:', 'feeds: needs a value.', '/wirewatch subscribe <watchlist ids…> [feeds:<feed ids>] [followups:on|off]'],
     ['watch add tariffs', 'watch add needs a term.', '/wirewatch watch add <watchlist> <term or query>'],
