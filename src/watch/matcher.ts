@@ -125,8 +125,13 @@ export class WatchlistMatcher implements Matcher {
   private triggerIndex = new Map<number, number[]>();
   /** The compiled watchlists in definition order. */
   private inOrder: CompiledWatchlist[] = [];
-  /** Per position in `inOrder`: nominated by the story being matched (cleared before `match` returns). */
-  private nominated = new Uint8Array(0);
+  /**
+   * Per position in `inOrder`: the number of the last `match` that nominated it. A story's
+   * candidates are those marked with its own number, so nothing needs clearing afterwards, and a
+   * story whose matching throws leaves no mark that a later story could take for its own.
+   */
+  private nominatedBy = new Uint32Array(0);
+  private matchNumber = 0;
   private fields: Field[] = ['title', 'summary'];
 
   constructor(options: { watchlists?: readonly WatchlistDefinition[]; entities?: readonly EntityDefinition[] } = {}) {
@@ -166,6 +171,7 @@ export class WatchlistMatcher implements Matcher {
   match(input: MatchInput, folded?: Partial<Record<MatchField, FoldBuffer>>): MatchResult {
     let hits: Map<number, FieldHit[]> | null = null;
     const candidates: number[] = [];
+    const mark = this.nextMatchNumber();
     for (const field of this.fields) {
       const text = input[field];
       if (!text) continue;
@@ -183,14 +189,13 @@ export class WatchlistMatcher implements Matcher {
         const triggered = this.triggerIndex.get(hit.pattern);
         if (triggered) {
           for (const position of triggered) {
-            if (this.nominated[position]) continue;
-            this.nominated[position] = 1;
+            if (this.nominatedBy[position] === mark) continue;
+            this.nominatedBy[position] = mark;
             candidates.push(position);
           }
         }
       }
     }
-    for (const position of candidates) this.nominated[position] = 0;
     const result: MatchResult = { watchlists: [], matches: [] };
     if (candidates.length === 0 || !hits) return result;
     // Only the nominated watchlists, in definition order: never a walk over all of them.
@@ -211,6 +216,15 @@ export class WatchlistMatcher implements Matcher {
       }
     }
     return result;
+  }
+
+  /** A number no mark in `nominatedBy` holds yet; the marks start over once the numbers run out. */
+  private nextMatchNumber(): number {
+    if (this.matchNumber === 0xffffffff) {
+      this.nominatedBy.fill(0);
+      this.matchNumber = 0;
+    }
+    return ++this.matchNumber;
   }
 
   /** Compiles everything into a fresh automaton (at start, and when dead patterns pile up). */
@@ -245,7 +259,7 @@ export class WatchlistMatcher implements Matcher {
     this.triggerIndex = index;
     this.fields = [...fields];
     this.inOrder = inOrder;
-    this.nominated = new Uint8Array(inOrder.length);
+    this.nominatedBy = new Uint32Array(inOrder.length);
     // Replaced watchlists leave patterns nobody uses in the automaton; start afresh when they dominate.
     if (allowRebuild && this.automaton.size > 1000 && this.automaton.size > 2 * this.livePatterns()) this.rebuild();
   }

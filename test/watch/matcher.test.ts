@@ -270,6 +270,21 @@ describe('watchlist options', () => {
   });
 });
 
+describe('a story whose matching fails', () => {
+  it('costs that story only: the next story is matched in full', () => {
+    const matcher = compileWatchlists([watchlist('w', { query: 'tariffs' })]);
+    // Its title is scanned and nominates the watchlist; reading its summary then fails.
+    const failing = {
+      title: 'tariffs',
+      get summary(): string {
+        throw new Error('unreadable summary');
+      },
+    };
+    expect(() => matcher.match(failing)).toThrow('unreadable summary');
+    expect(matcher.match(story('tariffs')).watchlists).toEqual(['w']);
+  });
+});
+
 describe('incremental recompilation', () => {
   it('adds, replaces and removes one watchlist without touching the others', () => {
     const matcher = new WatchlistMatcher({ watchlists: [watchlist('keep', { query: 'capo' })] });
