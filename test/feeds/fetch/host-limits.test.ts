@@ -84,7 +84,7 @@ describe('hostLimits', () => {
     expect(await Promise.all(results)).toEqual(['a1', 'a2', 'b1']);
   });
 
-  it('serves one host first come, first served, even when new tasks arrive as a slot frees', async () => {
+  it('serves one host’s waiting tasks first come, first served', async () => {
     const limited = hostLimits(10, 1);
     const started: string[] = [];
     const tasks = ['t1', 't2', 't3'].map((name) => heldTask(started, name));
@@ -101,6 +101,28 @@ describe('hostLimits', () => {
     late.release();
     await Promise.all(results);
     expect(started).toEqual(['t1', 't2', 't3', 'late']);
+  });
+
+  it('hands a freed slot to the task waiting for it, not to one that arrives in between', async () => {
+    const limited = hostLimits(1, 10);
+    const started: string[] = [];
+    const first = heldTask(started, 'first');
+    const waiting = heldTask(started, 'waiting');
+    const newcomer = heldTask(started, 'newcomer');
+    const results = [limited('a', first.run), limited('b', waiting.run)];
+    await settle();
+    expect(started).toEqual(['first']);
+    // The newcomer asks in the microtask right after the one that frees the slot, before the
+    // waiting task has resumed: a limiter that freed the slot and then woke the waiter would let
+    // the newcomer take it.
+    first.release();
+    queueMicrotask(() => results.push(limited('c', newcomer.run)));
+    await settle();
+    expect(started).toEqual(['first', 'waiting']);
+    waiting.release();
+    await settle();
+    newcomer.release();
+    expect(await Promise.all(results)).toEqual(['first', 'waiting', 'newcomer']);
   });
 
   it('a failing task rejects with its own error and gives its slots back', async () => {
