@@ -9,6 +9,9 @@ import type { PatternHit } from './automaton.js';
 /** A pattern's hit in one field of the story. */
 export type FieldHit = PatternHit<Field>;
 
+/** Pattern → the entities it is an alias of (plain or ambiguous). */
+export type EntitiesByPattern = ReadonlyMap<number, readonly CompiledEntity[]>;
+
 export interface Evidence {
   /** The term or alias as written in the watchlist. */
   term: string;
@@ -133,7 +136,18 @@ export class StoryEvaluation {
    */
   private readonly nearMemo = new Map<CompiledNode, Evidence[] | null>();
 
-  constructor(private readonly hits: ReadonlyMap<number, FieldHit[]>) {}
+  /** The entities one of whose aliases the story hits; made at the first entity asked about. */
+  private named: Set<CompiledEntity> | null = null;
+
+  /**
+   * `entitiesByPattern`, when given, lets an entity none of whose aliases the story hits be false
+   * at once: most entities a watchlist names are absent from most stories, and each would
+   * otherwise look up every one of its aliases (and ask its exclusion) to find nothing.
+   */
+  constructor(
+    private readonly hits: ReadonlyMap<number, FieldHit[]>,
+    private readonly entitiesByPattern: EntitiesByPattern | null = null,
+  ) {}
 
   /**
    * Whether `node` is true: exactly `evaluate(node) !== null`, without building the evidence of
@@ -222,6 +236,8 @@ export class StoryEvaluation {
   }
 
   private entityEvidence(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
+    // Without a hit on one of its aliases an entity is false, whatever its context or exclusion.
+    if (!this.aliasHit(entity)) return null;
     const mask = fieldMask(fields);
     const first = this.entityMemo.get(entity);
     for (let memo: EntityMemo | null | undefined = first; memo; memo = memo.next) if (memo.mask === mask) return memo.evidence;
@@ -251,6 +267,18 @@ export class StoryEvaluation {
     const context = this.evaluate(entity.context);
     if (context === null) return null;
     return appendAll(ambiguous, context.map((e) => relabelled(e, e.clause, entity.id, 'context')));
+  }
+
+  private aliasHit(entity: CompiledEntity): boolean {
+    if (!this.entitiesByPattern) return true;
+    if (!this.named) {
+      this.named = new Set();
+      for (const pattern of this.hits.keys()) {
+        const entities = this.entitiesByPattern.get(pattern);
+        if (entities) for (const named of entities) this.named.add(named);
+      }
+    }
+    return this.named.has(entity);
   }
 
   private hasHit(pattern: number, fields: readonly Field[]): boolean {

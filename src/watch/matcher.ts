@@ -7,7 +7,7 @@
 import { PatternAutomaton } from './automaton.js';
 import type { FoldBuffer } from './fold.js';
 import { compileEntities, compiledLeaves, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
-import { StoryEvaluation, type Evidence, type FieldHit } from './evaluate.js';
+import { StoryEvaluation, type EntitiesByPattern, type Evidence, type FieldHit } from './evaluate.js';
 import type { EntityDefinition, WatchlistDefinition } from './definition.js';
 import type { Field } from './query/ast.js';
 import { LIMITS } from './limits.js';
@@ -69,6 +69,30 @@ function patternsOf(node: CompiledNode, into: Set<number>): void {
   }
 }
 
+/** Every entity a tree can ask about: those it names, and those their context and exclusion name. */
+function entitiesOf(node: CompiledNode, into: Set<CompiledEntity>): void {
+  for (const leaf of compiledLeaves(node, true)) if (leaf.kind === 'entity') entityAndInner(leaf.entity, into);
+}
+
+function entityAndInner(entity: CompiledEntity, into: Set<CompiledEntity>): void {
+  if (into.has(entity)) return;
+  into.add(entity);
+  for (const inner of [entity.context, entity.exclude]) if (inner) entitiesOf(inner, into);
+}
+
+/** Pattern → the entities (library and inline) it is an alias of. */
+function indexEntities(entities: Iterable<CompiledEntity>): Map<number, CompiledEntity[]> {
+  const index = new Map<number, CompiledEntity[]>();
+  for (const entity of entities) {
+    for (const alias of [...entity.aliases, ...entity.ambiguousAliases]) {
+      const named = index.get(alias.pattern);
+      if (!named) index.set(alias.pattern, [entity]);
+      else if (!named.includes(entity)) named.push(entity);
+    }
+  }
+  return index;
+}
+
 /**
  * Each span once per watchlist: alternatives that fold alike ("cartel*" OR "cártel*") or overlap
  * would report the same words twice; the first term that matched them is kept. And each term or
@@ -123,6 +147,8 @@ export class WatchlistMatcher implements Matcher {
   private compiled = new Map<string, CompiledWatchlist>();
   /** Pattern → the positions (in `inOrder`) of the watchlists its hit makes worth evaluating. */
   private triggerIndex = new Map<number, number[]>();
+  /** Pattern → the entities it is an alias of, for every entity a watchlist can ask about. */
+  private entitiesByPattern: EntitiesByPattern = new Map();
   /** The compiled watchlists in definition order. */
   private inOrder: CompiledWatchlist[] = [];
   /**
@@ -200,7 +226,7 @@ export class WatchlistMatcher implements Matcher {
     if (candidates.length === 0 || !hits) return result;
     // Only the nominated watchlists, in definition order: never a walk over all of them.
     candidates.sort((a, b) => a - b);
-    const evaluation = new StoryEvaluation(hits);
+    const evaluation = new StoryEvaluation(hits, this.entitiesByPattern);
     for (const position of candidates) {
       const watchlist = this.inOrder[position]!;
       const languages = watchlist.definition.languages;
@@ -244,6 +270,7 @@ export class WatchlistMatcher implements Matcher {
     const index = new Map<number, number[]>();
     const fields = new Set<Field>(['title', 'summary']);
     const inOrder: CompiledWatchlist[] = [];
+    const entities = new Set<CompiledEntity>();
     for (const id of this.definitions.keys()) {
       const watchlist = this.compiled.get(id);
       if (!watchlist) continue;
@@ -255,8 +282,11 @@ export class WatchlistMatcher implements Matcher {
       }
       fieldsOf(watchlist.positive, fields);
       if (watchlist.exclude) fieldsOf(watchlist.exclude, fields);
+      entitiesOf(watchlist.positive, entities);
+      if (watchlist.exclude) entitiesOf(watchlist.exclude, entities);
     }
     this.triggerIndex = index;
+    this.entitiesByPattern = indexEntities(entities);
     this.fields = [...fields];
     this.inOrder = inOrder;
     this.nominatedBy = new Uint32Array(inOrder.length);

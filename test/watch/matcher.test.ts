@@ -177,6 +177,42 @@ describe('entities and their aliases', () => {
     expect(near.match(story('El Mayo extradited', 'The capo left on Friday.')).watchlists).toEqual(['w']);
   });
 
+  // Entities a story names no alias of are false at once; an entity asked about only from inside
+  // another entity, a NOT or an exclusion must still count as named when its alias is there.
+  describe('entities reached only through another clause', () => {
+    const nested = [
+      entityDefinitionSchema.parse({ id: 'sinaloa_cartel', name: 'Sinaloa Cartel', aliases: ['Sinaloa cartel', 'cártel de Sinaloa'] }),
+      entityDefinitionSchema.parse({ id: 'mayo_film', name: 'El Mayo (film)', aliases: ['Mayo premiere'] }),
+      entityDefinitionSchema.parse({
+        id: 'el_mayo',
+        name: 'Ismael "El Mayo" Zambada',
+        ambiguous_aliases: ['El Mayo'],
+        context: '@sinaloa_cartel',
+        exclude: '@mayo_film',
+      }),
+      entityDefinitionSchema.parse({ id: 'tomato_moth', name: 'Tuta absoluta', aliases: ['Tuta absoluta'] }),
+      entityDefinitionSchema.parse({ id: 'narcos_series', name: 'Narcos (television)', aliases: ['Narcos season'] }),
+    ];
+    const matcher = compileWatchlists(
+      [
+        watchlist('mayo', { query: '@el_mayo' }),
+        watchlist('la_tuta', { query: '"La Tuta" AND NOT @tomato_moth' }),
+        watchlist('cartel_news', { query: 'cartel*', exclude: ['@narcos_series'] }),
+      ],
+      nested,
+    );
+    it.each([
+      ['El Mayo in court', 'A founder of the Sinaloa cartel.', ['mayo', 'cartel_news']],
+      ['El Mayo in court', 'A founder of the cartel.', ['cartel_news']],
+      ['El Mayo premiere: the Sinaloa cartel on screen', '', ['cartel_news']],
+      ['La Tuta sentenced', '', ['la_tuta']],
+      ['La Tuta: Tuta absoluta spreads in Sinaloa', '', []],
+      ['Narcos season five: the cartel wars', '', []],
+    ])('%s / %s → %j', (title, summary, expected) => {
+      expect(matcher.match(story(title, summary)).watchlists).toEqual(expected);
+    });
+  });
+
   it('explains an ambiguous alias with the context that allowed it', () => {
     const input = story('El Mayo pleads guilty', 'The Sinaloa cartel co-founder appeared in Brooklyn.');
     const result = matcher.match(input);
