@@ -186,8 +186,10 @@ export class StoryEvaluation {
       case 'entity':
         return this.entity(node.entity, node.fields, node.clause);
       case 'not':
-        return this.evaluate(node.child) === null ? [] : null;
+        return this.holds(node.child) ? null : [];
       case 'and': {
+        // Asked first: a false AND would build its true children's evidence only to drop it.
+        if (!this.holds(node)) return null;
         const all: Evidence[] = [];
         for (const child of node.children) {
           const evidence = this.evaluate(child);
