@@ -44,7 +44,7 @@ const ALLOWED: Record<string, string[]> = {
   app: ['config', 'store', 'feeds', 'watch', 'delivery', 'pipeline', 'alerts', 'commands', 'chat', 'http', 'outbox', 'coordination', 'metrics', 'events'],
   cli: ['config', 'app', 'pipeline', 'feeds', 'watch', 'events', 'store', 'alerts', 'delivery', 'commands', 'chat', 'http', 'outbox', 'coordination'],
 };
-const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts', 'redis-connection.ts']);
+const SHARED = new Set(['errors.ts', 'log.ts', 'clock.ts', 'hash.ts', 'redact.ts', 'redis-connection.ts', 'sort-small.ts']);
 
 function folderOf(path: string): string | null {
   const [first, ...rest] = path.split('/');

@@ -8,6 +8,7 @@ import { listMatches } from '../watch/explain.js';
 import { SummarySource, orderedSpans, type Span, type Summary } from './summary.js';
 import { sha1Hex } from '../hash.js';
 import type { AlertEvent, ThreadTarget } from './event-thread.js';
+import { sortSmall } from '../sort-small.js';
 
 export interface AlertWatchlist {
   id: string;
@@ -187,7 +188,7 @@ export class StoryAlerts {
         const index = this.position.get(id);
         if (index !== undefined) indexes.push(index);
       }
-      return indexes.sort((a, b) => a - b);
+      return sortSmall(indexes, (a, b) => a - b);
     }
     return this.labels.flatMap((label, index) => (wanted.has(label.id) ? [index] : []));
   }

@@ -20,6 +20,7 @@
 import { sha1Hex } from '../hash.js';
 import { addFacets, emptyRecord, gate, type EventRecord, type Rejection, type StoryRef } from './record.js';
 import type { StoryTerms, StoryVocabulary } from './vocabulary.js';
+import { sortSmall } from '../sort-small.js';
 
 export type { EventRecord, Rejection, StoryRef } from './record.js';
 
@@ -291,7 +292,7 @@ export class EventClusterer {
       const list = anchor ? this.postings.get(term) : undefined;
       if (list) lists.push({ weight, list });
     }
-    lists.sort((a, b) => a.list.size - b.list.size);
+    sortSmall(lists, (a, b) => a.list.size - b.list.size);
     const mark = ++this.searchMark;
     const touched: OpenEvent[] = [];
     let read = 0;
@@ -323,7 +324,7 @@ export class EventClusterer {
         scored.push({ event, ...this.similarity(query, event) });
       }
     }
-    scored.sort((a, b) => b.score - a.score);
+    sortSmall(scored, (a, b) => b.score - a.score);
     let refused: (Scored & { rejected: Rejection }) | null = null;
     for (const candidate of scored) {
       const rejected = this.sharesSubject(query, candidate) ? gate(query.terms, candidate.event.record, candidate.event.centroid) : 'no shared subject';

@@ -17,6 +17,7 @@ import { FoldBuffer, tokenize, tokensOf, type Token } from '../watch/fold.js';
 import { aliasTerm, type EntityDefinition, type WatchlistDefinition } from '../watch/definition.js';
 import { compileWatchlists, type WatchlistMatcher } from '../watch/matcher.js';
 import { CONCEPTS, NUMBER_WORDS, STOPWORDS, WEIGHTS } from './lexicon.js';
+import { sortSmall } from '../sort-small.js';
 
 /** Plain words are cut to this many letters: enough to keep words apart, short enough for cognates to meet. */
 export const STEM_LENGTH = 6;
@@ -389,7 +390,7 @@ export class StoryVocabulary {
         candidates.push({ hit, entry });
       }
     }
-    candidates.sort((a, b) => b.hit.lastWord - b.hit.firstWord - (a.hit.lastWord - a.hit.firstWord) || a.hit.start - b.hit.start);
+    sortSmall(candidates, (a, b) => b.hit.lastWord - b.hit.firstWord - (a.hit.lastWord - a.hit.firstWord) || a.hit.start - b.hit.start);
     const taken = new Set<number>();
     const kept: { hit: PatternHit; entry: ConceptEntry }[] = [];
     for (const candidate of candidates) {

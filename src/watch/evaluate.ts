@@ -5,6 +5,7 @@
 import type { Field } from './query/ast.js';
 import type { CompiledAlias, CompiledEntity, CompiledNode } from './compile.js';
 import type { PatternHit } from './automaton.js';
+import { sortSmall } from '../sort-small.js';
 
 /** A pattern's hit in one field of the story. */
 export type FieldHit = PatternHit<Field>;
@@ -228,7 +229,7 @@ export class StoryEvaluation {
     if (both.length === 0) return null;
     // A hit on both sides (`x NEAR x`, overlapping groups) is kept once.
     const kept = both.length > PAIRWISE_LIMIT ? [...new Set(both)] : both.filter((e, i) => both.indexOf(e) === i);
-    return kept.length > 1 ? kept.sort(byPosition) : kept;
+    return sortSmall(kept, byPosition);
   }
 
   /** An entity is evaluated once per story and fields; each clause that names it gets the evidence relabelled. */
@@ -293,8 +294,10 @@ export class StoryEvaluation {
   private hitsOf(pattern: number, fields: readonly Field[]): readonly FieldHit[] {
     const hits = this.hits.get(pattern);
     if (!hits) return NO_HITS;
-    // Usually every hit is in a wanted field: the list itself, no copy.
-    return hits.every((hit) => fields.includes(hit.field)) ? hits : hits.filter((hit) => fields.includes(hit.field));
+    // Usually every hit is in a wanted field: the list itself, no copy (and no closure made to find out).
+    let wanted = 0;
+    for (let i = 0; i < hits.length; i++) if (fields.includes(hits[i]!.field)) wanted++;
+    return wanted === hits.length ? hits : hits.filter((hit) => fields.includes(hit.field));
   }
 }
 

@@ -11,6 +11,7 @@ import { StoryEvaluation, type EntitiesByPattern, type Evidence, type FieldHit }
 import type { EntityDefinition, WatchlistDefinition } from './definition.js';
 import type { Field } from './query/ast.js';
 import { LIMITS } from './limits.js';
+import { sortSmall } from '../sort-small.js';
 
 export type MatchField = Field;
 
@@ -225,7 +226,7 @@ export class WatchlistMatcher implements Matcher {
     const result: MatchResult = { watchlists: [], matches: [] };
     if (candidates.length === 0 || !hits) return result;
     // Only the nominated watchlists, in definition order: never a walk over all of them.
-    candidates.sort((a, b) => a - b);
+    sortSmall(candidates, (a, b) => a - b);
     const evaluation = new StoryEvaluation(hits, this.entitiesByPattern);
     for (const position of candidates) {
       const watchlist = this.inOrder[position]!;
