@@ -271,7 +271,7 @@ type StoryIds = Pick<IdentifiedItem, 'id' | 'identity'>;
 /** When the story was first and last seen; its ids under earlier identity rules are worked out only when its id is not there. */
 function seenTimes(feedId: string, story: StoryIds, seen: SeenRecord | undefined): SeenTimes | undefined {
   if (!seen) return undefined;
-  return seen.items[story.id] ?? earlierStoryIds(feedId, story.identity).map((id) => seen.items[id]).find((times) => times !== undefined);
+  return seen.items.get(story.id) ?? earlierStoryIds(feedId, story.identity).map((id) => seen.items.get(id)).find((times) => times !== undefined);
 }
 
 /**
@@ -279,12 +279,12 @@ function seenTimes(feedId: string, story: StoryIds, seen: SeenRecord | undefined
  * there is one. `seenBefore[i]`: what `previous` held for the i-th parsed item (see seenTimes).
  */
 function nextSeenRecord(previous: SeenRecord | undefined, fetched: DocumentOfStories, seenBefore: readonly (SeenTimes | undefined)[], now: number): SeenRecord {
-  const items = { ...(previous?.items ?? {}) };
+  const items = new Map(previous?.items);
   const record = (id: string, firstSeen: number, key: string | undefined) => {
-    items[id] = key === undefined ? [firstSeen, now] : [firstSeen, now, key];
+    items.set(id, key === undefined ? [firstSeen, now] : [firstSeen, now, key]);
   };
   fetched.feed.items.forEach((item, index) => record(item.id, seenBefore[index]?.[0] ?? now, fetched.segmentKeyOf(item)));
-  for (const item of fetched.known) record(item.id, previous?.items[item.id]?.[0] ?? now, item.segmentKey);
+  for (const item of fetched.known) record(item.id, previous?.items.get(item.id)?.[0] ?? now, item.segmentKey);
   return { baselineAt: previous?.baselineAt ?? now, items };
 }
 

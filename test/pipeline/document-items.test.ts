@@ -20,12 +20,12 @@ const rss = (...items: string[]) => `<?xml version="1.0"?><rss version="2.0"><ch
 
 /** The record a poll would write after reading `read`: every item, with the key of its text. */
 function recordOf(read: DocumentItems, previous?: SeenRecord): SeenRecord {
-  const items: SeenRecord['items'] = { ...(previous?.items ?? {}) };
+  const items: SeenRecord['items'] = new Map(previous?.items);
   for (const parsed of read.feed.items) {
     const key = read.segmentKeyOf(parsed);
-    items[parsed.id] = key === undefined ? [0, 0] : [0, 0, key];
+    items.set(parsed.id, key === undefined ? [0, 0] : [0, 0, key]);
   }
-  for (const known of read.known) items[known.id] = [0, 0, known.segmentKey];
+  for (const known of read.known) items.set(known.id, [0, 0, known.segmentKey]);
   return { baselineAt: 0, items };
 }
 
@@ -57,7 +57,7 @@ describe('readDocumentItems', () => {
 
   it('a record without keys (written before they existed) parses the whole document', async () => {
     const first = await readDocumentItems(rss(item(1), item(2)), context, undefined);
-    const keyless: SeenRecord = { baselineAt: 0, items: Object.fromEntries(first.feed.items.map((i) => [i.id, [0, 0]])) };
+    const keyless: SeenRecord = { baselineAt: 0, items: new Map(first.feed.items.map((i) => [i.id, [0, 0]])) };
     const next = await readDocumentItems(rss(item(1), item(2)), context, keyless);
     expect(next.known).toEqual([]);
     expect(next.feed.items.map((i) => i.id)).toEqual(first.feed.items.map((i) => i.id));
@@ -101,11 +101,11 @@ describe.skipIf(missing !== null)('readDocumentItems on every file of the real-w
       // twice), or none: a document that reads as a feed only with its items is read whole.
       if (next.known.length === 0) readWhole.push(file);
       else expect(next.known.length, file).toBeGreaterThanOrEqual(Math.ceil(keyed.length / 2));
-      for (const known of next.known) expect(record.items[known.id], file).toBeDefined();
+      for (const known of next.known) expect(record.items.get(known.id), file).toBeDefined();
       // The items still parsed read the same as in the whole document.
       const wholeStories = new Map(whole.feed.stories(whole.feed.items).map((story) => [story.id, story]));
       for (const story of next.feed.stories(next.feed.items)) {
-        if (story.id in record.items) continue; // the same text listed twice: the copy counts as known
+        if (record.items.has(story.id)) continue; // the same text listed twice: the copy counts as known
         expect(story, file).toEqual(wholeStories.get(story.id));
       }
     }

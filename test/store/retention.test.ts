@@ -143,12 +143,12 @@ describe('seen records', () => {
     const clock = manualClock(Date.now() + HOUR);
     const store = await open(clock);
     const { seen } = createRepositories(store, { seenTtlMs: TTL, deliveryTtlMs: TTL });
-    let record: SeenRecord = { baselineAt: clock.now(), items: {} };
+    let record: SeenRecord = { baselineAt: clock.now(), items: new Map() };
     for (let hour = 0; hour < 3 * (TTL / HOUR); hour++) {
       // Ten new stories an hour; the feed lists its latest 50.
-      for (let i = 0; i < 10; i++) record.items[`h${hour}-${i}`] = [clock.now(), clock.now()];
-      const listed = Object.keys(record.items).slice(-50);
-      for (const id of listed) record.items[id] = [record.items[id]![0], clock.now()];
+      for (let i = 0; i < 10; i++) record.items.set(`h${hour}-${i}`, [clock.now(), clock.now()]);
+      const listed = [...record.items.keys()].slice(-50);
+      for (const id of listed) record.items.set(id, [record.items.get(id)![0], clock.now()]);
       await seen.put('feed-a', record, clock.now());
       record = (await seen.get('feed-a'))!;
       clock.advance(HOUR);
@@ -156,7 +156,7 @@ describe('seen records', () => {
     }
     expect(await rows('seen')).toBe(1);
     // 50 listed, and those that left the feed within the TTL (10 an hour).
-    expect(Object.keys(record.items)).toHaveLength(50 + 10 * (TTL / HOUR));
+    expect(record.items.size).toBe(50 + 10 * (TTL / HOUR));
   });
 });
 

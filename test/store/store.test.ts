@@ -70,12 +70,48 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     const now = Date.UTC(2026, 10, 1);
     await repos.seen.put(
       feedId,
-      { baselineAt: now - 40 * DAY, items: { old: [now - 40 * DAY, now - 31 * DAY], recent: [now - 40 * DAY, now - DAY] } },
+      {
+        baselineAt: now - 40 * DAY,
+        items: new Map([
+          ['old', [now - 40 * DAY, now - 31 * DAY]],
+          ['recent', [now - 40 * DAY, now - DAY, 'key-of-text']],
+        ]),
+      },
       now,
     );
     const record = await repos.seen.get(feedId);
     expect(record?.baselineAt).toBe(now - 40 * DAY);
-    expect(Object.keys(record?.items ?? {})).toEqual(['recent']);
+    expect([...(record?.items ?? [])]).toEqual([['recent', [now - 40 * DAY, now - DAY, 'key-of-text']]]);
+  });
+
+  it.skipIf(backend.skip)('stores a seen-record as a list of entries, with an empty `items` for builds that read only that', async () => {
+    const store = await open();
+    const repos = createRepositories(store, { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
+    const feedId = unique('feed');
+    const now = Date.UTC(2026, 10, 1);
+    await repos.seen.put(feedId, { baselineAt: now - DAY, items: new Map([['a', [now - DAY, now, 'key-a']], ['b', [now - DAY, now]]]) }, now);
+    expect(await store.get(`seen:${feedId}`)).toEqual({
+      baselineAt: now - DAY,
+      items: {},
+      entries: [
+        ['a', now - DAY, now, 'key-a'],
+        ['b', now - DAY, now],
+      ],
+    });
+  });
+
+  it.skipIf(backend.skip)('reads a seen-record written in the earlier form, its stories keyed by id', async () => {
+    const store = await open();
+    const repos = createRepositories(store, { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
+    const feedId = unique('feed');
+    const now = Date.UTC(2026, 10, 1);
+    await store.set(`seen:${feedId}`, { baselineAt: now - DAY, items: { a: [now - DAY, now, 'key-a'], b: [now - DAY, now] } });
+    const record = await repos.seen.get(feedId);
+    expect(record?.baselineAt).toBe(now - DAY);
+    expect([...(record?.items ?? [])]).toEqual([
+      ['a', [now - DAY, now, 'key-a']],
+      ['b', [now - DAY, now]],
+    ]);
   });
 
   it.skipIf(backend.skip)('remembers deliveries per channel under any of a story’s keys', async () => {
