@@ -90,8 +90,8 @@ function withKeys(parsed: ParsedFeed, context: NormaliseContext, known: KnownIte
 /** Segment key → story id, for the items of the record that carry one. */
 function recordedSegments(seen: SeenRecord): Map<string, string> {
   const byKey = new Map<string, string>();
-  for (const [id, times] of seen.items) {
-    const key = times[2];
+  for (const [id, entry] of seen.items) {
+    const key = entry[3];
     if (key !== undefined) byKey.set(key, id);
   }
   return byKey;

@@ -26,7 +26,7 @@ import type { Matcher } from '../watch/matcher.js';
 import { StoryAlerts, completeAlert, dedupeKeys, type DraftAlert } from '../alerts/alert.js';
 import type { AlertSink } from '../delivery/sink.js';
 import type { Outbox } from '../outbox/types.js';
-import type { FeedState, Repositories, SeenRecord, SeenTimes } from '../store/repositories.js';
+import type { FeedState, Repositories, SeenEntry, SeenRecord } from '../store/repositories.js';
 import { isBackingOff, recordFailure, recordSuccess, type BackoffPolicy } from './feed-health.js';
 import { readDocumentItems, type KnownItem } from './document-items.js';
 
@@ -268,23 +268,23 @@ async function showAll(alerts: Iterable<DraftAlert>, context: PollContext, log: 
 
 type StoryIds = Pick<IdentifiedItem, 'id' | 'identity'>;
 
-/** When the story was first and last seen; its ids under earlier identity rules are worked out only when its id is not there. */
-function seenTimes(feedId: string, story: StoryIds, seen: SeenRecord | undefined): SeenTimes | undefined {
+/** The story's entry in the record; its ids under earlier identity rules are worked out only when its id is not there. */
+function seenEntry(feedId: string, story: StoryIds, seen: SeenRecord | undefined): SeenEntry | undefined {
   if (!seen) return undefined;
-  return seen.items.get(story.id) ?? earlierStoryIds(feedId, story.identity).map((id) => seen.items.get(id)).find((times) => times !== undefined);
+  return seen.items.get(story.id) ?? earlierStoryIds(feedId, story.identity).map((id) => seen.items.get(id)).find((entry) => entry !== undefined);
 }
 
 /**
  * The record after this poll: every item of the document seen now, with the key of its text when
- * there is one. `seenBefore[i]`: what `previous` held for the i-th parsed item (see seenTimes).
+ * there is one. `seenBefore[i]`: what `previous` held for the i-th parsed item (see seenEntry).
  */
-function nextSeenRecord(previous: SeenRecord | undefined, fetched: DocumentOfStories, seenBefore: readonly (SeenTimes | undefined)[], now: number): SeenRecord {
+function nextSeenRecord(previous: SeenRecord | undefined, fetched: DocumentOfStories, seenBefore: readonly (SeenEntry | undefined)[], now: number): SeenRecord {
   const items = new Map(previous?.items);
   const record = (id: string, firstSeen: number, key: string | undefined) => {
-    items.set(id, key === undefined ? [firstSeen, now] : [firstSeen, now, key]);
+    items.set(id, key === undefined ? [id, firstSeen, now] : [id, firstSeen, now, key]);
   };
-  fetched.feed.items.forEach((item, index) => record(item.id, seenBefore[index]?.[0] ?? now, fetched.segmentKeyOf(item)));
-  for (const item of fetched.known) record(item.id, previous?.items.get(item.id)?.[0] ?? now, item.segmentKey);
+  fetched.feed.items.forEach((item, index) => record(item.id, seenBefore[index]?.[1] ?? now, fetched.segmentKeyOf(item)));
+  for (const item of fetched.known) record(item.id, previous?.items.get(item.id)?.[1] ?? now, item.segmentKey);
   return { baselineAt: previous?.baselineAt ?? now, items };
 }
 
@@ -369,7 +369,7 @@ export async function readFeed(target: FeedTarget, context: PollContext, options
   const current = fetched.feed.items;
   // Only new items are read further (their text turned into Stories); the rest are known by id.
   // Looked up once: a new item's earlier ids cost a hash each, and the record below needs them too.
-  const seenBefore = current.map((item) => seenTimes(target.feed.id, item, seen));
+  const seenBefore = current.map((item) => seenEntry(target.feed.id, item, seen));
   const fresh = current.filter((_, index) => !seenBefore[index]);
   const counts = { stories: distinctStories(fetched), newStories: options.dryRun ? current.length : fresh.length };
   // Every story is queued or recorded by now, so the validators advance: a 304 next time hides nothing.

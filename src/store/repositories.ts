@@ -68,41 +68,43 @@ export function emptyFeedState(url: string): FeedState {
 }
 
 /**
- * [first seen, last seen] in epoch ms, and the key of the item's text when it was last read
- * (feeds/item-segments.ts): an item whose text has that key again is known without a parse.
+ * A story of a feed's seen-record: its id, when it was first and last seen (epoch ms), and the
+ * key of its text when it was last read (feeds/item-segments.ts): an item whose text has that key
+ * again is known without a parse. Held in memory as it is stored, so reading and writing a
+ * record makes no copy of its entries.
  */
-export type SeenTimes = [number, number] | [number, number, string];
+export type SeenEntry = [id: string, firstSeen: number, lastSeen: number] | [id: string, firstSeen: number, lastSeen: number, textKey: string];
 
 export interface SeenRecord {
   /** When the feed's first poll recorded what was already there. */
   baselineAt: number;
-  /** Story id → its times. */
-  items: Map<string, SeenTimes>;
+  /** Story id → its entry. */
+  items: Map<string, SeenEntry>;
 }
-
-/** One story of a stored seen-record: [id, first seen, last seen] and the key of its text when known. */
-type SeenEntry = [string, number, number] | [string, number, number, string];
 
 /**
  * A seen-record as stored: its stories as a list of entries (decision 022). Story ids are sha1s,
  * and JSON.parse gives an object keyed by them a hidden class per key, made anew at every read
- * since no two feeds share an id: reading a record of 80 stories cost 5–20 times what a list of
- * the same entries costs. `items` is the form written before: still read, and written empty
- * beside the entries, so a build that knows only `items` still reads the record (it finds no
- * story in it; the delivery records keep it from alerting a story twice).
+ * since no two feeds share an id. `items` is the form written before ([first, last, key?] by
+ * id): still read, and written empty beside the entries, so a build that knows only `items`
+ * still reads the record (it finds no story in it; the delivery records keep it from alerting a
+ * story twice).
  */
 interface StoredSeenRecord {
   baselineAt: number;
-  items?: Record<string, SeenTimes>;
+  items?: Record<string, [number, number] | [number, number, string]>;
   entries?: SeenEntry[];
 }
 
 function seenFromStored(stored: StoredSeenRecord): SeenRecord {
-  const items = new Map<string, SeenTimes>();
+  const items = new Map<string, SeenEntry>();
   if (stored.entries) {
-    for (const entry of stored.entries) items.set(entry[0], entry.length === 4 ? [entry[1], entry[2], entry[3]] : [entry[1], entry[2]]);
+    for (const entry of stored.entries) items.set(entry[0], entry);
   } else if (stored.items) {
-    for (const id in stored.items) items.set(id, stored.items[id]!);
+    for (const id in stored.items) {
+      const times = stored.items[id]!;
+      items.set(id, times.length === 3 ? [id, times[0], times[1], times[2]] : [id, times[0], times[1]]);
+    }
   }
   return { baselineAt: stored.baselineAt, items };
 }
@@ -110,10 +112,7 @@ function seenFromStored(stored: StoredSeenRecord): SeenRecord {
 /** The record as stored, without the entries last seen before the cutoff. */
 function storedSeen(record: SeenRecord, cutoff: number): StoredSeenRecord {
   const entries: SeenEntry[] = [];
-  for (const [id, times] of record.items) {
-    if (times[1] < cutoff) continue;
-    entries.push(times.length === 3 ? [id, times[0], times[1], times[2]] : [id, times[0], times[1]]);
-  }
+  for (const entry of record.items.values()) if (entry[2] >= cutoff) entries.push(entry);
   return { baselineAt: record.baselineAt, items: {}, entries };
 }
 

@@ -23,9 +23,9 @@ function recordOf(read: DocumentItems, previous?: SeenRecord): SeenRecord {
   const items: SeenRecord['items'] = new Map(previous?.items);
   for (const parsed of read.feed.items) {
     const key = read.segmentKeyOf(parsed);
-    items.set(parsed.id, key === undefined ? [0, 0] : [0, 0, key]);
+    items.set(parsed.id, key === undefined ? [parsed.id, 0, 0] : [parsed.id, 0, 0, key]);
   }
-  for (const known of read.known) items.set(known.id, [0, 0, known.segmentKey]);
+  for (const known of read.known) items.set(known.id, [known.id, 0, 0, known.segmentKey]);
   return { baselineAt: 0, items };
 }
 
@@ -57,7 +57,7 @@ describe('readDocumentItems', () => {
 
   it('a record without keys (written before they existed) parses the whole document', async () => {
     const first = await readDocumentItems(rss(item(1), item(2)), context, undefined);
-    const keyless: SeenRecord = { baselineAt: 0, items: new Map(first.feed.items.map((i) => [i.id, [0, 0]])) };
+    const keyless: SeenRecord = { baselineAt: 0, items: new Map(first.feed.items.map((i) => [i.id, [i.id, 0, 0]])) };
     const next = await readDocumentItems(rss(item(1), item(2)), context, keyless);
     expect(next.known).toEqual([]);
     expect(next.feed.items.map((i) => i.id)).toEqual(first.feed.items.map((i) => i.id));

@@ -235,7 +235,7 @@ describe('story identity across polls', () => {
     const config = configWith(['/feed.xml']);
     const h = await harness(config, clock);
     const legacyId = storyId('feed0', { kind: 'guid', key: 'g1' });
-    await h.runtime.repositories.seen.put('feed0', { baselineAt: T0 - DAY, items: new Map([[legacyId, [T0 - HOUR, T0 - HOUR]]]) }, T0);
+    await h.runtime.repositories.seen.put('feed0', { baselineAt: T0 - DAY, items: new Map([[legacyId, [legacyId, T0 - HOUR, T0 - HOUR]]]) }, T0);
     await h.runtime.repositories.feedStates.put({ ...(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)), lastSuccessAt: T0 - HOUR });
     const report = await h.poll();
     expect(report.feeds[0]).toMatchObject({ status: 'polled', newStories: 0, alerts: 0 });
@@ -251,7 +251,7 @@ describe('story identity across polls', () => {
     serveFeed('/feed.xml', () => items);
     const h = await harness(configWith(['/feed.xml']), clock);
     await h.poll();
-    const keysOf = async () => [...(await h.runtime.repositories.seen.get('feed0'))!.items.values()].map((times) => times[2]);
+    const keysOf = async () => [...(await h.runtime.repositories.seen.get('feed0'))!.items.values()].map((entry) => entry[3]);
     const firstKeys = await keysOf();
     expect(firstKeys).toHaveLength(2);
     for (const key of firstKeys) expect(key).toMatch(/^[A-Za-z0-9_-]{12}$/);

@@ -146,9 +146,9 @@ describe('seen records', () => {
     let record: SeenRecord = { baselineAt: clock.now(), items: new Map() };
     for (let hour = 0; hour < 3 * (TTL / HOUR); hour++) {
       // Ten new stories an hour; the feed lists its latest 50.
-      for (let i = 0; i < 10; i++) record.items.set(`h${hour}-${i}`, [clock.now(), clock.now()]);
+      for (let i = 0; i < 10; i++) record.items.set(`h${hour}-${i}`, [`h${hour}-${i}`, clock.now(), clock.now()]);
       const listed = [...record.items.keys()].slice(-50);
-      for (const id of listed) record.items.set(id, [record.items.get(id)![0], clock.now()]);
+      for (const id of listed) record.items.set(id, [id, record.items.get(id)![1], clock.now()]);
       await seen.put('feed-a', record, clock.now());
       record = (await seen.get('feed-a'))!;
       clock.advance(HOUR);

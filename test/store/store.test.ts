@@ -73,15 +73,15 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
       {
         baselineAt: now - 40 * DAY,
         items: new Map([
-          ['old', [now - 40 * DAY, now - 31 * DAY]],
-          ['recent', [now - 40 * DAY, now - DAY, 'key-of-text']],
+          ['old', ['old', now - 40 * DAY, now - 31 * DAY]],
+          ['recent', ['recent', now - 40 * DAY, now - DAY, 'key-of-text']],
         ]),
       },
       now,
     );
     const record = await repos.seen.get(feedId);
     expect(record?.baselineAt).toBe(now - 40 * DAY);
-    expect([...(record?.items ?? [])]).toEqual([['recent', [now - 40 * DAY, now - DAY, 'key-of-text']]]);
+    expect([...(record?.items.values() ?? [])]).toEqual([['recent', now - 40 * DAY, now - DAY, 'key-of-text']]);
   });
 
   it.skipIf(backend.skip)('stores a seen-record as a list of entries, with an empty `items` for builds that read only that', async () => {
@@ -89,7 +89,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     const repos = createRepositories(store, { seenTtlMs: 30 * DAY, deliveryTtlMs: 30 * DAY });
     const feedId = unique('feed');
     const now = Date.UTC(2026, 10, 1);
-    await repos.seen.put(feedId, { baselineAt: now - DAY, items: new Map([['a', [now - DAY, now, 'key-a']], ['b', [now - DAY, now]]]) }, now);
+    await repos.seen.put(feedId, { baselineAt: now - DAY, items: new Map([['a', ['a', now - DAY, now, 'key-a']], ['b', ['b', now - DAY, now]]]) }, now);
     expect(await store.get(`seen:${feedId}`)).toEqual({
       baselineAt: now - DAY,
       items: {},
@@ -109,8 +109,8 @@ describe.each(backends.map((make) => [make().name, make] as const))('store on %s
     const record = await repos.seen.get(feedId);
     expect(record?.baselineAt).toBe(now - DAY);
     expect([...(record?.items ?? [])]).toEqual([
-      ['a', [now - DAY, now, 'key-a']],
-      ['b', [now - DAY, now]],
+      ['a', ['a', now - DAY, now, 'key-a']],
+      ['b', ['b', now - DAY, now]],
     ]);
   });
 
