@@ -189,8 +189,10 @@ export class StoryEvaluation {
       case 'not':
         return this.holds(node.child) ? null : [];
       case 'and': {
-        // Asked first: a false AND would build its true children's evidence only to drop it.
-        if (!this.holds(node)) return null;
+        // Its leaves asked first, each at no cost but a look-up: a false AND would build its true
+        // children's evidence only to drop it. Only leaves: asking a nested AND or OR here as well
+        // would walk a deeply nested query once per level of it.
+        for (const child of node.children) if ((child.kind === 'term' || child.kind === 'entity') && !this.holds(child)) return null;
         const all: Evidence[] = [];
         for (const child of node.children) {
           const evidence = this.evaluate(child);

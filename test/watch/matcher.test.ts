@@ -107,6 +107,27 @@ describe('operators', () => {
   it('NEAR holds only within one field', () => {
     expect(fires('tariff* NEAR/3 Mexico', story('New tariffs announced', 'Mexico responds'))).toBe(false);
   });
+
+  // An AND asks its leaves before building evidence; nested ANDs and ORs are answered by evaluating them.
+  describe('a query nested as deep as its length allows', () => {
+    const nested = (level: (inner: string, depth: number) => string) => {
+      let query = 'w0';
+      for (let depth = 1; level(query, depth).length <= LIMITS.queryLength; depth++) query = level(query, depth);
+      return query;
+    };
+    const words = 'w0 w1 w2 w3 w4 w5 w6 w7 w8 w9';
+    it.each([
+      ['ANDs', nested((inner, depth) => `(${inner} w${depth % 10})`), words, true],
+      ['ANDs, one word missing', nested((inner, depth) => `(${inner} w${depth % 10})`), words.replace('w7 ', ''), false],
+      ['ANDs and ORs', nested((inner, depth) => (depth % 2 ? `(${inner} w${depth % 10})` : `(${inner} OR nothing${depth})`)), words, true],
+      ['ANDs and ORs, the innermost word missing', nested((inner, depth) => (depth % 2 ? `(${inner} w${depth % 10})` : `(${inner} OR nothing${depth})`)), words.replace('w0 ', ''), false],
+    ])('%s', (_label, query, title, expected) => {
+      const result = compileWatchlists([watchlist('w', { query })]).match(story(title));
+      expect(result.watchlists).toEqual(expected ? ['w'] : []);
+      // Every word the query needs is in the explanation, once.
+      if (expected) expect(new Set(result.matches.map((match) => match.term))).toEqual(new Set(query.match(/\bw\d\b/g)));
+    });
+  });
 });
 
 describe('fields', () => {
