@@ -81,14 +81,17 @@ function entityAndInner(entity: CompiledEntity, into: Set<CompiledEntity>): void
   for (const inner of [entity.context, entity.exclude]) if (inner) entitiesOf(inner, into);
 }
 
-/** Pattern → the entities (library and inline) it is an alias of. */
+/** Pattern → the entities (library and inline) it is an alias of, each once. */
 function indexEntities(entities: Iterable<CompiledEntity>): Map<number, CompiledEntity[]> {
   const index = new Map<number, CompiledEntity[]>();
   for (const entity of entities) {
     for (const alias of [...entity.aliases, ...entity.ambiguousAliases]) {
       const named = index.get(alias.pattern);
       if (!named) index.set(alias.pattern, [entity]);
-      else if (!named.includes(entity)) named.push(entity);
+      // Two aliases of one entity may fold to one pattern; its aliases come one after another, so
+      // the list's last entry is the only one to compare (a search of the list would make many
+      // inline entities sharing an alias cost their square at every recompile).
+      else if (named[named.length - 1] !== entity) named.push(entity);
     }
   }
   return index;
