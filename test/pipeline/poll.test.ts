@@ -242,6 +242,26 @@ describe('story identity across polls', () => {
     expect(h.output()).toBe('');
     await h.close();
   });
+  it('reads a seen-record stored before records were lists of entries, without re-alerting, and writes it back as entries', async () => {
+    const clock = manualClock(T0);
+    const items: TestItem[] = [{ guid: 'g1', link: 'https://outlet.example/1', title: 'Capo extradited', published: T0 }];
+    serveFeed('/feed.xml', () => items);
+    const config = configWith(['/feed.xml']);
+    const h = await harness(config, clock);
+    const legacyId = storyId('feed0', { kind: 'guid', key: 'g1' });
+    // The stored form of earlier versions: the stories an object keyed by id, [first, last] each.
+    await h.runtime.store.set('seen:feed0', { baselineAt: T0 - DAY, items: { [legacyId]: [T0 - HOUR, T0 - HOUR] } });
+    await h.runtime.repositories.feedStates.put({ ...(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)), lastSuccessAt: T0 - HOUR });
+    const report = await h.poll();
+    expect(report.feeds[0]).toMatchObject({ status: 'polled', newStories: 0, alerts: 0 });
+    expect(h.output()).toBe('');
+    const stored = await h.runtime.store.get<{ items: object; entries: unknown[][] }>('seen:feed0');
+    expect(stored?.items).toEqual({});
+    // The story under its current id, first seen when the old record said.
+    expect(stored?.entries).toContainEqual([expect.any(String), T0 - HOUR, T0, expect.stringMatching(/^[A-Za-z0-9_-]{12}$/)]);
+    await h.close();
+  });
+
   it('knows an item read before by its text: the record keeps a key per item; an item edited under the same guid is read again, not alerted again', async () => {
     const clock = manualClock(T0);
     const items: TestItem[] = [
