@@ -228,36 +228,31 @@ describe('story identity across polls', () => {
     await h.close();
   });
 
-  it('reads seen-records keyed by the guid alone, as earlier versions wrote them, without re-alerting', async () => {
+  // Two ways earlier versions stored what a feed had listed: each is read without re-alerting.
+  it.each([
+    [
+      'a story keyed by its guid alone',
+      (h: Harness, legacyId: string) =>
+        h.runtime.repositories.seen.put('feed0', { baselineAt: T0 - DAY, items: new Map([[legacyId, [legacyId, T0 - HOUR, T0 - HOUR]]]) }, T0),
+    ],
+    [
+      'the record stored before it was a list of entries (stories an object keyed by id)',
+      (h: Harness, legacyId: string) => h.runtime.store.set('seen:feed0', { baselineAt: T0 - DAY, items: { [legacyId]: [T0 - HOUR, T0 - HOUR] } }),
+    ],
+  ])('reads a seen-record as earlier versions wrote it, without re-alerting: %s', async (_label, writeRecord) => {
     const clock = manualClock(T0);
     const items: TestItem[] = [{ guid: 'g1', link: 'https://outlet.example/1', title: 'Capo extradited', published: T0 }];
     serveFeed('/feed.xml', () => items);
     const config = configWith(['/feed.xml']);
     const h = await harness(config, clock);
-    const legacyId = storyId('feed0', { kind: 'guid', key: 'g1' });
-    await h.runtime.repositories.seen.put('feed0', { baselineAt: T0 - DAY, items: new Map([[legacyId, [legacyId, T0 - HOUR, T0 - HOUR]]]) }, T0);
+    await writeRecord(h, storyId('feed0', { kind: 'guid', key: 'g1' }));
     await h.runtime.repositories.feedStates.put({ ...(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)), lastSuccessAt: T0 - HOUR });
     const report = await h.poll();
     expect(report.feeds[0]).toMatchObject({ status: 'polled', newStories: 0, alerts: 0 });
     expect(h.output()).toBe('');
-    await h.close();
-  });
-  it('reads a seen-record stored before records were lists of entries, without re-alerting, and writes it back as entries', async () => {
-    const clock = manualClock(T0);
-    const items: TestItem[] = [{ guid: 'g1', link: 'https://outlet.example/1', title: 'Capo extradited', published: T0 }];
-    serveFeed('/feed.xml', () => items);
-    const config = configWith(['/feed.xml']);
-    const h = await harness(config, clock);
-    const legacyId = storyId('feed0', { kind: 'guid', key: 'g1' });
-    // The stored form of earlier versions: the stories an object keyed by id, [first, last] each.
-    await h.runtime.store.set('seen:feed0', { baselineAt: T0 - DAY, items: { [legacyId]: [T0 - HOUR, T0 - HOUR] } });
-    await h.runtime.repositories.feedStates.put({ ...(await h.runtime.repositories.feedStates.get(config.feeds[0]!.url)), lastSuccessAt: T0 - HOUR });
-    const report = await h.poll();
-    expect(report.feeds[0]).toMatchObject({ status: 'polled', newStories: 0, alerts: 0 });
-    expect(h.output()).toBe('');
+    // Written back as entries: the story under its current id, first seen when the old record said.
     const stored = await h.runtime.store.get<{ items: object; entries: unknown[][] }>('seen:feed0');
     expect(stored?.items).toEqual({});
-    // The story under its current id, first seen when the old record said.
     expect(stored?.entries).toContainEqual([expect.any(String), T0 - HOUR, T0, expect.stringMatching(/^[A-Za-z0-9_-]{12}$/)]);
     await h.close();
   });
