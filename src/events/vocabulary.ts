@@ -14,7 +14,7 @@
  */
 import { PatternAutomaton, type PatternHit } from '../watch/automaton.js';
 import { FoldBuffer, tokenize, tokensOf, type Token } from '../watch/fold.js';
-import { aliasTerm, type EntityDefinition, type WatchlistDefinition } from '../watch/definition.js';
+import { aliasTerm, type EntityDefinition } from '../watch/definition.js';
 import { compileWatchlists, type WatchlistMatcher } from '../watch/matcher.js';
 import { CONCEPTS, NUMBER_WORDS, STOPWORDS, WEIGHTS } from './lexicon.js';
 import { sortSmall } from '../sort-small.js';
@@ -94,9 +94,10 @@ const SMALL_NUMBER = 5;
 /** A capitalised phrase of up to 40 characters between quotes, standing alone. */
 const QUOTED_NAME = /(^|[\s([:;,])["“„«‘'](\p{Lu}[^"“”„«»‘’']{0,39}?)["”“»’'](?=$|[\s),.;:!?])/gu;
 export const PROTAGONIST_JOINER = '+';
+/** What a word went into: a concept, an entity, or a concept that is a month or weekday (see readField). */
 const COVERED_BY_CONCEPT = 1;
 const COVERED_BY_ENTITY = 2;
-const DIGITS = /^(\d+)/;
+const COVERED_BY_CALENDAR = 3;
 /** Words after a number that make it a duration (a Map: a story's word is never a key of Object.prototype). */
 const DURATION_UNITS: ReadonlyMap<string, string> = new Map(Object.entries({
   day: 'days', days: 'days', dia: 'days', dias: 'days', week: 'weeks', weeks: 'weeks', semana: 'weeks', semanas: 'weeks',
@@ -114,12 +115,23 @@ export function stemOf(word: string): string {
   return stem.length > STEM_LENGTH ? stem.slice(0, STEM_LENGTH) : stem;
 }
 
+/** The digits a folded word starts with ("26", "1st" → "1"), or undefined: a loop, not a RegExp, for every word of every story. */
+function leadingDigits(word: string): string | undefined {
+  let end = 0;
+  while (end < word.length) {
+    const code = word.charCodeAt(end);
+    if (code < 0x30 || code > 0x39) break;
+    end++;
+  }
+  return end === 0 ? undefined : word.slice(0, end);
+}
+
 /**
- * The indexes of the tokens lying inside [start, end). Tokens are in text order and do not
- * overlap, so those are one run: found by a binary search, not by a walk over every token for
- * every entity a story names.
+ * The tokens lying inside [start, end), as the range [first, last) of their indexes. Tokens are
+ * in text order and do not overlap, so those are one run: found by a binary search, not by a
+ * walk over every token for every entity a story names.
  */
-function tokensWithin(tokens: readonly Token[], start: number, end: number): number[] {
+function tokensWithin(tokens: readonly Token[], start: number, end: number): [first: number, last: number] {
   let low = 0;
   let high = tokens.length;
   while (low < high) {
@@ -127,9 +139,9 @@ function tokensWithin(tokens: readonly Token[], start: number, end: number): num
     if (tokens[middle]!.start < start) low = middle + 1;
     else high = middle;
   }
-  const within: number[] = [];
-  for (let index = low; index < tokens.length && tokens[index]!.end <= end; index++) within.push(index);
-  return within;
+  let last = low;
+  while (last < tokens.length && tokens[last]!.end <= end) last++;
+  return [low, last];
 }
 
 /** The start of a long text, at most `limit` characters, cut at a word boundary. */
@@ -151,6 +163,8 @@ export class StoryVocabulary {
   /** A story's title and description lead, folded; reused from story to story (`terms` is synchronous). */
   private readonly foldedTitle = new FoldBuffer();
   private readonly foldedSummary = new FoldBuffer();
+  /** See foldedAlias: holds at most the library's aliases, since only they are asked for. */
+  private readonly foldedAliases = new Map<string, string>();
 
   constructor(entities: readonly EntityDefinition[]) {
     for (const definition of CONCEPTS) {
@@ -173,10 +187,9 @@ export class StoryVocabulary {
       if (entity.distinct_aliases) this.distinct.add(entity.id);
       if (this.isVocabularyLike(entity)) this.vocabularyLike.add(entity.id);
     }
-    // One watchlist per entity: the matcher then says which entities a story names, with the
-    // entity's context and exclusion applied exactly as for alerts.
-    const perEntity: WatchlistDefinition[] = entities.map((entity) => ({ id: entity.id, name: entity.name, entities: [entity.id] }));
-    this.entityMatcher = compileWatchlists(perEntity, entities);
+    // The matcher says which entities a story names, with each entity's context and exclusion
+    // applied exactly as for alerts.
+    this.entityMatcher = compileWatchlists([], entities);
   }
 
   /**
@@ -210,19 +223,28 @@ export class StoryVocabulary {
   /** Where the configured entities are named, per field. */
   private entityHits(input: { title: string; summary: string }, folded: Record<Field, FoldBuffer>): Record<Field, EntityHit[]> {
     const hits: Record<Field, EntityHit[]> = { title: [], summary: [] };
-    for (const match of this.entityMatcher.match(input, folded).matches) {
-      // The entity's own aliases: not the words of its context, nor another entity's aliases.
-      if (match.role !== 'alias' || match.entity !== match.watchlist) continue;
-      if (match.field !== 'title' && match.field !== 'summary') continue;
-      const term = this.distinct.has(match.watchlist)
-        ? `@${match.watchlist}:${tokenize(match.term).map((t) => t.text).join(' ')}`
-        : `@${match.watchlist}`;
-      const vocabularyLike = this.vocabularyLike.has(match.watchlist);
+    for (const { entity, aliases } of this.entityMatcher.entitiesNamed(input, folded)) {
+      const distinct = this.distinct.has(entity);
+      const vocabularyLike = this.vocabularyLike.has(entity);
       const weight = vocabularyLike ? WEIGHTS.common : WEIGHTS.entity;
-      const protagonist = !vocabularyLike && !this.distinct.has(match.watchlist);
-      hits[match.field].push({ term, weight, protagonist, start: match.start, end: match.end });
+      const protagonist = !vocabularyLike && !distinct;
+      for (const alias of aliases) {
+        if (alias.field !== 'title' && alias.field !== 'summary') continue;
+        const term = distinct ? `@${entity}:${this.foldedAlias(alias.term)}` : `@${entity}`;
+        hits[alias.field].push({ term, weight, protagonist, start: alias.start, end: alias.end });
+      }
     }
     return hits;
+  }
+
+  /** An alias's words, folded ("Corte de Brooklyn" → "corte de brooklyn"): worked out once per alias of the library, not per hit. */
+  private foldedAlias(alias: string): string {
+    let words = this.foldedAliases.get(alias);
+    if (words === undefined) {
+      words = tokenize(alias).map((token) => token.text).join(' ');
+      this.foldedAliases.set(alias, words);
+    }
+    return words;
   }
 
   /** Reads one field: `text`, folded into `folded`. */
@@ -230,8 +252,8 @@ export class StoryVocabulary {
     const tokens = tokensOf(folded);
     const factor = field === 'title' ? 1 : DESCRIPTION_FACTOR;
     const covered = new Uint8Array(tokens.length);
-    /** The term each word went into, for the names in quotes. */
-    const termOf: (string | undefined)[] = [];
+    /** The term each word of the title went into, for the names in quotes (a description has none to read). */
+    const termOf: (string | undefined)[] | null = field === 'title' ? [] : null;
     /** The term, from the words at [start, end) of the text (sliced only for the term's first words). */
     const add: AddTerm = (term, prior, start, end) => {
       const weight = prior * factor;
@@ -241,13 +263,12 @@ export class StoryVocabulary {
     // Concepts: the longest match wins where matches overlap ("pena de muerte" is the death
     // penalty, not a killing; "se entrega" is a surrender, not a handover).
     const { kept, ambiguous } = this.conceptHits(text, language, folded);
-    // A month or weekday does not hide a name made of it ("El Mayo").
-    const calendarWords = new Set<number>();
     for (const { hit, entry } of kept) {
+      // A month or weekday does not hide a name made of it ("El Mayo"): see the entities below.
+      const coveredBy = entry.weight === WEIGHTS.calendar ? COVERED_BY_CALENDAR : COVERED_BY_CONCEPT;
       for (let w = hit.firstWord; w <= hit.lastWord; w++) {
-        covered[w] = COVERED_BY_CONCEPT;
-        termOf[w] = entry.concept;
-        if (entry.weight === WEIGHTS.calendar) calendarWords.add(w);
+        covered[w] = coveredBy;
+        if (termOf) termOf[w] = entry.concept;
       }
       add(entry.concept, entry.weight, hit.start, hit.end);
       this.noteFacets(entry, field, into);
@@ -255,20 +276,26 @@ export class StoryVocabulary {
     }
     // Entities, unless every content word of the alias is already a concept ("a Estados Unidos").
     for (const hit of entityHits) {
-      const words = tokensWithin(tokens, hit.start, hit.end);
-      const content = words.filter((index) => !STOPWORDS.has(tokens[index]!.text) && !ambiguous.has(index));
-      if (content.every((index) => covered[index] === COVERED_BY_CONCEPT && !calendarWords.has(index))) continue;
-      for (const index of words) {
+      const [first, last] = tokensWithin(tokens, hit.start, hit.end);
+      let hidden = true;
+      for (let index = first; index < last && hidden; index++) {
+        const content = !STOPWORDS.has(tokens[index]!.text) && !ambiguous.has(index);
+        if (content && covered[index] !== COVERED_BY_CONCEPT) hidden = false;
+      }
+      if (hidden) continue;
+      for (let index = first; index < last; index++) {
         covered[index] = COVERED_BY_ENTITY;
-        termOf[index] = hit.term;
+        if (termOf) termOf[index] = hit.term;
       }
       add(hit.term, hit.weight, hit.start, hit.end);
       if (field === 'title' && hit.protagonist) into.titleProtagonists.add(hit.term);
     }
-    tokens.forEach((token, index) => {
-      if (!covered[index]) termOf[index] = this.readWord(token, tokens[index + 1]?.text, field, language, add, into);
-    });
-    if (field === 'title') this.readQuotedNames(text, tokens, termOf, into);
+    for (let index = 0; index < tokens.length; index++) {
+      if (covered[index]) continue;
+      const term = this.readWord(tokens[index]!, tokens[index + 1]?.text, field, language, add, into);
+      if (termOf) termOf[index] = term;
+    }
+    if (termOf) this.readQuotedNames(text, tokens, termOf, into);
   }
 
   private noteFacets(entry: ConceptEntry, field: Field, into: StoryTerms): void {
@@ -330,7 +357,7 @@ export class StoryVocabulary {
   ): string | undefined {
     const word = token.text;
     const numberWord = language ? NUMBER_WORDS[language as 'en' | 'es'].get(word) : undefined;
-    const digits = numberWord ?? word.match(DIGITS)?.[1];
+    const digits = numberWord ?? leadingDigits(word);
     if (digits !== undefined) {
       const value = String(Number(digits));
       if (YEAR.test(value)) {
@@ -391,14 +418,16 @@ export class StoryVocabulary {
       }
     }
     sortSmall(candidates, (a, b) => b.hit.lastWord - b.hit.firstWord - (a.hit.lastWord - a.hit.firstWord) || a.hit.start - b.hit.start);
-    const taken = new Set<number>();
+    let words = 0;
+    for (const { hit } of candidates) words = Math.max(words, hit.lastWord + 1);
+    const taken = new Uint8Array(words);
     const kept: { hit: PatternHit; entry: ConceptEntry }[] = [];
     for (const candidate of candidates) {
       const { firstWord, lastWord } = candidate.hit;
       let free = true;
-      for (let w = firstWord; w <= lastWord && free; w++) if (taken.has(w)) free = false;
+      for (let w = firstWord; w <= lastWord && free; w++) if (taken[w]) free = false;
       if (!free) continue;
-      for (let w = firstWord; w <= lastWord; w++) taken.add(w);
+      taken.fill(1, firstWord, lastWord + 1);
       kept.push(candidate);
     }
     return { kept, ambiguous };

@@ -240,7 +240,12 @@ export class StoryEvaluation {
     return result && result.map((e) => relabelled(e, clause, e.entity, e.role));
   }
 
-  private entityEvidence(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
+  /**
+   * The entity's evidence in `fields` (its context and exclusion applied), or null when the story
+   * does not name it. Worked out once per story and set of fields; the array is the memo's own,
+   * not to be changed.
+   */
+  entityEvidence(entity: CompiledEntity, fields: readonly Field[]): Evidence[] | null {
     // Without a hit on one of its aliases an entity is false, whatever its context or exclusion.
     if (!this.aliasHit(entity)) return null;
     const mask = fieldMask(fields);

@@ -9,7 +9,7 @@ import type { FoldBuffer } from './fold.js';
 import { compileEntities, compiledLeaves, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
 import { StoryEvaluation, type EntitiesByPattern, type Evidence, type FieldHit } from './evaluate.js';
 import type { EntityDefinition, WatchlistDefinition } from './definition.js';
-import type { Field } from './query/ast.js';
+import { DEFAULT_FIELDS, type Field } from './query/ast.js';
 import { LIMITS } from './limits.js';
 import { sortSmall } from '../sort-small.js';
 
@@ -43,6 +43,12 @@ export interface MatchResult {
   watchlists: string[];
   /** Why they fired. */
   matches: TermMatch[];
+}
+
+/** An entity a story names, and the evidence of its own aliases (see WatchlistMatcher.entitiesNamed). */
+export interface NamedEntity {
+  entity: string;
+  aliases: Evidence[];
 }
 
 export interface Matcher {
@@ -143,10 +149,20 @@ function keptMany(evidence: readonly Evidence[]): Evidence[] {
   return kept;
 }
 
+/** The evidence of the entity's own aliases (not its context's): usually all of it, then the array itself. */
+function ownAliases(evidence: readonly Evidence[], entity: string): readonly Evidence[] {
+  const own = (e: Evidence) => e.role === 'alias' && e.entity === entity;
+  for (let i = 0; i < evidence.length; i++) if (!own(evidence[i]!)) return evidence.filter(own);
+  return evidence;
+}
+
 export class WatchlistMatcher implements Matcher {
   private automaton = new PatternAutomaton();
   private readonly entityDefinitions: EntityDefinition[];
   private library = new Map<string, CompiledEntity>();
+  /** The library's entities in definition order, and indexed by alias pattern (for entitiesNamed). */
+  private libraryInOrder: CompiledEntity[] = [];
+  private libraryByPattern: EntitiesByPattern = new Map();
   private readonly definitions = new Map<string, WatchlistDefinition>();
   private compiled = new Map<string, CompiledWatchlist>();
   /** Pattern → the positions (in `inOrder`) of the watchlists its hit makes worth evaluating. */
@@ -199,35 +215,21 @@ export class WatchlistMatcher implements Matcher {
    * several automata); the others are folded here.
    */
   match(input: MatchInput, folded?: Partial<Record<MatchField, FoldBuffer>>): MatchResult {
-    let hits: Map<number, FieldHit[]> | null = null;
+    const hits = this.storyHits(input, folded);
+    const result: MatchResult = { watchlists: [], matches: [] };
+    if (!hits) return result;
     const candidates: number[] = [];
     const mark = this.nextMatchNumber();
-    for (const field of this.fields) {
-      const text = input[field];
-      if (!text) continue;
-      const buffer = folded?.[field];
-      const found = buffer ? this.automaton.scanFolded(buffer, field) : this.automaton.scan(text, field);
-      for (let k = 0; k < found.length; k++) {
-        const hit = found[k]!;
-        hits ??= new Map();
-        const list = hits.get(hit.pattern);
-        if (!list) hits.set(hit.pattern, [hit]);
-        // Occurrences beyond the cap are not looked at, so a story repeating a term costs a bounded
-        // amount. A pattern's hits are listed field by field, so this field's are the list's last.
-        else if (list.length < LIMITS.occurrencesPerTerm || list[list.length - LIMITS.occurrencesPerTerm]!.field !== field) list.push(hit);
-        else continue;
-        const triggered = this.triggerIndex.get(hit.pattern);
-        if (triggered) {
-          for (const position of triggered) {
-            if (this.nominatedBy[position] === mark) continue;
-            this.nominatedBy[position] = mark;
-            candidates.push(position);
-          }
-        }
+    for (const pattern of hits.keys()) {
+      const triggered = this.triggerIndex.get(pattern);
+      if (!triggered) continue;
+      for (const position of triggered) {
+        if (this.nominatedBy[position] === mark) continue;
+        this.nominatedBy[position] = mark;
+        candidates.push(position);
       }
     }
-    const result: MatchResult = { watchlists: [], matches: [] };
-    if (candidates.length === 0 || !hits) return result;
+    if (candidates.length === 0) return result;
     // Only the nominated watchlists, in definition order: never a walk over all of them.
     sortSmall(candidates, (a, b) => a - b);
     const evaluation = new StoryEvaluation(hits, this.entitiesByPattern);
@@ -248,6 +250,51 @@ export class WatchlistMatcher implements Matcher {
     return result;
   }
 
+  /**
+   * The entities of the library the story names, in the order they are defined, each with the
+   * evidence of its own aliases in the title and summary: what a watchlist listing that entity
+   * alone would report of it (its context and exclusion applied, LIMITS.evidencePerTerm
+   * honoured), without a watchlist per entity to evaluate and copy. Story grouping asks this of
+   * every story that alerts. `folded` as for `match`.
+   */
+  entitiesNamed(input: MatchInput, folded?: Partial<Record<MatchField, FoldBuffer>>): NamedEntity[] {
+    const hits = this.storyHits(input, folded);
+    if (!hits) return [];
+    const evaluation = new StoryEvaluation(hits, this.libraryByPattern);
+    const named: NamedEntity[] = [];
+    for (const entity of this.libraryInOrder) {
+      const evidence = evaluation.entityEvidence(entity, DEFAULT_FIELDS);
+      if (evidence === null) continue;
+      const own = ownAliases(evidence, entity.id);
+      if (own.length > 0) named.push({ entity: entity.id, aliases: keptEvidence(own) });
+    }
+    return named;
+  }
+
+  /**
+   * Each pattern the story hits → its hits, field by field; null when it hits none. Only the
+   * fields some watchlist looks at are scanned.
+   */
+  private storyHits(input: MatchInput, folded: Partial<Record<MatchField, FoldBuffer>> | undefined): Map<number, FieldHit[]> | null {
+    let hits: Map<number, FieldHit[]> | null = null;
+    for (const field of this.fields) {
+      const text = input[field];
+      if (!text) continue;
+      const buffer = folded?.[field];
+      const found = buffer ? this.automaton.scanFolded(buffer, field) : this.automaton.scan(text, field);
+      for (let k = 0; k < found.length; k++) {
+        const hit = found[k]!;
+        hits ??= new Map();
+        const list = hits.get(hit.pattern);
+        if (!list) hits.set(hit.pattern, [hit]);
+        // Occurrences beyond the cap are not looked at, so a story repeating a term costs a bounded
+        // amount. A pattern's hits are listed field by field, so this field's are the list's last.
+        else if (list.length < LIMITS.occurrencesPerTerm || list[list.length - LIMITS.occurrencesPerTerm]!.field !== field) list.push(hit);
+      }
+    }
+    return hits;
+  }
+
   /** A number no mark in `nominatedBy` holds yet; the marks start over once the numbers run out. */
   private nextMatchNumber(): number {
     if (this.matchNumber === 0xffffffff) {
@@ -261,6 +308,9 @@ export class WatchlistMatcher implements Matcher {
   private rebuild(): void {
     this.automaton = new PatternAutomaton();
     this.library = compileEntities(this.entityDefinitions, this.automaton, () => undefined);
+    // compileEntities compiles an entity named in another's context first: the definitions give the order.
+    this.libraryInOrder = this.entityDefinitions.map((definition) => this.library.get(definition.id)!);
+    this.libraryByPattern = indexEntities(this.libraryInOrder);
     const lookup = (id: string) => this.library.get(id);
     this.compiled = new Map();
     for (const definition of this.definitions.values()) {

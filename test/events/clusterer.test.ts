@@ -181,6 +181,15 @@ describe('the vocabulary', () => {
     expect(terms('Sentenced to 29 years')).toContain('#29-years');
   });
 
+  it.each([
+    ['Court hears 2nd appeal of 26 capos', ['#2', '#26']],
+    ['Se entregan 12mil dólares y 3 narcos', ['#12', '#3']],
+    ['Agents seize 007 weapons in 2025', ['#7', 'year:2025']],
+    ['Agents seize weapons near the border', []],
+  ])('a word that starts with digits counts as its number: %s', (title, numbers) => {
+    expect(terms(title).filter((term) => term.startsWith('#') || term.startsWith('year:'))).toEqual(numbers);
+  });
+
   it('tells the country from the pronoun, the death penalty from a killing, and "EU" by language', () => {
     expect(terms('Trump tells us tariffs are coming')).not.toContain('united-states');
     expect(terms('Trump says US tariffs are coming')).toContain('united-states');

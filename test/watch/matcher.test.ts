@@ -254,6 +254,63 @@ describe('entities and their aliases', () => {
   });
 });
 
+describe('the entities a story names (story grouping)', () => {
+  // el_mayo is defined first but names sinaloa_cartel in its context, which is compiled first:
+  // the answer still follows the definitions.
+  const library = [
+    entityDefinitionSchema.parse({
+      id: 'el_mayo',
+      name: 'Ismael "El Mayo" Zambada',
+      aliases: ['Ismael Zambada'],
+      ambiguous_aliases: ['El Mayo'],
+      context: '@sinaloa_cartel',
+      exclude: '"Cinco de Mayo"',
+    }),
+    entityDefinitionSchema.parse({ id: 'sinaloa_cartel', name: 'Sinaloa Cartel', aliases: ['Sinaloa cartel', 'cártel de Sinaloa'] }),
+    entityDefinitionSchema.parse({ id: 'tariff', name: 'Tariffs', aliases: ['tariff*'] }),
+  ];
+  const matcher = compileWatchlists([], library);
+  const named = (title: string, summary = '') =>
+    matcher.entitiesNamed(story(title, summary)).map(({ entity, aliases }) => [entity, aliases.map((e) => `${e.field}:${e.start}-${e.end} ${e.term}`)]);
+
+  it.each<[string, string, unknown[]]>([
+    ['Ismael Zambada and the Sinaloa cartel', '', [['el_mayo', ['title:0-14 Ismael Zambada']], ['sinaloa_cartel', ['title:23-37 Sinaloa cartel']]]],
+    // An ambiguous alias counts only with its context, and reports the alias alone, not the context.
+    ['El Mayo in court', 'A founder of the Sinaloa cartel.', [['el_mayo', ['title:0-7 El Mayo']], ['sinaloa_cartel', ['summary:17-31 Sinaloa cartel']]]],
+    ['El Mayo in court', 'A founder of the cartel.', []],
+    // The exclusion holds: a holiday story about the cartel does not name the capo.
+    ['Cinco de Mayo: El Mayo and the Sinaloa cartel', '', [['sinaloa_cartel', ['title:31-45 Sinaloa cartel']]]],
+    ['Tariffs, tariffs and more tariffs', '', [['tariff', ['title:0-7 tariff*', 'title:9-16 tariff*', 'title:26-33 tariff*']]]],
+    ['Weather service warns of storms', '', []],
+  ])('%s / %s', (title, summary, expected) => {
+    expect(named(title, summary)).toEqual(expected);
+  });
+
+  it('keeps at most LIMITS.evidencePerTerm hits of one alias per field, as a watchlist reports', () => {
+    const text = Array.from({ length: LIMITS.evidencePerTerm + 5 }, () => 'tariff').join(' ');
+    const [tariff] = matcher.entitiesNamed(story(text, text));
+    expect(tariff!.aliases.filter((e) => e.field === 'title')).toHaveLength(LIMITS.evidencePerTerm);
+    expect(tariff!.aliases.filter((e) => e.field === 'summary')).toHaveLength(LIMITS.evidencePerTerm);
+  });
+
+  it('answers what one watchlist per entity reports of the entity', () => {
+    const perEntity = compileWatchlists(library.map((entity) => watchlist(entity.id, { entities: [entity.id] })), library);
+    for (const [title, summary] of [
+      ['El Mayo in court', 'A founder of the Sinaloa cartel. Tariffs on steel.'],
+      ['Cinco de Mayo: El Mayo and the Sinaloa cartel', 'Ismael Zambada, tariff talks'],
+      ['Ismael Zambada', 'El Mayo, El Mayo, cártel de Sinaloa'],
+    ] as const) {
+      const input = story(title, summary);
+      const viaWatchlists = perEntity
+        .match(input)
+        .matches.filter((m) => m.role === 'alias' && m.entity === m.watchlist)
+        .map((m) => [m.watchlist, m.field, m.start, m.end, m.term]);
+      const viaEntities = matcher.entitiesNamed(input).flatMap(({ entity, aliases }) => aliases.map((e) => [entity, e.field, e.start, e.end, e.term]));
+      expect(viaEntities).toEqual(viaWatchlists);
+    }
+  });
+});
+
 describe('listed matches', () => {
   it('name each term once per watchlist and field, whether it came as a term or as an entity’s context', () => {
     const matcher = compileWatchlists(
