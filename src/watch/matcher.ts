@@ -163,6 +163,8 @@ export class WatchlistMatcher implements Matcher {
   /** The library's entities in definition order, and indexed by alias pattern (for entitiesNamed). */
   private libraryInOrder: CompiledEntity[] = [];
   private libraryByPattern: EntitiesByPattern = new Map();
+  /** The fields entitiesNamed scans: the title, the summary, and those the entities' contexts and exclusions look at. */
+  private libraryFields: Field[] = [...DEFAULT_FIELDS];
   private readonly definitions = new Map<string, WatchlistDefinition>();
   private compiled = new Map<string, CompiledWatchlist>();
   /** Pattern → the positions (in `inOrder`) of the watchlists its hit makes worth evaluating. */
@@ -215,7 +217,7 @@ export class WatchlistMatcher implements Matcher {
    * several automata); the others are folded here.
    */
   match(input: MatchInput, folded?: Partial<Record<MatchField, FoldBuffer>>): MatchResult {
-    const hits = this.storyHits(input, folded);
+    const hits = this.storyHits(input, folded, this.fields);
     const result: MatchResult = { watchlists: [], matches: [] };
     if (!hits) return result;
     const candidates: number[] = [];
@@ -258,7 +260,7 @@ export class WatchlistMatcher implements Matcher {
    * every story that alerts. `folded` as for `match`.
    */
   entitiesNamed(input: MatchInput, folded?: Partial<Record<MatchField, FoldBuffer>>): NamedEntity[] {
-    const hits = this.storyHits(input, folded);
+    const hits = this.storyHits(input, folded, this.libraryFields);
     if (!hits) return [];
     const evaluation = new StoryEvaluation(hits, this.libraryByPattern);
     const named: NamedEntity[] = [];
@@ -271,13 +273,10 @@ export class WatchlistMatcher implements Matcher {
     return named;
   }
 
-  /**
-   * Each pattern the story hits → its hits, field by field; null when it hits none. Only the
-   * fields some watchlist looks at are scanned.
-   */
-  private storyHits(input: MatchInput, folded: Partial<Record<MatchField, FoldBuffer>> | undefined): Map<number, FieldHit[]> | null {
+  /** Each pattern the story hits in `fields` → its hits, field by field; null when it hits none. */
+  private storyHits(input: MatchInput, folded: Partial<Record<MatchField, FoldBuffer>> | undefined, fields: readonly Field[]): Map<number, FieldHit[]> | null {
     let hits: Map<number, FieldHit[]> | null = null;
-    for (const field of this.fields) {
+    for (const field of fields) {
       const text = input[field];
       if (!text) continue;
       const buffer = folded?.[field];
@@ -311,6 +310,10 @@ export class WatchlistMatcher implements Matcher {
     // compileEntities compiles an entity named in another's context first: the definitions give the order.
     this.libraryInOrder = this.entityDefinitions.map((definition) => this.library.get(definition.id)!);
     this.libraryByPattern = indexEntities(this.libraryInOrder);
+    // An entity's context or exclusion may look at the source or the link.
+    const libraryFields = new Set<Field>(DEFAULT_FIELDS);
+    for (const entity of this.libraryInOrder) for (const inner of [entity.context, entity.exclude]) if (inner) fieldsOf(inner, libraryFields);
+    this.libraryFields = [...libraryFields];
     const lookup = (id: string) => this.library.get(id);
     this.compiled = new Map();
     for (const definition of this.definitions.values()) {

@@ -286,6 +286,16 @@ describe('the entities a story names (story grouping)', () => {
     expect(named(title, summary)).toEqual(expected);
   });
 
+  it("reads the fields an entity's context or exclusion looks at", () => {
+    const sourced = compileWatchlists([], [
+      entityDefinitionSchema.parse({ id: 'wire_capo', name: 'A capo on the wire', ambiguous_aliases: ['El Jefe'], context: 'source:Reuters' }),
+      entityDefinitionSchema.parse({ id: 'capo', name: 'A capo, not in a satire', aliases: ['El Capo'], exclude: 'link:satire' }),
+    ]);
+    const entitiesOf = (input: MatchInput) => sourced.entitiesNamed(input).map((named) => named.entity);
+    expect(entitiesOf(story('El Jefe and El Capo', '', { source: 'Reuters', link: 'https://news.example/capo' }))).toEqual(['wire_capo', 'capo']);
+    expect(entitiesOf(story('El Jefe and El Capo', '', { source: 'AP', link: 'https://satire.example/capo' }))).toEqual([]);
+  });
+
   it('keeps at most LIMITS.evidencePerTerm hits of one alias per field, as a watchlist reports', () => {
     const text = Array.from({ length: LIMITS.evidencePerTerm + 5 }, () => 'tariff').join(' ');
     const [tariff] = matcher.entitiesNamed(story(text, text));
