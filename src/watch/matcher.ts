@@ -7,7 +7,7 @@
 import { PatternAutomaton } from './automaton.js';
 import type { FoldBuffer } from './fold.js';
 import { compileEntities, compiledLeaves, compileWatchlist, type CompiledEntity, type CompiledNode, type CompiledWatchlist } from './compile.js';
-import { StoryEvaluation, type EntitiesByPattern, type Evidence, type FieldHit } from './evaluate.js';
+import { appendAll, StoryEvaluation, type EntitiesByPattern, type Evidence, type FieldHit } from './evaluate.js';
 import type { EntityDefinition, WatchlistDefinition } from './definition.js';
 import { DEFAULT_FIELDS, type Field } from './query/ast.js';
 import { LIMITS } from './limits.js';
@@ -156,6 +156,8 @@ function ownAliases(evidence: readonly Evidence[], entity: string): readonly Evi
   return evidence;
 }
 
+const NO_POSITIONS: readonly number[] = [];
+
 export class WatchlistMatcher implements Matcher {
   private automaton = new PatternAutomaton();
   private readonly entityDefinitions: EntityDefinition[];
@@ -163,6 +165,8 @@ export class WatchlistMatcher implements Matcher {
   /** The library's entities in definition order, and indexed by alias pattern (for entitiesNamed). */
   private libraryInOrder: CompiledEntity[] = [];
   private libraryByPattern: EntitiesByPattern = new Map();
+  /** The same index, by position in libraryInOrder. */
+  private libraryPositionsByPattern = new Map<number, number[]>();
   /** The fields entitiesNamed scans: the title, the summary, and those the entities' contexts and exclusions look at. */
   private libraryFields: Field[] = [...DEFAULT_FIELDS];
   private readonly definitions = new Map<string, WatchlistDefinition>();
@@ -262,9 +266,16 @@ export class WatchlistMatcher implements Matcher {
   entitiesNamed(input: MatchInput, folded?: Partial<Record<MatchField, FoldBuffer>>): NamedEntity[] {
     const hits = this.storyHits(input, folded, this.libraryFields);
     if (!hits) return [];
+    // Only the entities one of whose aliases the story hits, in definition order: a walk over the
+    // whole library (up to LIMITS.entitiesInFile) for every story would cost more than the story.
+    const positions: number[] = [];
+    for (const pattern of hits.keys()) appendAll(positions, this.libraryPositionsByPattern.get(pattern) ?? NO_POSITIONS);
+    sortSmall(positions, (a, b) => a - b);
     const evaluation = new StoryEvaluation(hits, this.libraryByPattern);
     const named: NamedEntity[] = [];
-    for (const entity of this.libraryInOrder) {
+    for (let i = 0; i < positions.length; i++) {
+      if (i > 0 && positions[i] === positions[i - 1]) continue;
+      const entity = this.libraryInOrder[positions[i]!]!;
       const evidence = evaluation.entityEvidence(entity, DEFAULT_FIELDS);
       if (evidence === null) continue;
       const own = ownAliases(evidence, entity.id);
@@ -310,6 +321,8 @@ export class WatchlistMatcher implements Matcher {
     // compileEntities compiles an entity named in another's context first: the definitions give the order.
     this.libraryInOrder = this.entityDefinitions.map((definition) => this.library.get(definition.id)!);
     this.libraryByPattern = indexEntities(this.libraryInOrder);
+    const position = new Map(this.libraryInOrder.map((entity, index) => [entity, index]));
+    this.libraryPositionsByPattern = new Map([...this.libraryByPattern].map(([pattern, entities]) => [pattern, entities.map((entity) => position.get(entity)!)]));
     // An entity's context or exclusion may look at the source or the link.
     const libraryFields = new Set<Field>(DEFAULT_FIELDS);
     for (const entity of this.libraryInOrder) for (const inner of [entity.context, entity.exclude]) if (inner) fieldsOf(inner, libraryFields);

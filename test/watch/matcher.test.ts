@@ -278,6 +278,9 @@ describe('the entities a story names (story grouping)', () => {
     // An ambiguous alias counts only with its context, and reports the alias alone, not the context.
     ['El Mayo in court', 'A founder of the Sinaloa cartel.', [['el_mayo', ['title:0-7 El Mayo']], ['sinaloa_cartel', ['summary:17-31 Sinaloa cartel']]]],
     ['El Mayo in court', 'A founder of the cartel.', []],
+    // In the order the entities are defined, not the order the story names them; each once.
+    ['The Sinaloa cartel and Ismael Zambada', '', [['el_mayo', ['title:23-37 Ismael Zambada']], ['sinaloa_cartel', ['title:4-18 Sinaloa cartel']]]],
+    ['Ismael Zambada, El Mayo', 'Ismael Zambada of the Sinaloa cartel', [['el_mayo', ['title:0-14 Ismael Zambada', 'summary:0-14 Ismael Zambada', 'title:16-23 El Mayo']], ['sinaloa_cartel', ['summary:22-36 Sinaloa cartel']]]],
     // The exclusion holds: a holiday story about the cartel does not name the capo.
     ['Cinco de Mayo: El Mayo and the Sinaloa cartel', '', [['sinaloa_cartel', ['title:31-45 Sinaloa cartel']]]],
     ['Tariffs, tariffs and more tariffs', '', [['tariff', ['title:0-7 tariff*', 'title:9-16 tariff*', 'title:26-33 tariff*']]]],
