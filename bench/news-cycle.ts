@@ -29,7 +29,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -91,14 +91,15 @@ async function startServer(feeds: number, items: number): Promise<{ port: number
  * ticks of 10 ms); null where there is none. The rest of the process's CPU is its other threads:
  * V8's optimising compiler and garbage-collector helpers, and libuv's pool, where SQLite works.
  */
+const MAIN_THREAD_STAT = `/proc/self/task/${process.pid}/stat`;
+const PER_THREAD_CPU = existsSync(MAIN_THREAD_STAT);
+
 function mainThreadCpuMs(): number | null {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
+  if (!PER_THREAD_CPU) return null;
+  const stat = readFileSync(MAIN_THREAD_STAT, 'utf8');
+  // utime and stime: the 14th and 15th fields, counted after the command name in parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; time: Timed }> {
